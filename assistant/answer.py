@@ -1,0 +1,349 @@
+"""Extractive answers: the sentences of the retrieved passages that best answer the question,
+each with its citation number; a refusal when the evidence is too weak; dates and status made
+visible when sources disagree or are superseded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.config import Settings
+from assistant.french import content_words, fold, is_list_item, sentences, stem, terms
+from assistant.glossary import acronyms
+from assistant.lexical import LexicalIndex
+from assistant.references import find_references, own_reference
+from assistant.types import Answer, Citation, Hit
+
+HISTORIC = "historique"
+REFUSAL = "Je ne trouve pas de réponse à cette question dans les documents indexés."
+INJECTION_REFUSAL = (
+    "Je réponds uniquement à partir des documents indexés, en citant mes sources : je ne peux pas "
+    "suivre une consigne qui demande de s'en écarter ou de changer ces règles."
+)
+_INJECTION = re.compile(
+    r"\b(ignore[rsz]?|oublie[rsz]?|ne tiens? pas compte)\b.{0,40}\b(consignes?|instructions?|regles?"
+    r"|documents?|sources?|contexte|precedent)|\b(tu es|tu seras|agis comme|fais comme si|"
+    r"joue le role|reponds? (?:que|uniquement)|dis(?:-moi)? que)\b|system prompt|prompt systeme",
+)
+_PERCENT = re.compile(r"(\d+(?:[,.]\d+)?)\s?(?:%|pour ?cent)")
+_QUANTITY_QUESTION = re.compile(
+    r"\b(combien|quel(?:le)?s? (?:part|montant|seuil|plafond|taux|proportion|pourcentage|delai|"
+    r"duree|nombre)|jusqu'?(?:a|où)|maximum|minimum|plafond|seuil|pourcentage|taux)\b"
+)
+_DEFINITION_QUESTION = re.compile(
+    r"(c'?est quoi|qu'?est-ce qu|definition|defini[rt]?|que (?:veut dire|signifie)|veut dire|"
+    r"signification|ca designe|qu'?appelle-t-on)"
+)
+_DEFINING = re.compile(
+    r"\b(est|sont) (?:un|une|des|le|la|les|constitu|considér|compos|défini|qualifi)|"
+    r"\bon entend\b|\bdésigne|\bau sens de|\bpermet\b|\bsont considérées? comme"
+)
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+@dataclass
+class Evidence:
+    """How well the retrieved passages cover the question (0..1 each)."""
+
+    coverage: float
+    dense: float
+
+    @property
+    def strength(self) -> float:
+        # Weights and threshold chosen by a grid search on evals/questions.jsonl (answerable vs
+        # out-of-scope): the dense similarity separates them better than term coverage alone.
+        return 0.1 * self.coverage + 0.9 * self.dense
+
+
+@dataclass
+class Candidate:
+    text: str
+    hit_index: int
+    score: float
+    terms: set[str] = field(default_factory=set)
+
+
+def french_date(iso: str) -> str:
+    """ "2014-07-31" -> "31 juillet 2014"; a bare year stays as it is."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not m:
+        return iso or "date inconnue"
+    day = int(m.group(3))
+    return f"{'1er' if day == 1 else day} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+
+
+def is_injection(question: str) -> bool:
+    """Whether the question asks to drop the rules rather than asking about the documents."""
+    return bool(_INJECTION.search(fold(question)))
+
+
+class AnswerBuilder:
+    def __init__(self, settings: Settings, lexical: LexicalIndex | None) -> None:
+        self.settings = settings
+        self.lexical = lexical
+
+    # -- question terms ---------------------------------------------------------------------
+    def term_groups(self, question: str) -> list[tuple[str, frozenset[str], float]]:
+        """Each content term of the question, the terms of its long form (acronyms), its weight."""
+        known = acronyms()
+        groups = []
+        seen: set[str] = set()
+        for word in content_words(question):
+            term = stem(word)
+            if term in seen:
+                continue
+            seen.add(term)
+            expansion = frozenset(terms(known[word])) if word in known else frozenset()
+            groups.append((term, expansion, self._idf(term, expansion)))
+        return groups
+
+    def _idf(self, word: str, expansion: frozenset[str]) -> float:
+        if self.lexical is None:
+            return 1.0
+        if self.lexical.df.get(word, 0) == 0 and expansion:
+            return max(self.lexical.idf(a) for a in expansion)
+        return self.lexical.idf(word)
+
+    @staticmethod
+    def _covered(groups: list[tuple[str, frozenset[str], float]], present: set[str]) -> float:
+        """IDF-weighted share of the question's terms found in `present` (an acronym counts when
+        it or most of its long form is there)."""
+        total = sum(w for _, _, w in groups)
+        if total <= 0:
+            return 0.0
+        got = 0.0
+        for word, expansion, weight in groups:
+            if word in present or (expansion and len(expansion & present) >= 0.6 * len(expansion)):
+                got += weight
+        return got / total
+
+    def evidence(self, question: str, hits: list[Hit]) -> Evidence:
+        groups = self.term_groups(question)
+        best_cov = max(
+            (
+                self._covered(groups, set(terms(f"{h.meta.get('context', '')} {h.text}")))
+                for h in hits
+            ),
+            default=0.0,
+        )
+        best_dense = max((h.dense for h in hits), default=0.0)
+        return Evidence(coverage=best_cov, dense=max(0.0, best_dense))
+
+    # -- sentence selection -----------------------------------------------------------------
+    def candidates(self, question: str, hits: list[Hit]) -> list[Candidate]:
+        groups = self.term_groups(question)
+        wants_quantity = bool(_QUANTITY_QUESTION.search(fold(question)))
+        wants_definition = bool(_DEFINITION_QUESTION.search(fold(question)))
+        top = max((h.score for h in hits), default=1.0) or 1.0
+        out: list[Candidate] = []
+        for i, hit in enumerate(hits):
+            context_terms = set(terms(str(hit.meta.get("context", ""))))
+            prior = 0.5 + 0.5 * (hit.score / top)
+            if hit.meta.get("status") == HISTORIC:
+                prior *= 0.8  # superseded texts never lead when a current one says as much
+            units = _with_list_items(sentences(hit.text))
+            for j, text in enumerate(units):
+                if len(text) < 25:
+                    continue
+                sentence_terms = set(terms(text))
+                coverage = self._covered(groups, sentence_terms | context_terms)
+                own = self._covered(groups, sentence_terms)
+                score = prior * (0.35 * coverage + 0.65 * own)
+                if wants_quantity and re.search(r"\d", text):
+                    score *= 1.25
+                if wants_definition and _DEFINING.search(text[:200]):
+                    score *= 1.25
+                score *= 1.0 - min(j, 10) * 0.01  # earlier sentences of a passage state its rule
+                out.append(Candidate(text=text, hit_index=i, score=score, terms=sentence_terms))
+        return sorted(out, key=lambda c: c.score, reverse=True)
+
+    def select(self, candidates: list[Candidate]) -> list[Candidate]:
+        chosen: list[Candidate] = []
+        per_hit: dict[int, int] = {}
+        if not candidates:
+            return chosen
+        floor = candidates[0].score * 0.45
+        for cand in candidates:
+            if len(chosen) >= self.settings.answer_sentences or cand.score < floor:
+                break
+            if per_hit.get(cand.hit_index, 0) >= 2:
+                continue
+            if any(
+                _similar(cand.terms, c.terms) or cand.text in c.text or c.text in cand.text
+                for c in chosen
+            ):
+                continue
+            chosen.append(cand)
+            per_hit[cand.hit_index] = per_hit.get(cand.hit_index, 0) + 1
+        return chosen
+
+    # -- the answer -------------------------------------------------------------------------
+    def build(self, question: str, hits: list[Hit]) -> Answer:
+        if is_injection(question):
+            return Answer(answer=INJECTION_REFUSAL, refused=True, citations=[], warnings=[])
+        evidence = self.evidence(question, hits)
+        if not hits or evidence.strength < self.settings.refusal_threshold:
+            return self.refusal(hits)
+        ranked = self.candidates(question, hits)
+        chosen = self.select(ranked)
+        if not chosen:
+            return self.refusal(hits)
+        conflict = find_conflict(chosen, ranked, hits)
+        if conflict:
+            newer, older = conflict
+            chosen = [c for c in chosen if c is not older and c is not newer]
+            chosen.insert(0, newer)
+        numbers: dict[int, int] = {}
+
+        def cite(c: Candidate) -> str:
+            n = numbers.setdefault(c.hit_index, len(numbers) + 1)
+            return f"{_display(c.text)} [{n}]"
+
+        lines = [cite(chosen[0])]
+        if len(chosen) > 1:
+            lines += ["", "Précisions :"] + [f"- {cite(c)}" for c in chosen[1:]]
+        warnings: list[str] = []
+        if conflict:
+            newer, older = conflict
+            new_meta, old_meta = hits[newer.hit_index].meta, hits[older.hit_index].meta
+            old_values = ", ".join(dict.fromkeys(v + " %" for v in _percents(older.text)))
+            note = (
+                f"À noter : « {_label(old_meta)} » ({french_date(str(old_meta.get('date', '')))}"
+                f", statut : {old_meta.get('status', '')}) indiquait {old_values} ; ce texte est "
+                f"antérieur à « {_label(new_meta)} » ({french_date(str(new_meta.get('date', '')))})"
+                f", qui prévaut. {cite(older).rsplit(' ', 1)[-1]}"
+            )
+            lines += ["", note]
+            warnings.append(note.replace("À noter : ", "Sources en désaccord : "))
+        citations = [
+            self.citation(n, hits[i]) for i, n in sorted(numbers.items(), key=lambda x: x[1])
+        ]
+        warnings += [w for c in citations if (w := status_warning(c, hits))]
+        return Answer(
+            answer="\n".join(lines), refused=False, citations=citations, warnings=warnings
+        )
+
+    def refusal(self, hits: list[Hit]) -> Answer:
+        near = hits[:3]
+        citations = [self.citation(i + 1, h) for i, h in enumerate(near)]
+        text = REFUSAL
+        if citations:
+            listed = " ; ".join(
+                f"[{c.n}] {c.title} ({c.locator})" if c.locator else f"[{c.n}] {c.title}"
+                for c in citations
+            )
+            text += f"\nPassages les plus proches, à consulter (ils ne répondent pas à la question) : {listed}"
+        return Answer(answer=text, refused=True, citations=citations, warnings=[])
+
+    @staticmethod
+    def citation(n: int, hit: Hit) -> Citation:
+        meta = hit.meta
+        refs = find_references(hit.text)
+        own = own_reference(str(meta.get("article", "")), str(meta.get("title", "")))
+        link: str | None = refs[0].link if refs else None
+        if meta.get("kind") in {"loi", "code"} and own:
+            link = own.link
+        return Citation(
+            n=n,
+            doc_id=hit.doc_id,
+            title=str(meta.get("title", "")),
+            date=str(meta.get("date", "")),
+            status=str(meta.get("status", "")),
+            locator=hit.locator,
+            excerpt=hit.text,
+            source=str(meta.get("source", "")),
+            link=link,
+            heading=str(meta.get("heading", "")),
+        )
+
+
+def status_warning(citation: Citation, hits: list[Hit]) -> str:
+    if citation.status != HISTORIC:
+        return ""
+    return (
+        f"[{citation.n}] « {citation.title} » est un texte historique "
+        f"({french_date(citation.date)}) : antérieur à des textes plus récents, il peut être dépassé."
+    )
+
+
+def _percents(text: str) -> list[str]:
+    return [v.replace(".", ",") for v in _PERCENT.findall(text)]
+
+
+def find_conflict(
+    chosen: list[Candidate], ranked: list[Candidate], hits: list[Hit]
+) -> tuple[Candidate, Candidate] | None:
+    """Two relevant sentences from documents of different dates giving different percentages
+    on the same subject: returns (newer, older)."""
+    if not chosen:
+        return None
+    floor = chosen[0].score * 0.45
+    pool = [c for c in ranked if c.score >= floor and _percents(c.text)][:12]
+    for i, a in enumerate(pool):
+        for b in pool[i + 1 :]:
+            ma, mb = hits[a.hit_index].meta, hits[b.hit_index].meta
+            if ma.get("doc_id") == mb.get("doc_id"):
+                continue
+            if set(_percents(a.text)) & set(_percents(b.text)):
+                continue
+            shared = (a.terms & b.terms) - {"pourcent"}
+            if len(shared) < 2:
+                continue
+            da, db = str(ma.get("date", "")), str(mb.get("date", ""))
+            if da == db:
+                continue
+            return (a, b) if da > db else (b, a)
+    return None
+
+
+def _with_list_items(units: list[str]) -> list[str]:
+    """A sentence that announces a list (ends with ':') keeps the items that follow it."""
+    out: list[str] = []
+    i = 0
+    while i < len(units):
+        text = units[i]
+        if text.endswith(":"):
+            items: list[str] = []
+            j = i + 1
+            while j < len(units) and is_list_item(units[j]) and len(" ".join(items)) < 700:
+                items.append(units[j])
+                j += 1
+            if items:
+                out.append(text + "\n" + "\n".join(items))
+        out.append(text)
+        i += 1
+    return out
+
+
+def _similar(a: set[str], b: set[str]) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) > 0.6
+
+
+def _display(text: str) -> str:
+    text = text.strip()
+    if text.startswith("«") and "»" not in text:
+        text = text[1:].strip()
+    if text.endswith("»") and "«" not in text:
+        text = text[:-1].strip()
+    text = re.sub(r"^[-–•*]\s+", "", text)
+    return text[0].upper() + text[1:] if text and text[0].islower() else text
+
+
+def _label(meta: dict[str, object]) -> str:
+    return str(meta.get("short") or meta.get("title") or meta.get("doc_id"))

@@ -1,0 +1,162 @@
+"""The FastAPI service: heavy objects come from `create_app`'s caller or its lifespan, once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from assistant.config import Settings
+from assistant.embedding import Embedder, build_embedder
+from assistant.errors import EmptyIndexError, EssError, InvalidQuestionError, ModelMismatchError
+from assistant.service import Assistant
+from assistant.types import Answer
+
+log = logging.getLogger(__name__)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="La question, en français (2 000 caractères au plus)")
+    k: int | None = Field(default=None, ge=1, le=20, description="Nombre de passages retenus")
+
+
+class SearchHit(BaseModel):
+    chunk_id: str
+    doc_id: str
+    title: str
+    date: str
+    status: str
+    locator: str
+    score: float
+    dense: float
+    lexical: float
+    text: str
+
+
+class AppState:
+    """What the routes share: settings, the embedder, and the assistant once an index exists."""
+
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._assistant: Assistant | None = None
+
+    def assistant(self) -> Assistant:
+        # Opened lazily so that a service started before the first ingest begins to answer
+        # as soon as an index exists, without a restart.
+        if self._assistant is None:
+            self._assistant = Assistant.open(self.settings, self.embedder)
+        return self._assistant
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.ess
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
+    """The app; `embedder` is built here once when the caller does not pass one in."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.ess = AppState(settings, embedder or build_embedder(settings))
+        try:
+            app.state.ess.assistant()
+        except EssError as exc:
+            log.warning("index not ready at start-up: %s", exc)
+        yield
+
+    app = FastAPI(
+        title="ESS Assistant",
+        description="Réponses sourcées sur l'économie sociale et solidaire pour les collectivités.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            status_code=422,
+            content={
+                "detail": "requête invalide : " + "; ".join(_french(e) for e in exc.errors()),
+                "errors": jsonable_encoder(exc.errors()),
+            },
+        )
+
+    @app.exception_handler(EssError)
+    async def ess_error(_: Request, exc: EssError) -> JSONResponse:
+        status = {EmptyIndexError: 503, ModelMismatchError: 503, InvalidQuestionError: 422}
+        return JSONResponse(status_code=status.get(type(exc), 400), content={"detail": str(exc)})
+
+    @app.post("/ask", response_model=Answer)
+    def ask(body: AskRequest, state: StateDep) -> Answer:
+        return state.assistant().ask(body.question, body.k)
+
+    @app.get("/search", response_model=list[SearchHit])
+    def search(
+        state: StateDep,
+        q: Annotated[str, Query(max_length=2000)],
+        k: Annotated[int, Query(ge=1, le=50)] = 5,
+    ) -> list[SearchHit]:
+        hits = state.assistant().search(q, k)
+        return [
+            SearchHit(
+                chunk_id=h.chunk_id,
+                doc_id=h.doc_id,
+                title=str(h.meta.get("title", "")),
+                date=str(h.meta.get("date", "")),
+                status=str(h.meta.get("status", "")),
+                locator=h.locator,
+                score=round(h.score, 4),
+                dense=round(h.dense, 4),
+                lexical=round(h.lexical, 4),
+                text=h.text,
+            )
+            for h in hits
+        ]
+
+    @app.get("/documents")
+    def documents(state: StateDep) -> list[dict[str, Any]]:
+        return state.assistant().documents()
+
+    @app.get("/health")
+    def health(state: StateDep) -> dict[str, Any]:
+        body: dict[str, Any] = {"model": state.embedder.name, "collection": settings.collection}
+        try:
+            body |= {"status": "ok", "chunks": state.assistant().store.count()}
+        except EssError as exc:
+            body |= {"status": "indisponible", "chunks": 0, "detail": str(exc)}
+        return body
+
+    @app.get("/", include_in_schema=False)
+    def root() -> dict[str, str]:
+        return {"message": "ESS Assistant : POST /ask, GET /search, GET /documents, /docs"}
+
+    return app
+
+
+def _french(error: dict[str, Any]) -> str:
+    """One validation error in French, naming the field."""
+    field = ".".join(str(p) for p in error.get("loc", []) if p != "body") or "corps"
+    kind = str(error.get("type", ""))
+    messages = {
+        "missing": "champ obligatoire manquant",
+        "string_type": "doit être un texte",
+        "int_type": "doit être un nombre entier",
+        "int_parsing": "doit être un nombre entier",
+        "greater_than_equal": "valeur trop petite",
+        "less_than_equal": "valeur trop grande",
+        "string_too_long": "texte trop long",
+        "json_invalid": "JSON invalide",
+        "model_attributes_type": "objet JSON attendu",
+    }
+    return f"{field} : {messages.get(kind, error.get('msg', 'valeur invalide'))}"

@@ -1,0 +1,89 @@
+"""BM25 over French-stemmed, accent-folded terms, built at ingest time beside Chroma.
+
+It is always rebuilt from the passages stored in Chroma, so the two indexes cannot disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import shutil
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from assistant.french import terms
+
+log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
+
+IDS_FILE = "ids.json"
+STATS_FILE = "stats.json"
+
+
+class LexicalIndex:
+    def __init__(self, model: bm25s.BM25, ids: list[str], df: dict[str, int]) -> None:
+        self.model = model
+        self.ids = ids
+        self.df = df
+        self.n = len(ids)
+
+    @classmethod
+    def build(cls, records: Iterable[tuple[str, str]]) -> LexicalIndex:
+        """Index (id, text) pairs; `text` should carry the heading path as well as the passage."""
+        ids: list[str] = []
+        corpus: list[list[str]] = []
+        df: Counter[str] = Counter()
+        for cid, text in records:
+            tokens = terms(text) or [""]
+            ids.append(cid)
+            corpus.append(tokens)
+            df.update(set(tokens))
+        model = bm25s.BM25(k1=1.2, b=0.75)
+        if corpus:
+            model.index(corpus, show_progress=False)
+        return cls(model, ids, dict(df))
+
+    def save(self, folder: Path) -> None:
+        """Write to a sibling folder, then swap it in, so readers never see half an index."""
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.ids:
+            self.model.save(str(tmp), show_progress=False)
+        (tmp / IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
+        (tmp / STATS_FILE).write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex | None:
+        if not (folder / IDS_FILE).is_file():
+            return None
+        ids = json.loads((folder / IDS_FILE).read_text(encoding="utf-8"))
+        df = json.loads((folder / STATS_FILE).read_text(encoding="utf-8"))
+        model = bm25s.BM25.load(str(folder), show_progress=False) if ids else bm25s.BM25()
+        return cls(model, ids, df)
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency; a term the corpus never uses weighs the most."""
+        return math.log(1.0 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
+
+    def search(self, query: str, n: int) -> list[tuple[str, float]]:
+        """Top `n` (chunk id, BM25 score) with a positive score."""
+        tokens = [t for t in terms(query) if t in self.df]
+        if not tokens or not self.ids:
+            return []
+        scores = np.asarray(self.model.get_scores(tokens))
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]

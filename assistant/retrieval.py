@@ -1,0 +1,95 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates, fused by a weighted sum of
+min-max normalised scores, with a cap of passages per document.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from threading import Lock
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.glossary import expand
+from assistant.lexical import LexicalIndex
+from assistant.store import ChunkStore
+from assistant.types import Hit
+
+
+def _minmax(values: dict[str, float]) -> dict[str, float]:
+    if not values:
+        return {}
+    lo, hi = min(values.values()), max(values.values())
+    span = hi - lo
+    return {k: (v - lo) / span if span > 1e-9 else 1.0 for k, v in values.items()}
+
+
+class QueryCache:
+    """A small LRU of query vectors: repeated questions skip the embedder."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def get(self, key: str) -> np.ndarray | None:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        return None
+
+    def put(self, key: str, vector: np.ndarray) -> None:
+        with self._lock:
+            self._data[key] = vector
+            if len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+
+class Retriever:
+    def __init__(self, store: ChunkStore, lexical: LexicalIndex | None, settings: Settings) -> None:
+        self.store = store
+        self.lexical = lexical
+        self.settings = settings
+        self.cache = QueryCache()
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector = self.cache.get(text)
+        if vector is None:
+            vector = self.store.embedder.embed([text])[0]
+            self.cache.put(text, vector)
+        return vector
+
+    def candidates(self, question: str) -> list[Hit]:
+        """Every dense or lexical candidate, scored and sorted, before the per-document cap."""
+        query = expand(question)
+        n = self.settings.candidates
+        vector = self.embed_query(query)
+        dense_hits = self.store.query(vector, n)
+        lexical = self.lexical.search(query, n) if self.lexical else []
+        hits = {h.chunk_id: h for h in dense_hits}
+        missing = [cid for cid, _ in lexical if cid not in hits]
+        for hit in self.store.get(missing, query=vector):
+            hits[hit.chunk_id] = hit
+        lex_raw = dict(lexical)
+        dense_n = _minmax({cid: h.dense for cid, h in hits.items()})
+        lex_n = _minmax(lex_raw)
+        w = self.settings.dense_weight
+        for cid, hit in hits.items():
+            hit.lexical = lex_raw.get(cid, 0.0)
+            hit.score = w * dense_n.get(cid, 0.0) + (1 - w) * lex_n.get(cid, 0.0)
+        return sorted(hits.values(), key=lambda h: h.score, reverse=True)
+
+    def search(self, question: str, k: int | None = None) -> list[Hit]:
+        """The top `k` passages, at most `max_per_doc` from any one document."""
+        k = k or self.settings.top_k
+        per_doc: dict[str, int] = {}
+        out: list[Hit] = []
+        for hit in self.candidates(question):
+            if per_doc.get(hit.doc_id, 0) >= self.settings.max_per_doc:
+                continue
+            per_doc[hit.doc_id] = per_doc.get(hit.doc_id, 0) + 1
+            out.append(hit)
+            if len(out) >= k:
+                break
+        return out

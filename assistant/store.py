@@ -1,0 +1,165 @@
+"""The Chroma collection of passages: our vectors, their text and everything needed to cite them.
+
+The collection records the embedding model and dimension that built it; opening it with another
+model is a clear error, never silently wrong neighbours.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.errors import EmptyIndexError, ModelMismatchError
+from assistant.types import Chunk, Hit
+
+log = logging.getLogger(__name__)
+
+PAGE = 2000  # rows per Chroma get/upsert call
+
+
+def open_client(settings: Settings) -> ClientAPI:
+    """An embedded Chroma client on the data folder (telemetry off: the machine is offline)."""
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(
+        path=str(settings.chroma_dir), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+
+
+class ChunkStore:
+    """Passages in one Chroma collection, bound to one embedding model."""
+
+    def __init__(self, collection: Collection, embedder: Embedder) -> None:
+        self.collection = collection
+        self.embedder = embedder
+
+    @classmethod
+    def for_ingest(
+        cls, client: ClientAPI, name: str, embedder: Embedder
+    ) -> tuple[ChunkStore, bool]:
+        """Open or create the collection; a collection built by another model is rebuilt.
+
+        Returns the store and whether it was reset because the model changed.
+        """
+        meta = {"embedding_model": embedder.name, "dimension": embedder.dimension}
+        reset = False
+        existing = {c.name for c in client.list_collections()}
+        if name in existing:
+            current = client.get_collection(name, embedding_function=None)
+            if _model_of(current) != (embedder.name, embedder.dimension):
+                log.warning("collection %s built with %s: rebuilding", name, _model_of(current))
+                client.delete_collection(name)
+                reset = True
+        collection = client.get_or_create_collection(
+            name,
+            embedding_function=None,
+            metadata=meta,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        return cls(collection, embedder), reset
+
+    @classmethod
+    def for_query(cls, client: ClientAPI, name: str, embedder: Embedder) -> ChunkStore:
+        """Open the collection for answering; empty or built by another model is an error."""
+        if name not in {c.name for c in client.list_collections()}:
+            raise EmptyIndexError()
+        collection = client.get_collection(name, embedding_function=None)
+        stored = _model_of(collection)
+        if stored != (embedder.name, embedder.dimension):
+            raise ModelMismatchError(
+                f"{stored[0]} ({stored[1]} dimensions)",
+                f"{embedder.name} ({embedder.dimension} dimensions)",
+            )
+        return cls(collection, embedder)
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def ensure_not_empty(self) -> None:
+        if self.count() == 0:
+            raise EmptyIndexError()
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for start in range(0, len(chunks), PAGE):
+            part = chunks[start : start + PAGE]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[start : start + PAGE],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), PAGE):
+            self.collection.delete(ids=list(ids[start : start + PAGE]))
+
+    def records(self, include_text: bool = True) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every (id, text, metadata), page by page, for the lexical index and the listings."""
+        include: list[Any] = ["metadatas", "documents"] if include_text else ["metadatas"]
+        offset = 0
+        while True:
+            batch = self.collection.get(include=include, limit=PAGE, offset=offset)
+            ids = batch["ids"]
+            if not ids:
+                return
+            docs = batch.get("documents") or [""] * len(ids)
+            for cid, text, meta in zip(ids, docs, batch["metadatas"] or [], strict=False):
+                yield cid, text or "", dict(meta or {})
+            offset += len(ids)
+
+    def ids_by_document(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for cid, _, meta in self.records(include_text=False):
+            out.setdefault(str(meta.get("doc_id", "")), set()).add(cid)
+        return out
+
+    def query(self, vector: np.ndarray, n: int) -> list[Hit]:
+        """Nearest passages by cosine similarity (`dense` holds the similarity)."""
+        n = min(n, self.count())
+        if n <= 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[vector], n_results=n, include=["documents", "metadatas", "distances"]
+        )
+        ids = result["ids"][0]
+        docs = (result.get("documents") or [[]])[0]
+        metas = (result.get("metadatas") or [[]])[0]
+        dists = (result.get("distances") or [[]])[0]
+        return [
+            Hit(chunk_id=cid, text=doc or "", meta=dict(meta or {}), dense=1.0 - float(dist))
+            for cid, doc, meta, dist in zip(ids, docs, metas, dists, strict=False)
+        ]
+
+    def get(self, ids: Sequence[str], query: np.ndarray | None = None) -> list[Hit]:
+        """Passages by id; with `query`, their cosine similarity to it from the stored vectors."""
+        if not ids:
+            return []
+        include: list[Any] = ["documents", "metadatas"]
+        if query is not None:
+            include.append("embeddings")
+        batch = self.collection.get(ids=list(ids), include=include)
+        vectors = batch.get("embeddings")
+        found: dict[str, Hit] = {}
+        for i, cid in enumerate(batch["ids"]):
+            hit = Hit(
+                chunk_id=cid,
+                text=(batch["documents"] or [""])[i] or "",
+                meta=dict((batch["metadatas"] or [{}])[i] or {}),
+            )
+            if query is not None and vectors is not None:
+                hit.dense = float(np.asarray(vectors[i], dtype=np.float32) @ query)
+            found[cid] = hit
+        return [found[cid] for cid in ids if cid in found]
+
+
+def _model_of(collection: Collection) -> tuple[str, int]:
+    meta = collection.metadata or {}
+    return str(meta.get("embedding_model", "?")), int(meta.get("dimension", 0) or 0)

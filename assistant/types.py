@@ -1,0 +1,119 @@
+"""The data that flows from a document to a cited answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the catalog (or the file itself) says about one document."""
+
+    doc_id: str
+    title: str
+    kind: str = "document"
+    date: str = ""
+    status: str = "en vigueur"
+    source: str = ""
+    short: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """Normalised text of one page (PDF) or of a whole text file (number None)."""
+
+    number: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage ready to embed: `text` is shown and cited, `context` only helps retrieval."""
+
+    id: str
+    doc: DocumentMeta
+    text: str
+    context: str = ""
+    page: int | None = None
+    page_end: int | None = None
+    article: str = ""
+    heading: str = ""
+
+    @property
+    def index_text(self) -> str:
+        """Text given to the embedder and the lexical index: heading path, then passage."""
+        return f"{self.context}\n{self.text}" if self.context else self.text
+
+    def metadata(self) -> dict[str, Any]:
+        """Flat metadata for Chroma (no None values)."""
+        meta: dict[str, Any] = {
+            "doc_id": self.doc.doc_id,
+            "title": self.doc.title,
+            "short": self.doc.short,
+            "kind": self.doc.kind,
+            "date": self.doc.date,
+            "status": self.doc.status,
+            "source": self.doc.source,
+            "path": self.doc.path,
+            "article": self.article,
+            "heading": self.heading,
+            "context": self.context,
+        }
+        if self.page is not None:
+            meta["page"] = self.page
+            meta["page_end"] = self.page_end if self.page_end is not None else self.page
+        return meta
+
+
+@dataclass
+class Hit:
+    """A retrieved passage with everything needed to cite it; nothing is looked up later."""
+
+    chunk_id: str
+    text: str
+    meta: dict[str, Any]
+    score: float = 0.0
+    dense: float = 0.0
+    lexical: float = 0.0
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def doc_id(self) -> str:
+        return str(self.meta.get("doc_id", ""))
+
+    @property
+    def locator(self) -> str:
+        """ "Article 19 septies", "page 3" or "Article 8, page 6"."""
+        parts = []
+        if self.meta.get("article"):
+            parts.append(str(self.meta["article"]))
+        page, end = self.meta.get("page"), self.meta.get("page_end")
+        if page is not None:
+            parts.append(f"page {page}" if not end or end == page else f"pages {page}-{end}")
+        if not parts and self.meta.get("heading"):
+            parts.append(str(self.meta["heading"]).split(" > ")[-1])
+        return ", ".join(parts)
+
+
+class Citation(BaseModel):
+    n: int = Field(description="Numéro cité dans la réponse, [n]")
+    doc_id: str
+    title: str
+    date: str
+    status: str
+    locator: str = Field(description="Article ou page, ex. « Article 19 septies » ou « page 3 »")
+    excerpt: str
+    source: str
+    link: str | None = Field(default=None, description="Lien Légifrance pour la référence citée")
+    heading: str = ""
+
+
+class Answer(BaseModel):
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    warnings: list[str] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Ingest: documents on disk -> normalised pages -> structured chunks -> Chroma + lexical index."""

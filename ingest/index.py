@@ -1,0 +1,203 @@
+"""Bring the index in line with the document folders: add, keep, replace, remove; never duplicate.
+
+Chunk ids are content hashes, so an unchanged document costs no embedding, a changed one swaps
+its chunks, and a document that disappeared from a scanned folder loses its chunks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from assistant.config import Settings
+from assistant.errors import DocumentError
+from assistant.lexical import LexicalIndex
+from assistant.store import ChunkStore
+from assistant.types import Chunk
+from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
+from ingest.chunk import chunk_document
+from ingest.read import read_document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest did, document by document and chunk by chunk."""
+
+    added: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    chunks_added: int = 0
+    chunks_kept: int = 0
+    chunks_removed: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """The summary in French, as the CLI prints it."""
+        out = [
+            f"Documents : {len(self.added)} ajoutés, {len(self.kept)} inchangés, "
+            f"{len(self.replaced)} remplacés, {len(self.removed)} supprimés, "
+            f"{len(self.skipped)} ignorés.",
+            f"Passages : {self.chunks_added} ajoutés, {self.chunks_kept} conservés, "
+            f"{self.chunks_removed} supprimés ; {self.chunks_total} dans l'index "
+            f"({self.seconds:.1f} s).",
+        ]
+        out += [f"Ignoré : {s.path} : {s.reason}" for s in self.skipped]
+        out += [f"Note : {n}" for n in self.notes]
+        return out
+
+
+@dataclass
+class _Source:
+    path: Path
+    catalog: Catalog
+
+
+def discover(paths: Sequence[Path], summary: IngestSummary) -> list[_Source]:
+    """Files to read under `paths` (folders walked without following links), in a stable order."""
+    sources: list[_Source] = []
+    for root in paths:
+        if root.is_file():
+            sources.append(_Source(root, load_catalog(root.parent)))
+            continue
+        if not root.is_dir():
+            summary.skipped.append(Skipped(str(root), "dossier ou fichier introuvable"))
+            continue
+        catalogs: dict[Path, Catalog] = {}
+        for folder, dirs, files in os.walk(root, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith(".") or name == CATALOG_FILE:
+                    continue
+                here = Path(folder)
+                if here not in catalogs:
+                    catalogs[here] = load_catalog(here)
+                    if not catalogs[here].found:
+                        summary.notes.append(
+                            f"{here} n'a pas de {CATALOG_FILE} : identifiants tirés des noms "
+                            "de fichiers, titres tirés des documents"
+                        )
+                sources.append(_Source(here / name, catalogs[here]))
+    return sources
+
+
+def _within(path: str, roots: Sequence[Path]) -> bool:
+    resolved = Path(path).resolve()
+    for root in roots:
+        r = root.resolve()
+        if resolved == r or r in resolved.parents:
+            return True
+    return False
+
+
+def embed_chunks(store: ChunkStore, chunks: list[Chunk], batch: int, progress: bool) -> np.ndarray:
+    """Vectors for `chunks`, batch by batch, with a progress bar on a terminal."""
+    parts = []
+    with tqdm(total=len(chunks), desc="Vectorisation", unit="passage", disable=not progress) as bar:
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            parts.append(store.embedder.embed([c.index_text for c in part]))
+            bar.update(len(part))
+    if not parts:
+        return np.zeros((0, store.embedder.dimension), dtype=np.float32)
+    return np.vstack(parts)
+
+
+def ingest(
+    settings: Settings,
+    store: ChunkStore,
+    paths: Sequence[Path] | None = None,
+    progress: bool = False,
+) -> IngestSummary:
+    """Index the configured folders (or `paths`), then rebuild the lexical index."""
+    started = time.perf_counter()
+    summary = IngestSummary()
+    roots = list(paths) if paths else list(settings.corpus_dirs)
+    existing: dict[str, set[str]] = {}
+    doc_paths: dict[str, str] = {}
+    for cid, _, stored in store.records(include_text=False):
+        doc_id = str(stored.get("doc_id", ""))
+        existing.setdefault(doc_id, set()).add(cid)
+        doc_paths[doc_id] = str(stored.get("path", ""))
+
+    seen: dict[str, str] = {}
+    to_add: list[Chunk] = []
+    to_delete: list[str] = []
+    for source in discover(roots, summary):
+        try:
+            read = read_document(source.path)
+        except DocumentError as exc:
+            summary.skipped.append(Skipped(str(source.path), str(exc)))
+            meta = source.catalog.meta_for(source.path)
+            seen.setdefault(meta.doc_id, str(source.path))  # keep what was indexed before
+            continue
+        meta = source.catalog.meta_for(source.path, read.title)
+        if meta.doc_id in seen:
+            summary.skipped.append(
+                Skipped(
+                    str(source.path),
+                    f"identifiant « {meta.doc_id} » déjà pris par {seen[meta.doc_id]}",
+                )
+            )
+            continue
+        seen[meta.doc_id] = str(source.path)
+        chunks = chunk_document(meta, read.pages, settings.chunk_size, settings.chunk_overlap)
+        if not chunks:
+            summary.skipped.append(Skipped(str(source.path), "aucun passage exploitable"))
+            continue
+        new_ids = {c.id for c in chunks}
+        old_ids = existing.get(meta.doc_id, set())
+        fresh = [c for c in chunks if c.id not in old_ids]
+        stale = sorted(old_ids - new_ids)
+        to_add += fresh
+        to_delete += stale
+        summary.chunks_added += len(fresh)
+        summary.chunks_kept += len(new_ids & old_ids)
+        summary.chunks_removed += len(stale)
+        if not old_ids:
+            summary.added.append(meta.doc_id)
+        elif fresh or stale:
+            summary.replaced.append(meta.doc_id)
+        else:
+            summary.kept.append(meta.doc_id)
+
+    for doc_id, ids in existing.items():
+        if doc_id not in seen and _within(doc_paths.get(doc_id, ""), roots):
+            summary.removed.append(doc_id)
+            summary.chunks_removed += len(ids)
+            to_delete += sorted(ids)
+
+    vectors = embed_chunks(store, to_add, settings.embedding_batch, progress)
+    store.upsert(to_add, vectors)  # new versions first: an interruption never loses a document
+    store.delete(to_delete)
+    rebuild_lexical(settings, store)
+    summary.chunks_total = store.count()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def rebuild_lexical(settings: Settings, store: ChunkStore) -> LexicalIndex:
+    """The BM25 index over every stored passage, with its heading path."""
+    index = LexicalIndex.build(
+        (cid, f"{meta.get('context', '')}\n{text}") for cid, text, meta in store.records()
+    )
+    index.save(settings.lexical_dir)
+    return index

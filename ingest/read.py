@@ -1,0 +1,153 @@
+"""Read PDF, text and Markdown files into normalised pages; unreadable files raise DocumentError."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from assistant.errors import DocumentError
+from assistant.types import Page
+from ingest.normalise import normalise_pages
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = {".pdf", ".txt", ".md", ".markdown"}
+MIN_PDF_CHARS = 40  # below this a PDF has no usable text layer (a scan)
+
+
+@dataclass
+class ReadResult:
+    pages: list[Page]
+    title: str = ""
+    front_matter: dict[str, str] = field(default_factory=dict)
+
+
+def read_document(path: Path) -> ReadResult:
+    """Pages of `path` with normalised text; the reason in French when it cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise DocumentError(f"format non pris en charge ({suffix or 'sans extension'})")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentError(f"fichier inaccessible ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise DocumentError("fichier vide")
+    if suffix == ".pdf":
+        return _read_pdf(path)
+    text = _decode(path.read_bytes())
+    if suffix == ".txt":
+        pages = normalise_pages([text], is_pdf=False)
+        result = ReadResult(pages=[Page(None, pages[0])], title=_first_line(pages[0]))
+    else:
+        front, body = split_front_matter(text)
+        body = markdown_to_text(body)
+        pages = normalise_pages([body], is_pdf=False)
+        result = ReadResult(
+            pages=[Page(None, pages[0])],
+            title=front.get("title") or _first_heading(pages[0]),
+            front_matter=front,
+        )
+    if not result.pages[0].text.strip():
+        raise DocumentError("fichier sans texte")
+    return result
+
+
+def _decode(raw: bytes) -> str:
+    if b"\x00" in raw[:8192]:
+        raise DocumentError("fichier binaire : ce n'est pas du texte")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        log.info("not UTF-8, decoding as cp1252")
+        return raw.decode("cp1252", errors="replace")
+
+
+def _read_pdf(path: Path) -> ReadResult:
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError("PDF chiffré par un mot de passe")
+        raw_pages = [page.extract_text() or "" for page in reader.pages]
+        title = str(reader.metadata.get("/Title") or "") if reader.metadata else ""
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        raise DocumentError(f"PDF illisible ou corrompu ({type(exc).__name__})") from exc
+    except Exception as exc:  # pypdf raises many kinds on broken files; none may stop an ingest
+        if type(exc).__name__ in {"DependencyError", "FileNotDecryptedError"}:
+            raise DocumentError("PDF chiffré par un mot de passe") from exc
+        raise DocumentError(f"PDF illisible ou corrompu ({type(exc).__name__})") from exc
+    if sum(len(p.strip()) for p in raw_pages) < MIN_PDF_CHARS:
+        raise DocumentError("PDF sans couche texte (document scanné ?) : rien à indexer")
+    pages = normalise_pages(raw_pages, is_pdf=True)
+    return ReadResult(pages=[Page(i + 1, text) for i, text in enumerate(pages)], title=title)
+
+
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """A YAML-like front matter of `key: value` lines (title, date, sources...) and the body."""
+    match = _FRONT.match(text)
+    if not match:
+        return {}, text
+    front: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key.startswith((" ", "-")):
+            front[key.strip().lower()] = value.strip().strip("\"'")
+    return front, text[match.end() :]
+
+
+_GITBOOK_TAB = re.compile(r"\{%\s*tab\s+title=\"([^\"]+)\"\s*%\}")
+_GITBOOK = re.compile(r"\{%.*?%\}", re.S)
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_FILE_BANNER = re.compile(r"^#{3,} \[fichier : .*?\] #{3,}$", re.M)
+
+
+def markdown_to_text(text: str) -> str:
+    """Readable text from Markdown: HTML tables become rows of cells, markup goes, headings stay."""
+    text = _GITBOOK_TAB.sub(r"\n\1 :\n", text)  # keep which tab (SCIC, GIP...) a passage is under
+    text = _FILE_BANNER.sub("", _GITBOOK.sub("", text))
+    if "<" in text and re.search(r"<(table|div|p|br|figure|details)\b", text, re.I):
+        text = _html_to_text(text)
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = re.sub(r"^\s*(?:---+|\*\*\*+)\s*$", "", text, flags=re.M)
+    text = re.sub(
+        r"^(#{1,6})(?!#)\s*[^\w\s«\"(#]+\s*", r"\1 ", text, flags=re.M
+    )  # emoji in headings
+    return text
+
+
+def _html_to_text(text: str) -> str:
+    soup = BeautifulSoup(text, "html.parser")
+    for table in soup.find_all("table"):
+        rows = []
+        for tr in table.find_all("tr"):
+            cells = [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+            if any(cells):
+                rows.append(" | ".join(cells))
+        table.replace_with("\n" + "\n".join(rows) + "\n")
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    return soup.get_text()
+
+
+def _first_heading(text: str) -> str:
+    match = re.search(r"^#{1,3}\s+(.+)$", text, re.M)
+    return match.group(1).strip() if match else _first_line(text)
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip()[:150] for line in text.split("\n") if line.strip()), "")

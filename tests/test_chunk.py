@@ -1,0 +1,55 @@
+from pathlib import Path
+
+from assistant.types import DocumentMeta, Page
+from ingest.chunk import chunk_document
+from ingest.read import read_document
+
+LAW = DocumentMeta(doc_id="loi-test", title="Loi de test", kind="loi", date="2014-07-31")
+
+
+def test_law_pdf_chunks_are_located_at_their_articles_and_pages(shared_corpus: Path) -> None:
+    pdf = shared_corpus / "loi-2014-856-economie-sociale-solidaire.pdf"
+    meta = DocumentMeta(doc_id="loi-2014-856", title="Loi ESS", kind="loi")
+    chunks = chunk_document(meta, read_document(pdf).pages)
+    by_article = {c.article: c for c in reversed(chunks)}  # first chunk of each article
+    assert {"Article 1", "Article 2", "Article 9", "Article 13", "Article 15"} <= set(by_article)
+    assert by_article["Article 1"].page == 1
+    assert "pôles territoriaux de coopération économique" in by_article["Article 9"].text
+    assert by_article["Article 9"].page == 6
+    assert "Titre Ier" in by_article["Article 1"].heading
+    assert all(c.page is not None for c in chunks)
+
+
+def test_legal_text_splits_at_articles_of_every_form() -> None:
+    text = (
+        "Chapitre III : Organisation de l'achat\nArticle L2113-15\nDes marchés peuvent être réservés.\n"
+        "Art. 19 septies\nPeut être associé d'une société coopérative.\n"
+        "Article 13\nI. - Lorsque le montant total annuel des achats est supérieur au seuil."
+    )
+    chunks = chunk_document(LAW, [Page(None, text)])
+    assert [c.article for c in chunks] == ["Article L2113-15", "Article 19 septies", "Article 13"]
+    assert chunks[0].heading == "Chapitre III : Organisation de l'achat > Article L2113-15"
+
+
+def test_long_article_splits_at_numbered_paragraphs_under_the_size_limit() -> None:
+    paragraphs = [
+        f"{n}. - " + ("Le représentant de l'Etat consulte la chambre régionale. " * 8)
+        for n in ("I", "II", "III", "IV")
+    ]
+    chunks = chunk_document(LAW, [Page(1, "Article 7\n" + "\n".join(paragraphs))], size=1000)
+    assert len(chunks) >= 2
+    assert all(len(c.text) <= 1000 for c in chunks)
+    assert all(c.article == "Article 7" for c in chunks)
+    assert chunks[1].text.startswith(("II.", "III."))
+
+
+def test_guide_splits_at_headings_and_ids_are_stable() -> None:
+    guide = DocumentMeta(doc_id="guide", title="Guide", kind="guide")
+    text = "# Créer une SCIC\n## Les associés\nTrois catégories d'associés au moins.\n## Le capital\nJusqu'à la moitié."
+    first = chunk_document(guide, [Page(None, text)])
+    again = chunk_document(guide, [Page(None, text)])
+    assert [c.heading for c in first] == [
+        "Créer une SCIC > Les associés",
+        "Créer une SCIC > Le capital",
+    ]
+    assert [c.id for c in first] == [c.id for c in again]

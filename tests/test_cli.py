@@ -1,0 +1,31 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant.config import Settings
+
+
+def _cli(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {"ESS_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_ask_json_prints_the_api_shape(indexed: tuple[Settings, object]) -> None:
+    out = _cli(["ask", "Qu'est-ce que l'utilité sociale ?", "--json"], indexed[0].data_dir)
+    assert out.returncode == 0, out.stderr
+    body = json.loads(out.stdout)
+    assert set(body) == {"answer", "refused", "citations", "warnings"}
+
+
+def test_error_is_one_french_line_without_traceback(tmp_path: Path) -> None:
+    out = _cli(["ask", "Qu'est-ce qu'une SCIC ?"], tmp_path)
+    assert out.returncode == 1
+    assert out.stderr.strip() == "Erreur : index vide : lancez `ess-assistant ingest`"
+    assert "Traceback" not in out.stderr

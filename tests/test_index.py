@@ -1,0 +1,125 @@
+"""Ingest against a real Chroma PersistentClient and the real embedding model."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.errors import EmptyIndexError, ModelMismatchError
+from assistant.service import Assistant
+from assistant.store import ChunkStore, open_client
+from ingest.index import ingest
+from tests.conftest import make_pdf, make_settings
+
+CATALOG = """
+[[document]]
+id = "note-scic"
+file = "note.md"
+title = "Note SCIC"
+kind = "fiche"
+date = "2024-01-01"
+status = "en vigueur"
+"""
+
+
+def run(settings: Settings, embedder: Embedder, *paths: Path):  # type: ignore[no-untyped-def]
+    store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
+    return ingest(settings, store, list(paths) or None), store
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "catalog.toml").write_text(CATALOG, encoding="utf-8")
+    (docs / "note.md").write_text(
+        "# SCIC\n## Capital\nUne commune peut détenir jusqu'à 50 % du capital d'une SCIC.\n"
+        "## Associés\nLa SCIC réunit au moins trois catégories d'associés.\n",
+        encoding="utf-8",
+    )
+    (docs / "clauses.txt").write_text(
+        "Article 1\nLes clauses sociales favorisent l'insertion des personnes éloignées de l'emploi.\n",
+        encoding="utf-8",
+    )
+    return docs
+
+
+def test_ingest_twice_adds_nothing(tmp_path: Path, folder: Path, embedder: Embedder) -> None:
+    settings = make_settings(tmp_path, folder)
+    first, store = run(settings, embedder)
+    assert sorted(first.added) == ["clauses", "note-scic"]
+    count = store.count()
+    second, store = run(settings, embedder)
+    assert second.chunks_added == 0 and second.chunks_removed == 0
+    assert sorted(second.kept) == ["clauses", "note-scic"]
+    assert store.count() == count
+
+
+def test_changed_document_is_replaced_and_removed_one_disappears(
+    tmp_path: Path, folder: Path, embedder: Embedder
+) -> None:
+    settings = make_settings(tmp_path, folder)
+    run(settings, embedder)
+    (folder / "note.md").write_text(
+        "# SCIC\n## Capital\nLa part publique est plafonnée à la moitié du capital.\n",
+        encoding="utf-8",
+    )
+    (folder / "clauses.txt").unlink()
+    summary, store = run(settings, embedder)
+    assert summary.replaced == ["note-scic"] and summary.removed == ["clauses"]
+    texts = [text for _, text, _ in store.records()]
+    assert any("plafonnée à la moitié" in t for t in texts)
+    assert not any("50 %" in t or "clauses sociales" in t for t in texts)
+    hits = Assistant.open(settings, embedder).search("clauses sociales insertion", 5)
+    assert all(h.doc_id != "clauses" for h in hits)
+
+
+def test_broken_files_are_reported_and_the_rest_indexed(
+    tmp_path: Path, folder: Path, embedder: Embedder
+) -> None:
+    (folder / "corrompu.pdf").write_bytes(
+        b"%PDF-1.7\n%\xe2\xe3\n1 0 obj <<>> stream\x00\x01 broken"
+    )
+    (folder / "vide.txt").write_bytes(b"")
+    make_pdf(folder / "bon.pdf", [["Article 1", "Les PTCE regroupent des entreprises de l'ESS."]])
+    summary, _ = run(make_settings(tmp_path, folder), embedder)
+    reasons = {Path(s.path).name: s.reason for s in summary.skipped}
+    assert "corrompu.pdf" in reasons and "PDF" in reasons["corrompu.pdf"]
+    assert reasons.get("vide.txt") == "fichier vide"
+    assert sorted(summary.added) == ["bon", "clauses", "note-scic"]
+    assert any("Ignoré" in line and "vide.txt" in line for line in summary.lines())
+
+
+def test_folder_without_catalog_still_ingests_and_says_so(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    docs = tmp_path / "sans-catalogue"
+    docs.mkdir()
+    (docs / "Guide ESS.md").write_text(
+        "# Guide de l'ESS locale\nLa CRESS accompagne les communes.\n", encoding="utf-8"
+    )
+    summary, store = run(make_settings(tmp_path, docs), embedder)
+    assert summary.added == ["guide-ess"]
+    assert any("catalog.toml" in note for note in summary.notes)
+    _, _, meta = next(store.records())
+    assert meta["title"] == "Guide de l'ESS locale"
+
+
+def test_index_refuses_another_model(tmp_path: Path, folder: Path, embedder: Embedder) -> None:
+    settings = make_settings(tmp_path, folder)
+    run(settings, embedder)
+
+    class OtherModel:
+        name, dimension = "autre-modele", 512
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            return embedder.embed(texts)
+
+    with pytest.raises(ModelMismatchError, match="ingest"):
+        Assistant.open(settings, OtherModel())
+
+
+def test_empty_index_is_a_clear_error(tmp_path: Path, embedder: Embedder) -> None:
+    with pytest.raises(EmptyIndexError, match="ess-assistant ingest"):
+        Assistant.open(make_settings(tmp_path), embedder)

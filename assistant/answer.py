@@ -232,7 +232,7 @@ class AnswerBuilder:
         citations = [
             self.citation(n, hits[i]) for i, n in sorted(numbers.items(), key=lambda x: x[1])
         ]
-        warnings += [w for c in citations if (w := status_warning(c, hits))]
+        warnings += [w for c in citations if (w := status_warning(c))]
         return Answer(
             answer="\n".join(lines), refused=False, citations=citations, warnings=warnings
         )
@@ -271,7 +271,7 @@ class AnswerBuilder:
         )
 
 
-def status_warning(citation: Citation, hits: list[Hit]) -> str:
+def status_warning(citation: Citation) -> str:
     if citation.status != HISTORIC:
         return ""
     return (

@@ -27,9 +27,42 @@ _INJECTION = re.compile(
     r"joue le role|reponds? (?:que|uniquement)|dis(?:-moi)? que)\b|system prompt|prompt systeme",
 )
 _PERCENT = re.compile(r"(\d+(?:[,.]\d+)?)\s?(?:%|pour ?cent)")
+MISSING_FIGURE = "Les documents indexés ne donnent pas le chiffre demandé."
+# A figure in a sentence: a number (digits or words) with its unit, or a share in words. Article
+# numbers, dates and "1°" are not figures: they would answer "combien ?" with anything.
+_NUMBER = (
+    r"(?:\d[\d  .,]*|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|"
+    r"trente|quarante|cinquante|soixante|cent|mille)"
+)
+_UNITS = (
+    r"%|pour ?cent|euros?|€|ans?|annees?|mois|jours?|semaines?|heures?|fois|salaries|habitants|"
+    r"membres|personnes|exercices?"
+)
+# A capitalised word inside a sentence (not its first word), with its hyphenated parts.
+_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*)")
+_PLACE_WORDS = frozenset(
+    ["a", "au", "aux", "en", "de", "du", "des", "d'", "dans", "chez", "sur", "vers", "pres"]
+)
+_SHARE_UNITS = r"%|pour ?cent"
+# What the question asks for -> the units that answer it.
+_ASKED_UNITS = [
+    (r"\b(montant|euros?|cout\w*|prix|budget|bareme|tarif)\b|€", r"euros?|€"),
+    (r"\b(pourcentage|taux|proportion|part|parts|quota|%)(?!\w)", _SHARE_UNITS),
+    (
+        r"\b(delai|duree|temps|ans|annees?|mois|jours?|semaines?)\b",
+        r"ans?|annees?|mois|jours?|semaines?",
+    ),
+    (r"\b(heures?)\b", r"heures?"),
+]
+_SHARE = re.compile(r"\b(moitie|tiers|quarts?|majorite|septiemes?|dixiemes?|centiemes?)\b")
+_DELEGATED = re.compile(
+    r"(fixee?s? |determinee?s? |precisee?s? |definie?s? )(par|en) (decret|voie reglementaire|"
+    r"arrete|conseil d'etat)"
+)
 _QUANTITY_QUESTION = re.compile(
-    r"\b(combien|quel(?:le)?s? (?:part|montant|seuil|plafond|taux|proportion|pourcentage|delai|"
-    r"duree|nombre)|jusqu'?(?:a|où)|maximum|minimum|plafond|seuil|pourcentage|taux)\b"
+    r"\b(combien|quel(?:le)?s? (?:est |sont |etait )?(?:le |la |les |l')?(?:part|montant|seuil|"
+    r"plafond|taux|proportion|pourcentage|delai|duree|nombre|budget|bareme|cout|prix|tarif)|"
+    r"plafond|seuil|pourcentage|taux)\b"
 )
 _DEFINITION_QUESTION = re.compile(
     r"(c'?est quoi|qu'?est-ce qu|definition|defini[rt]?|que (?:veut dire|signifie)|veut dire|"
@@ -39,6 +72,18 @@ _DEFINING = re.compile(
     r"\b(est|sont) (?:un|une|des|le|la|les|constitu|considér|compos|défini|qualifi)|"
     r"\bon entend\b|\bdésigne|\bau sens de|\bpermet\b|\bsont considérées? comme"
 )
+_CONTINUATION = re.compile(
+    r"(cette|ces|cet|ce|celle|celui|ceux|il|elle|ils|elles|toutefois|cependant|sauf|"
+    r"par derogation|dans ce cas|a defaut|en outre|de meme|le cas echeant|en revanche|"
+    r"sous reserve|neanmoins|pour autant|dans ces cas)\b"
+)
+# A sentence is kept when it scores at least this share of the best one; at most this many
+# sentences come from one passage.
+_FLOOR = 0.35
+_PER_PASSAGE = 3
+# A sentence that ends as a sentence (the last one of a passage may be cut by the chunking).
+_COMPLETE = re.compile(r"[.;:!?»)\]]\s*$")
+_ARTICLE_WORD = re.compile(r"^Article\s+")
 _MONTHS = [
     "janvier",
     "février",
@@ -84,6 +129,23 @@ def french_date(iso: str) -> str:
         return iso or "date inconnue"
     day = int(m.group(3))
     return f"{'1er' if day == 1 else day} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+
+
+def has_figure(text: str, question: str = "") -> bool:
+    """Whether `text` states the kind of quantity the question asks for: an amount in euros for
+    "combien coûte", a share for "quel pourcentage", a duration for "quel délai", the counted noun
+    for "combien d'emplois"; any number with a unit otherwise."""
+    folded, asked = fold(text), fold(question)
+    units = [unit for words, unit in _ASKED_UNITS if re.search(words, asked)]
+    units += [
+        re.escape(w[:-1] if w.endswith("s") else w) + "s?"
+        for w in re.findall(r"combien (?:de |d')(\w+)", asked)
+        if not any(re.fullmatch(words, w) for words, _ in _ASKED_UNITS)
+    ]
+    if (not units or any(unit is _SHARE_UNITS for unit in units)) and _SHARE.search(folded):
+        return True
+    pattern = "|".join(units) if units else _UNITS
+    return bool(re.search(rf"\b{_NUMBER}\s*(?:\w+\s+){{0,2}}?(?:{pattern})(?!\w)", folded))
 
 
 def is_injection(question: str) -> bool:
@@ -143,6 +205,23 @@ class AnswerBuilder:
         best_dense = max((h.dense for h in hits), default=0.0)
         return Evidence(coverage=best_cov, dense=max(0.0, best_dense))
 
+    def unknown_names(self, question: str) -> list[str]:
+        """Proper names the question is about (a person, a product) that no indexed passage
+        mentions: the documents cannot say what that person thinks or what that product does.
+        Places after a preposition ("maire de Trifouilly", "à Lyon") are only context."""
+        if self.lexical is None:
+            return []
+        out = []
+        for match in _NAME.finditer(question):
+            name = match.group(1)
+            if any(self.lexical.df.get(stem(fold(part)), 0) for part in name.split("-")):
+                continue
+            before = fold(question[: match.start()]).split()
+            if (before and before[-1] in _PLACE_WORDS) or (before and before[-1].endswith("d'")):
+                continue
+            out.append(name)
+        return out
+
     # -- sentence selection -----------------------------------------------------------------
     def candidates(self, question: str, hits: list[Hit]) -> list[Candidate]:
         groups = self.term_groups(question)
@@ -155,7 +234,7 @@ class AnswerBuilder:
             prior = 0.5 + 0.5 * (hit.score / top)
             if hit.meta.get("status") == HISTORIC:
                 prior *= 0.8  # superseded texts never lead when a current one says as much
-            units = _with_list_items(sentences(hit.text))
+            units = _answer_units(sentences(hit.text))
             for j, text in enumerate(units):
                 if len(text) < 25:
                     continue
@@ -163,7 +242,7 @@ class AnswerBuilder:
                 coverage = self._covered(groups, sentence_terms | context_terms)
                 own = self._covered(groups, sentence_terms)
                 score = prior * (0.35 * coverage + 0.65 * own)
-                if wants_quantity and re.search(r"\d", text):
+                if wants_quantity and has_figure(text, question):
                     score *= 1.25
                 if wants_definition and _DEFINING.search(text[:200]):
                     score *= 1.25
@@ -176,11 +255,11 @@ class AnswerBuilder:
         per_hit: dict[int, int] = {}
         if not candidates:
             return chosen
-        floor = candidates[0].score * 0.45
+        floor = candidates[0].score * _FLOOR
         for cand in candidates:
             if len(chosen) >= self.settings.answer_sentences or cand.score < floor:
                 break
-            if per_hit.get(cand.hit_index, 0) >= 2:
+            if per_hit.get(cand.hit_index, 0) >= _PER_PASSAGE:
                 continue
             if any(
                 _similar(cand.terms, c.terms) or cand.text in c.text or c.text in cand.text
@@ -198,10 +277,24 @@ class AnswerBuilder:
         evidence = self.evidence(question, hits)
         if not hits or evidence.strength < self.settings.refusal_threshold:
             return self.refusal(hits)
+        if unknown := self.unknown_names(question):
+            names = ", ".join(f"« {n} »" for n in unknown)
+            return self.refusal(hits, f"Les documents indexés ne mentionnent pas {names}.")
         ranked = self.candidates(question, hits)
         chosen = self.select(ranked)
         if not chosen:
             return self.refusal(hits)
+        if _QUANTITY_QUESTION.search(fold(question)) and not any(
+            has_figure(c.text, question) for c in chosen
+        ):
+            # A figure was asked: a lower-ranked sentence that states one leads, if relevant.
+            floor = chosen[0].score * 0.3
+            figure = next(
+                (c for c in ranked if c.score >= floor and has_figure(c.text, question)), None
+            )
+            if figure is None:
+                return self.missing_figure(chosen, hits)
+            chosen = [figure, *chosen[: self.settings.answer_sentences - 1]]
         conflict = find_conflict(chosen, ranked, hits)
         if conflict:
             newer, older = conflict
@@ -210,8 +303,10 @@ class AnswerBuilder:
         numbers: dict[int, int] = {}
 
         def cite(c: Candidate) -> str:
+            first = c.hit_index not in numbers
             n = numbers.setdefault(c.hit_index, len(numbers) + 1)
-            return f"{_display(c.text)} [{n}]"
+            label = _article_label(hits[c.hit_index].meta) if first else ""
+            return f"{_display(c.text)}{f' ({label})' if label else ''} [{n}]"
 
         lines = [cite(chosen[0])]
         if len(chosen) > 1:
@@ -237,10 +332,24 @@ class AnswerBuilder:
             answer="\n".join(lines), refused=False, citations=citations, warnings=warnings
         )
 
-    def refusal(self, hits: list[Hit]) -> Answer:
+    def missing_figure(self, chosen: list[Candidate], hits: list[Hit]) -> Answer:
+        """A figure was asked and the passages give none: say so rather than answer beside the
+        question, and point to the text that delegates the figure to a decree when there is one."""
+        delegating = next((c for c in chosen if _DELEGATED.search(fold(c.text))), None)
+        if delegating is None:
+            return self.refusal(hits, MISSING_FIGURE)
+        citation = self.citation(1, hits[delegating.hit_index])
+        label = _article_label(hits[delegating.hit_index].meta)
+        text = (
+            f"{MISSING_FIGURE} Le texte renvoie ce chiffre à un texte d'application "
+            f"(décret ou arrêté), à vérifier sur Légifrance : « {_display(delegating.text)} »"
+            f"{f' ({label})' if label else ''} [1]"
+        )
+        return Answer(answer=text, refused=True, citations=[citation], warnings=[])
+
+    def refusal(self, hits: list[Hit], text: str = REFUSAL) -> Answer:
         near = hits[:3]
         citations = [self.citation(i + 1, h) for i, h in enumerate(near)]
-        text = REFUSAL
         if citations:
             listed = " ; ".join(
                 f"[{c.n}] {c.title} ({c.locator})" if c.locator else f"[{c.n}] {c.title}"
@@ -310,12 +419,14 @@ def find_conflict(
     return None
 
 
-def _with_list_items(units: list[str]) -> list[str]:
-    """A sentence that announces a list (ends with ':') keeps the items that follow it."""
+def _answer_units(units: list[str]) -> list[str]:
+    """The sentences of a passage as answer candidates. A sentence that announces a list (ends
+    with ':') also comes with the items that follow it, and one followed by its own exception or
+    sequel ("Toutefois…", "Cette condition…") also comes with it: a rule quoted without its
+    exception misleads the official who acts on it."""
     out: list[str] = []
-    i = 0
-    while i < len(units):
-        text = units[i]
+    for i, text in enumerate(units):
+        following = units[i + 1] if i + 1 < len(units) else ""
         if text.endswith(":"):
             items: list[str] = []
             j = i + 1
@@ -324,8 +435,14 @@ def _with_list_items(units: list[str]) -> list[str]:
                 j += 1
             if items:
                 out.append(text + "\n" + "\n".join(items))
+        elif (
+            following
+            and _CONTINUATION.match(fold(following))
+            and len(text) < 600
+            and (i + 2 < len(units) or _COMPLETE.search(following))
+        ):
+            out.append(f"{text} {following}")
         out.append(text)
-        i += 1
     return out
 
 
@@ -342,7 +459,18 @@ def _display(text: str) -> str:
     if text.endswith("»") and "«" not in text:
         text = text[:-1].strip()
     text = re.sub(r"^[-–•*]\s+", "", text)
+    if text and not _COMPLETE.search(text):
+        text += " (…)"  # cut where the passage ends: the reader opens the source for the rest
     return text[0].upper() + text[1:] if text and text[0].islower() else text
+
+
+def _article_label(meta: dict[str, object]) -> str:
+    """ "Loi ESS 2014, art. 6" for a passage of a legal text: officials quote the article."""
+    article = str(meta.get("article", ""))
+    if meta.get("kind") not in {"loi", "code"} or not article:
+        return ""
+    label, short = _label(meta), _ARTICLE_WORD.sub("art. ", article)
+    return label if fold(short) in fold(label) else f"{label}, {short}"
 
 
 def _label(meta: dict[str, object]) -> str:

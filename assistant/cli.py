@@ -132,16 +132,53 @@ def evaluate(
         Path | None, typer.Option("--json", help="Écrit les résultats en JSON")
     ] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=20)] = 5,
+    baseline: Annotated[
+        list[str] | None,
+        typer.Option("--baseline", help="Pipeline de comparaison : naive ou bm25 (répétable)"),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Écrit le rapport Markdown et son graphique")
+    ] = None,
 ) -> None:
     """Mesure la recherche, les réponses et les refus sur un jeu de questions."""
-    from evals.run import evaluate_assistant, load_questions, table
+    import shlex
+    from datetime import date
 
-    result = evaluate_assistant(_assistant(_settings()), load_questions(questions), k)
-    typer.echo(table({"ess-assistant": result}))
+    from assistant.embedding import build_embedder
+    from assistant.service import Assistant
+    from evals.baselines import build_baselines, split_corpus
+    from evals.report import RunContext, write_report
+    from evals.run import as_json, compare, load_questions, table
+
+    settings = _settings()
+    embedder = build_embedder(settings)
+    assistant = Assistant.open(settings, embedder)
+    names = baseline or []
+    passages = split_corpus(settings.corpus_dirs) if names else []
+    baselines = build_baselines(names, passages, embedder)
+    results = compare(assistant, baselines, load_questions(questions), k)
+    typer.echo(table(results))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        body = json.dumps(as_json(results), ensure_ascii=False, indent=2)
+        json_out.write_text(body, encoding="utf-8")
         typer.echo(f"Résultats écrits dans {json_out}")
+    if report:
+        command = ["ess-assistant", "eval", "--questions", str(questions), "--k", str(k)]
+        command += [arg for name in baselines for arg in ("--baseline", name)]
+        command += ["--report", str(report)]
+        context = RunContext(
+            command=shlex.join(command),
+            date=date.today().isoformat(),
+            questions=str(questions),
+            corpus_dirs=[str(d) for d in settings.corpus_dirs],
+            documents=assistant.documents(),
+            embedding=embedder.name,
+            k=k,
+            baseline_passages=len(passages),
+        )
+        written, chart = write_report(report, results, context)
+        typer.echo(f"Rapport écrit dans {written} (graphique : {chart})")
 
 
 def main() -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SHARED_CORPUS = Path("../shared/corpus")
 
@@ -25,7 +26,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ESS_", extra="ignore")
 
     data_dir: Path = Path("data")
-    corpus_dirs: list[Path] = Field(default_factory=default_corpus_dirs)
+    corpus_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=default_corpus_dirs)
     collection: str = "ess-passages"
 
     # Embeddings: "use" (multilingual USE v3, numpy only) or "sentence-transformers"
@@ -41,11 +42,11 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = Field(default=5, ge=1, le=20)
     candidates: int = Field(default=40, ge=5, le=500)
-    max_per_doc: int = Field(default=2, ge=1)
+    max_per_doc: int = Field(default=3, ge=1)
     dense_weight: float = Field(default=0.45, ge=0.0, le=1.0)
 
     # Answering
-    answer_sentences: int = Field(default=4, ge=1, le=10)
+    answer_sentences: int = Field(default=6, ge=1, le=10)
     refusal_threshold: float = Field(default=0.31, ge=0.0, le=1.0)
     max_question_chars: int = Field(default=2000, ge=10)
 
@@ -57,8 +58,11 @@ class Settings(BaseSettings):
     @classmethod
     def _split_paths(cls, value: object) -> object:
         """Accept `ESS_CORPUS_DIRS=a:b` as well as a JSON list."""
-        if isinstance(value, str) and not value.lstrip().startswith("["):
-            return [p for p in value.split(":") if p]
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [p for p in text.split(":") if p]
         return value
 
     @property

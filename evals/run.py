@@ -11,8 +11,9 @@ from typing import Any
 
 from assistant.service import Assistant
 from assistant.types import Answer, Hit
-from evals.metrics import citation_checks, fact_recall, first_rank, percentile
+from evals.metrics import citation_checks, fact_found, fact_recall, first_rank, percentile
 
+OURS = "ess-assistant"
 QUALITY_BAR = {
     "hit_at_5": 0.95,
     "fact_recall": 0.85,
@@ -83,6 +84,9 @@ def evaluate_one(q: Question, ask: AskFn, k: int) -> dict[str, Any]:
         "answer": answer.answer,
         "cited": [c.doc_id for c in answer.citations],
         "expected_sources": q.expected_sources,
+        "missing_facts": [
+            f[0] for f in q.must_contain if q.answerable and not fact_found(answer.answer, f)
+        ],
     }
 
 
@@ -129,6 +133,25 @@ def evaluate_assistant(
     assistant: Assistant, questions: list[Question], k: int = 5
 ) -> dict[str, Any]:
     return evaluate(questions, lambda q, kk: assistant.ask_with_hits(q, kk), k)
+
+
+def compare(
+    assistant: Assistant, baselines: dict[str, AskFn], questions: list[Question], k: int = 5
+) -> dict[str, dict[str, Any]]:
+    """Our system first, then each baseline, on the same questions and the same k."""
+    results = {OURS: evaluate_assistant(assistant, questions, k)}
+    for name, ask in baselines.items():
+        results[name] = evaluate(questions, ask, k)
+    return results
+
+
+def as_json(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Our figures at top level, as before baselines existed; theirs under "baselines"."""
+    out = dict(results[OURS])
+    others = {name: r for name, r in results.items() if name != OURS}
+    if others:
+        out["baselines"] = others
+    return out
 
 
 METRICS = [

@@ -64,3 +64,44 @@ def test_legal_citations_carry_a_legifrance_link(assistant: Assistant) -> None:
 def test_french_dates() -> None:
     assert french_date("2014-07-31") == "31 juillet 2014"
     assert french_date("2015") == "2015"
+
+
+def test_a_figure_the_texts_leave_to_a_decree_is_not_invented(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Quel est le montant en euros du seuil au-delà duquel une subvention impose une convention ?"
+    )
+    assert answer.refused
+    assert "ne donnent pas le chiffre" in answer.answer and "décret" in answer.answer
+    assert not re.search(r"\d+\s?(?:€|euros)", answer.answer)
+    assert [c.doc_id for c in answer.citations] == ["loi-2000-321"]
+
+
+def test_a_person_no_document_mentions_is_refused_but_a_place_is_context(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Que pense Pierre Rabhi des SCIC ?")
+    assert answer.refused and "Rabhi" in answer.answer
+    answer = assistant.ask(
+        "Je suis maire de Plouguenast : jusqu'où la commune peut-elle entrer au capital d'une SCIC ?"
+    )
+    assert not answer.refused and "50 %" in answer.answer
+
+
+def test_answer_names_the_article_it_quotes(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Quel article du code de la commande publique permet de réserver un marché aux "
+        "entreprises adaptées ?"
+    )
+    assert not answer.refused
+    assert "art. L2113-12) [" in answer.answer
+
+
+def test_a_rule_is_quoted_with_the_exception_that_follows_it(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Pour financer l'innovation sociale, faut-il que l'entreprise ait du mal à se financer "
+        "sur le marché ?"
+    )
+    assert not answer.refused
+    rule = answer.answer.index("conditions normales de marché")
+    assert answer.answer.index("ne s'applique pas") > rule
+    assert "collectivités territoriales" in answer.answer[rule:]

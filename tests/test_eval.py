@@ -1,22 +1,32 @@
-"""The evaluation metrics, and a floor under the figures measured on the set today."""
+"""The evaluation metrics, the baselines, the report, and the quality bar on the set."""
 
+import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+from PIL import Image
+
+from assistant.embedding import Embedder
 from assistant.service import Assistant
+from assistant.store import ChunkStore, open_client
+from evals.baselines import BASELINES, build_baselines, split_corpus
 from evals.metrics import citation_checks, fact_recall, first_rank, normalise
-from evals.run import evaluate_assistant, load_questions
+from evals.report import problems, worst
+from evals.run import QUALITY_BAR, evaluate, evaluate_assistant, load_questions
+from ingest.index import ingest
+from tests.conftest import make_pdf, make_settings
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "evals" / "questions.jsonl"
 
 # Measured on the starter corpus when this floor was set (see README): a change that drops
 # below them fails. The issue's target bar is higher; raise these as the system improves.
-FLOOR = {
-    "hit_at_5": 0.95,
-    "citation_validity": 0.98,
-    "fact_recall": 0.55,
-    "refusal_accuracy": 0.45,
-    "false_refusal_rate": 0.10,
-}
+# The issue's quality bar (evals.run.QUALITY_BAR) holds for every figure but fact recall, which
+# the extractive answers do not reach yet (0.748 measured, bar 0.85): its floor is what is
+# measured today, so a change can raise it but never lower it unseen.
+FACT_RECALL_FLOOR = 0.74
 
 
 def test_fact_matching_ignores_case_accents_and_spaces() -> None:
@@ -41,11 +51,140 @@ def test_rank_and_citation_checks() -> None:
     assert citation_checks("La recette du gâteau au chocolat. [1] Autre. [2]", citations) == (0, 2)
 
 
-def test_evaluation_set_stays_above_the_floor(assistant: Assistant) -> None:
-    result = evaluate_assistant(assistant, load_questions(QUESTIONS))
-    assert result["n"] >= 100
-    assert result["hit_at_5"] >= FLOOR["hit_at_5"]
-    assert result["citation_validity"] >= FLOOR["citation_validity"]
-    assert result["fact_recall"] >= FLOOR["fact_recall"]
-    assert result["refusal_accuracy"] >= FLOOR["refusal_accuracy"]
-    assert result["false_refusal_rate"] <= FLOOR["false_refusal_rate"]
+def test_evaluation_set_meets_the_quality_bar_and_beats_both_baselines(
+    assistant: Assistant, embedder: Embedder, shared_corpus: Path
+) -> None:
+    questions = load_questions(QUESTIONS)
+    ours = evaluate_assistant(assistant, questions)
+    assert ours["n"] >= 100
+    assert ours["hit_at_5"] >= QUALITY_BAR["hit_at_5"]
+    assert ours["citation_validity"] >= QUALITY_BAR["citation_validity"]
+    assert ours["refusal_accuracy"] >= QUALITY_BAR["refusal_accuracy"]
+    assert ours["false_refusal_rate"] <= QUALITY_BAR["false_refusal_rate"]
+    assert ours["fact_recall"] >= FACT_RECALL_FLOOR
+    for name, ask in build_baselines(BASELINES, split_corpus([shared_corpus]), embedder).items():
+        theirs = evaluate(questions, ask)
+        assert ours["hit_at_5"] > theirs["hit_at_5"], name
+        assert ours["fact_recall"] > theirs["fact_recall"], name
+
+
+NOTE = (
+    "# SCIC\n## Capital\nUne commune peut détenir jusqu'à 50 % du capital d'une SCIC.\n"
+    "## Associés\nLa SCIC réunit au moins trois catégories d'associés.\n"
+)
+CATALOG = '[[document]]\nid = "note-scic"\nfile = "note.md"\ntitle = "Note SCIC"\n'
+SMALL_SET = [
+    {
+        "id": "capital",
+        "persona": "elu",
+        "question": "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?",
+        "expected_sources": ["note-scic"],
+        "must_contain": [["50 %"]],
+    },
+    {
+        "id": "insertion",
+        "persona": "technicien",
+        "question": "À quoi servent les clauses sociales dans les marchés ?",
+        "expected_sources": ["clauses"],
+        "must_contain": [["insertion"]],
+    },
+    {
+        "id": "gateau",
+        "persona": "elu",
+        "question": "Quelle est la recette du gâteau au chocolat ?",
+        "answerable": False,
+    },
+]
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "catalog.toml").write_text(CATALOG, encoding="utf-8")
+    (docs / "note.md").write_text(NOTE, encoding="utf-8")
+    make_pdf(
+        docs / "clauses.pdf",
+        [
+            ["Article 1", "Les clauses sociales favorisent l'insertion des personnes"],
+            ["Article 2", "Elles s'appliquent aux marchés publics des collectivités."],
+        ],
+    )
+    return docs
+
+
+def test_naive_baseline_never_refuses_and_cites_catalog_ids(
+    small_corpus: Path, embedder: Embedder
+) -> None:
+    passages = split_corpus([small_corpus])
+    asks = build_baselines(["naive", "bm25"], passages, embedder)
+    answer, hits = asks["naive"]("Quelle est la recette du gâteau au chocolat ?", 2)
+    assert not answer.refused and answer.answer.endswith(" [1]")
+    assert [c.n for c in answer.citations] == [1, 2] and len(hits) == 2
+    assert {c.doc_id for c in answer.citations} == {"note-scic", "clauses"}
+    answer, _ = asks["bm25"]("capital d'une SCIC", 2)
+    assert answer.citations[0].doc_id == "note-scic" and "50 %" in answer.answer
+
+
+def test_eval_with_baselines_prints_three_columns_and_writes_json_and_report(
+    tmp_path: Path, small_corpus: Path, embedder: Embedder
+) -> None:
+    settings = make_settings(tmp_path, small_corpus)
+    store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
+    ingest(settings, store)
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(json.dumps(q) for q in SMALL_SET), encoding="utf-8")
+    out, report = tmp_path / "out.json", tmp_path / "evals" / "REPORT.md"
+    env = {
+        "ESS_DATA_DIR": str(settings.data_dir),
+        "ESS_CORPUS_DIRS": json.dumps([str(small_corpus)]),  # "a:b" fails in config.py today
+        "HF_HUB_OFFLINE": "1",
+        "PATH": "/usr/bin:/bin",
+    }
+    args = ["eval", "--questions", str(questions), "--k", "2", "--json", str(out)]
+    args += ["--baseline", "naive", "--baseline", "bm25", "--report", str(report)]
+    run = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "| métrique | ess-assistant | naive | bm25 |" in run.stdout
+
+    body = json.loads(out.read_text(encoding="utf-8"))
+    keys = {"n", "hit_at_1", "hit_at_5", "mrr", "fact_recall", "citation_validity"}
+    keys |= {"refusal_accuracy", "false_refusal_rate", "latency_ms", "per_question"}
+    assert keys <= set(body) and body["n"] == 3
+    assert set(body["baselines"]) == {"naive", "bm25"}
+    for result in body["baselines"].values():
+        assert keys <= set(result)
+        assert not any(r["refused"] for r in result["per_question"])
+
+    text = report.read_text(encoding="utf-8")
+    assert "| métrique | seuil | ess-assistant | naive | bm25 |" in text
+    assert "![Métriques par persona](report/personas.png)" in text
+    assert "--baseline naive --baseline bm25 --report" in text
+    assert "`use-multilingual-v3`" in text and "`clauses`, `note-scic`" in text
+    with Image.open(report.parent / "report" / "personas.png") as image:
+        assert image.format == "PNG" and image.width > 500 and image.height > 300
+
+
+def test_worst_questions_put_wrong_refusals_and_answers_before_partial_ones() -> None:
+    def row(
+        id_: str, answerable: bool, refused: bool, recall: float, rank: int | None
+    ) -> dict[str, Any]:
+        missing = ["fait"] if answerable and recall < 1 else []
+        return {"id": id_, "answerable": answerable, "refused": refused, "fact_recall": recall,
+                "rank": rank, "missing_facts": missing}  # fmt: skip
+
+    rows = [
+        row("partiel", True, False, 0.5, 1),
+        row("parfait", True, False, 1.0, 1),
+        row("hors-champ-repondu", False, False, 0.0, None),
+        row("faux-refus", True, True, 0.0, 1),
+        row("hors-champ-refuse", False, True, 0.0, None),
+    ]
+    assert [r["id"] for r in worst(rows, k=5)] == ["hors-champ-repondu", "faux-refus", "partiel"]
+    assert problems(rows[3], 5)[0] == "**refus alors que la réponse est dans le corpus**"

@@ -13,9 +13,11 @@ from assistant.french import content_words, fold, is_list_item, sentences, stem,
 from assistant.glossary import acronyms
 from assistant.lexical import LexicalIndex
 from assistant.references import find_references, own_reference
-from assistant.types import Answer, Citation, Hit
+from assistant.types import SECONDARY_KINDS, Answer, Citation, Hit
 
 HISTORIC = "historique"
+_SECONDARY_PRIOR = 0.5  # the text a note paraphrases leads unless the note says clearly more
+_FIGURE_SUBJECT = 0.15  # share of the question's subject a sentence giving a figure must hold
 REFUSAL = "Je ne trouve pas de réponse à cette question dans les documents indexés."
 INJECTION_REFUSAL = (
     "Je réponds uniquement à partir des documents indexés, en citant mes sources : je ne peux pas "
@@ -39,7 +41,9 @@ _UNITS = (
     r"membres|personnes|exercices?"
 )
 # A capitalised word inside a sentence (not its first word), with its hyphenated parts.
-_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*)")
+_NAME = re.compile(
+    r"(?<![.?!:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*)|\b([A-Z]{2,6})\b"
+)
 _PLACE_WORDS = frozenset(
     ["a", "au", "aux", "en", "de", "du", "des", "d'", "dans", "chez", "sur", "vers", "pres"]
 )
@@ -82,6 +86,12 @@ _CONTINUATION = re.compile(
 _FLOOR = 0.35
 _PER_PASSAGE = 3
 # A sentence that ends as a sentence (the last one of a passage may be cut by the chunking).
+# A sentence that reports an old figure as outdated is not a source claiming it (a recent note
+# writing "le guide de 2011 indiquait 20 %, chiffre dépassé").
+_REPORTS_OUTDATED = re.compile(
+    r"\b(depasse|perime|obsolete|ancien(?:ne)?s?|n'est plus|ne sont plus|abroge|historique|"
+    r"plus en vigueur|indiquai(?:t|ent))"
+)
 _COMPLETE = re.compile(r"[.;:!?»)\]]\s*$")
 _ARTICLE_WORD = re.compile(r"^Article\s+")
 _MONTHS = [
@@ -131,21 +141,31 @@ def french_date(iso: str) -> str:
     return f"{'1er' if day == 1 else day} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
 
 
-def has_figure(text: str, question: str = "") -> bool:
-    """Whether `text` states the kind of quantity the question asks for: an amount in euros for
-    "combien coûte", a share for "quel pourcentage", a duration for "quel délai", the counted noun
-    for "combien d'emplois"; any number with a unit otherwise."""
+def figure_in(text: str, question: str = "") -> str | None:
+    """The phrase of `text` that states the kind of quantity the question asks for: an amount in
+    euros for "combien coûte", a share for "quel pourcentage", a duration for "quel délai", the
+    counted noun for "combien d'emplois"; any number with a unit otherwise."""
     folded, asked = fold(text), fold(question)
-    units = [unit for words, unit in _ASKED_UNITS if re.search(words, asked)]
-    units += [
-        re.escape(w[:-1] if w.endswith("s") else w) + "s?"
-        for w in re.findall(r"combien (?:de |d')(\w+)", asked)
-        if not any(re.fullmatch(words, w) for words, _ in _ASKED_UNITS)
-    ]
-    if (not units or any(unit is _SHARE_UNITS for unit in units)) and _SHARE.search(folded):
-        return True
+    # "combien d'heures ... par million d'euros": the counted noun is what is asked.
+    counted = re.findall(r"combien (?:de |d')(\w+)", asked)
+    units = [
+        next(
+            (unit for words, unit in _ASKED_UNITS if re.fullmatch(words, w)),
+            re.escape(w[:-1] if w.endswith("s") else w) + "s?",
+        )
+        for w in counted
+    ] or [unit for words, unit in _ASKED_UNITS if re.search(words, asked)]
+    if (not units or any(unit is _SHARE_UNITS for unit in units)) and (
+        share := _SHARE.search(folded)
+    ):
+        return share.group(0)
     pattern = "|".join(units) if units else _UNITS
-    return bool(re.search(rf"\b{_NUMBER}\s*(?:\w+\s+){{0,2}}?(?:{pattern})(?!\w)", folded))
+    found = re.search(rf"\b{_NUMBER}\s*(?:\w+\s+){{0,2}}?(?:{pattern})(?!\w)", folded)
+    return found.group(0) if found else None
+
+
+def has_figure(text: str, question: str = "") -> bool:
+    return figure_in(text, question) is not None
 
 
 def is_injection(question: str) -> bool:
@@ -206,21 +226,39 @@ class AnswerBuilder:
         return Evidence(coverage=best_cov, dense=max(0.0, best_dense))
 
     def unknown_names(self, question: str) -> list[str]:
-        """Proper names the question is about (a person, a product) that no indexed passage
-        mentions: the documents cannot say what that person thinks or what that product does.
+        """Proper names and acronyms the question is about (a person, a tax) that no indexed
+        passage mentions and the glossary does not know: the documents cannot say what that
+        person thinks or how that tax applies.
         Places after a preposition ("maire de Trifouilly", "à Lyon") are only context."""
         if self.lexical is None:
             return []
         out = []
+        known = acronyms()
         for match in _NAME.finditer(question):
-            name = match.group(1)
+            name = match.group(1) or match.group(2)
             if any(self.lexical.df.get(stem(fold(part)), 0) for part in name.split("-")):
                 continue
+            if fold(name) in known:
+                continue
             before = fold(question[: match.start()]).split()
-            if (before and before[-1] in _PLACE_WORDS) or (before and before[-1].endswith("d'")):
+            after_preposition = bool(before) and (
+                before[-1] in _PLACE_WORDS or before[-1].endswith("d'")
+            )
+            if match.group(1) and after_preposition:  # a place; acronyms are never places
                 continue
             out.append(name)
         return out
+
+    def answers_figure(self, text: str, question: str) -> bool:
+        """Whether `text` gives the asked quantity about the question's subject: "48 heures" of
+        a civic-service contract does not answer "combien d'heures d'insertion", so besides the
+        figure the sentence must hold a fair share of the question's other terms."""
+        phrase = figure_in(text, question)
+        if phrase is None:
+            return False
+        unit = set(terms(phrase))
+        groups = [g for g in self.term_groups(question) if g[0] not in unit]
+        return self._covered(groups, set(terms(text)) - unit) >= _FIGURE_SUBJECT
 
     # -- sentence selection -----------------------------------------------------------------
     def candidates(self, question: str, hits: list[Hit]) -> list[Candidate]:
@@ -234,6 +272,8 @@ class AnswerBuilder:
             prior = 0.5 + 0.5 * (hit.score / top)
             if hit.meta.get("status") == HISTORIC:
                 prior *= 0.8  # superseded texts never lead when a current one says as much
+            if hit.meta.get("kind") in SECONDARY_KINDS:
+                prior *= _SECONDARY_PRIOR
             units = _answer_units(sentences(hit.text))
             for j, text in enumerate(units):
                 if len(text) < 25:
@@ -285,12 +325,13 @@ class AnswerBuilder:
         if not chosen:
             return self.refusal(hits)
         if _QUANTITY_QUESTION.search(fold(question)) and not any(
-            has_figure(c.text, question) for c in chosen
+            self.answers_figure(c.text, question) for c in chosen
         ):
             # A figure was asked: a lower-ranked sentence that states one leads, if relevant.
             floor = chosen[0].score * 0.3
             figure = next(
-                (c for c in ranked if c.score >= floor and has_figure(c.text, question)), None
+                (c for c in ranked if c.score >= floor and self.answers_figure(c.text, question)),
+                None,
             )
             if figure is None:
                 return self.missing_figure(chosen, hits)
@@ -396,12 +437,20 @@ def _percents(text: str) -> list[str]:
 def find_conflict(
     chosen: list[Candidate], ranked: list[Candidate], hits: list[Hit]
 ) -> tuple[Candidate, Candidate] | None:
-    """Two relevant sentences from documents of different dates giving different percentages
-    on the same subject: returns (newer, older)."""
+    """Two relevant sentences from texts of different dates giving different percentages on the
+    same subject: returns (newer, older). Our practice notes are left out: a note paraphrases
+    the texts, it never supersedes one, whatever its date."""
     if not chosen:
         return None
     floor = chosen[0].score * 0.45
-    pool = [c for c in ranked if c.score >= floor and _percents(c.text)][:12]
+    pool = [
+        c
+        for c in ranked
+        if c.score >= floor
+        and _percents(c.text)
+        and hits[c.hit_index].meta.get("kind") not in SECONDARY_KINDS
+        and not _REPORTS_OUTDATED.search(fold(c.text))
+    ][:12]
     for i, a in enumerate(pool):
         for b in pool[i + 1 :]:
             ma, mb = hits[a.hit_index].meta, hits[b.hit_index].meta

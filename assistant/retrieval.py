@@ -13,7 +13,7 @@ from assistant.config import Settings
 from assistant.glossary import expand
 from assistant.lexical import LexicalIndex
 from assistant.store import ChunkStore
-from assistant.types import Hit
+from assistant.types import SECONDARY_KINDS, Hit
 
 
 def _minmax(values: dict[str, float]) -> dict[str, float]:
@@ -81,15 +81,24 @@ class Retriever:
         return sorted(hits.values(), key=lambda h: h.score, reverse=True)
 
     def search(self, question: str, k: int | None = None) -> list[Hit]:
-        """The top `k` passages, at most `max_per_doc` from any one document."""
+        """The top `k` passages of the texts themselves, at most `max_per_doc` from any one
+        document, plus at most `max_notes` passages of our own practice notes ranked among
+        them: the notes, written to be found, sit beside the texts they paraphrase and never
+        take their place."""
         k = k or self.settings.top_k
         per_doc: dict[str, int] = {}
+        notes = primary = 0
         out: list[Hit] = []
         for hit in self.candidates(question):
             if per_doc.get(hit.doc_id, 0) >= self.settings.max_per_doc:
                 continue
+            is_note = hit.meta.get("kind") in SECONDARY_KINDS
+            if is_note and notes >= self.settings.max_notes:
+                continue
+            notes += is_note
+            primary += not is_note
             per_doc[hit.doc_id] = per_doc.get(hit.doc_id, 0) + 1
             out.append(hit)
-            if len(out) >= k:
+            if primary >= k:
                 break
         return out

@@ -7,6 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+# Document kinds written by this project (practice notes): they paraphrase the texts they cite.
+SECONDARY_KINDS = frozenset({"fiche"})
+
 
 @dataclass(frozen=True)
 class DocumentMeta:

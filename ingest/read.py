@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+import frontmatter
+import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -90,20 +93,24 @@ def _read_pdf(path: Path) -> ReadResult:
     return ReadResult(pages=[Page(i + 1, text) for i, text in enumerate(pages)], title=title)
 
 
-_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
-
-
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """A YAML-like front matter of `key: value` lines (title, date, sources...) and the body."""
-    match = _FRONT.match(text)
-    if not match:
+    """The YAML front matter (title, date, sources...) as strings, and the body. A front matter
+    that is not valid YAML is kept as text: the document still gets indexed."""
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        log.warning("front matter is not valid YAML, indexed as text: %s", exc)
         return {}, text
-    front: dict[str, str] = {}
-    for line in match.group(1).splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip() and not key.startswith((" ", "-")):
-            front[key.strip().lower()] = value.strip().strip("\"'")
-    return front, text[match.end() :]
+    front = {str(k).lower(): _as_text(v) for k, v in post.metadata.items() if v is not None}
+    return front, post.content
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_as_text(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 _GITBOOK_TAB = re.compile(r"\{%\s*tab\s+title=\"([^\"]+)\"\s*%\}")

@@ -37,8 +37,11 @@ def shared_corpus() -> Path:
 def indexed(
     tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, shared_corpus: Path
 ) -> Iterator[tuple[Settings, IngestSummary]]:
-    """The starter corpus ingested into a temporary data folder."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dirs=[shared_corpus])
+    """The default document folders (our practice notes and the starter corpus) ingested into a
+    temporary data folder."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("data"), corpus_dirs=[ROOT / "corpus", shared_corpus]
+    )
     store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
     yield settings, ingest(settings, store)
 

@@ -1,0 +1,63 @@
+"""Our practice notes in corpus/: well-formed, found where they are the best source, never in
+the place of the texts they paraphrase."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import frontmatter
+
+from assistant.service import Assistant
+from assistant.types import SECONDARY_KINDS
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+# A reference in brackets to a text or a guide: "(loi n° 2014-856, art. 2)", "(RTES, 2015)";
+# or the Legifrance check we ask for where our texts stop.
+REFERENCE = re.compile(r"\([^()]*(?:\bart\.|\b(?:19|20)\d\d\b)[^()]*\)|Légifrance")
+
+
+def test_every_note_is_catalogued_with_its_front_matter_and_references() -> None:
+    catalog = tomllib.loads((CORPUS / "catalog.toml").read_text(encoding="utf-8"))
+    entries = {e["file"]: e for e in catalog["document"]}
+    notes = sorted(CORPUS.glob("*.md"))
+    assert len(notes) >= 10
+    for note in notes:
+        assert note.name in entries, note.name
+        assert entries[note.name]["kind"] == "fiche"
+        post = frontmatter.load(note)
+        for key in ("title", "date", "sources", "audience"):
+            assert post.get(key), f"{note.name}: {key}"
+        paragraphs = [p for p in post.content.split("\n\n") if len(p) > 200]
+        referenced = [p for p in paragraphs if REFERENCE.search(p)]
+        assert len(referenced) >= 0.6 * len(paragraphs), note.name
+
+
+def test_notes_sit_beside_the_law_and_never_take_its_place(assistant: Assistant) -> None:
+    settings = assistant.settings
+    for question in (
+        "Quels sont les avantages de l'agrément ESUS pour une entreprise ?",
+        "Comment une commune peut-elle entrer au capital d'une SCIC ?",
+    ):
+        hits = assistant.retriever.search(question)
+        notes = [h for h in hits if h.meta.get("kind") in SECONDARY_KINDS]
+        assert len(notes) <= settings.max_notes
+        assert len(hits) - len(notes) == settings.top_k
+        answer = assistant.ask(question)
+        kinds = {c.doc_id: c for c in answer.citations}
+        assert any(not d.startswith("fiche-") for d in kinds), answer.answer
+
+
+def test_a_practical_how_to_question_cites_a_note(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Je prépare une matinée de sensibilisation à l'ESS pour les élus : quelles idées reçues "
+        "faut-il déconstruire ?"
+    )
+    assert not answer.refused
+    assert any(c.doc_id.startswith("fiche-") for c in answer.citations)
+
+
+def test_a_recent_note_never_overrides_a_text(assistant: Assistant) -> None:
+    answer = assistant.ask("Une SCOP est-elle exonérée de cotisation foncière des entreprises ?")
+    assert not any("Sources en désaccord" in w and "Fiche" in w for w in answer.warnings)

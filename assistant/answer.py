@@ -342,10 +342,12 @@ class AnswerBuilder:
             chosen = [c for c in chosen if c is not older and c is not newer]
             chosen.insert(0, newer)
         numbers: dict[int, int] = {}
+        quoted: dict[int, list[str]] = {}
 
         def cite(c: Candidate) -> str:
             first = c.hit_index not in numbers
             n = numbers.setdefault(c.hit_index, len(numbers) + 1)
+            quoted.setdefault(c.hit_index, []).append(c.text)
             label = _article_label(hits[c.hit_index].meta) if first else ""
             return f"{_display(c.text)}{f' ({label})' if label else ''} [{n}]"
 
@@ -366,7 +368,8 @@ class AnswerBuilder:
             lines += ["", note]
             warnings.append(note.replace("À noter : ", "Sources en désaccord : "))
         citations = [
-            self.citation(n, hits[i]) for i, n in sorted(numbers.items(), key=lambda x: x[1])
+            self.citation(n, hits[i], quoted.get(i, []))
+            for i, n in sorted(numbers.items(), key=lambda x: x[1])
         ]
         warnings += [w for c in citations if (w := status_warning(c))]
         return Answer(
@@ -400,7 +403,7 @@ class AnswerBuilder:
         return Answer(answer=text, refused=True, citations=citations, warnings=[])
 
     @staticmethod
-    def citation(n: int, hit: Hit) -> Citation:
+    def citation(n: int, hit: Hit, quoted: list[str] | None = None) -> Citation:
         meta = hit.meta
         refs = find_references(hit.text)
         own = own_reference(str(meta.get("article", "")), str(meta.get("title", "")))
@@ -418,6 +421,7 @@ class AnswerBuilder:
             source=str(meta.get("source", "")),
             link=link,
             heading=str(meta.get("heading", "")),
+            quoted=list(dict.fromkeys(quoted or [])),
         )
 
 

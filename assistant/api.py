@@ -5,26 +5,40 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
 from assistant.errors import EmptyIndexError, EssError, InvalidQuestionError, ModelMismatchError
+from assistant.feedback import FeedbackIn, FeedbackRow, FeedbackStore
+from assistant.followup import Turn
 from assistant.service import Assistant
 from assistant.types import Answer
 
 log = logging.getLogger(__name__)
 
 
+WEB = Path(__file__).parent / "web"
+MAX_HISTORY = 20
+
+
 class AskRequest(BaseModel):
     question: str = Field(description="La question, en français (2 000 caractères au plus)")
     k: int | None = Field(default=None, ge=1, le=20, description="Nombre de passages retenus")
+    history: list[Turn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY,
+        description="Tours précédents de la conversation, le plus récent en dernier : une "
+        "question de suite (« et pour une région ? ») est réécrite avec eux",
+    )
 
 
 class SearchHit(BaseModel):
@@ -46,6 +60,7 @@ class AppState:
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.feedback = FeedbackStore(settings.feedback_db)
         self._assistant: Assistant | None = None
 
     def assistant(self) -> Assistant:
@@ -99,7 +114,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
 
     @app.post("/ask", response_model=Answer)
     def ask(body: AskRequest, state: StateDep) -> Answer:
-        return state.assistant().ask(body.question, body.k)
+        return state.assistant().ask(body.question, body.k, body.history)
 
     @app.get("/search", response_model=list[SearchHit])
     def search(
@@ -137,9 +152,23 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             body |= {"status": "indisponible", "chunks": 0, "detail": str(exc)}
         return body
 
+    @app.post("/feedback", response_model=FeedbackRow, status_code=201)
+    def give_feedback(body: FeedbackIn, state: StateDep) -> FeedbackRow:
+        """Avis sur une réponse : utile ou non, commentaire et étiquettes facultatifs."""
+        return state.feedback.add(body)
+
+    @app.get("/feedback", response_model=list[FeedbackRow])
+    def list_feedback(
+        state: StateDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    ) -> list[FeedbackRow]:
+        """Les avis reçus, du plus récent au plus ancien."""
+        return state.feedback.rows(limit)
+
+    app.mount("/static", StaticFiles(directory=WEB), name="static")
+
     @app.get("/", include_in_schema=False)
-    def root() -> dict[str, str]:
-        return {"message": "ESS Assistant : POST /ask, GET /search, GET /documents, /docs"}
+    def page() -> FileResponse:
+        return FileResponse(WEB / "index.html", media_type="text/html; charset=utf-8")
 
     return app
 
@@ -156,6 +185,12 @@ def _french(error: dict[str, Any]) -> str:
         "greater_than_equal": "valeur trop petite",
         "less_than_equal": "valeur trop grande",
         "string_too_long": "texte trop long",
+        "string_too_short": "texte vide",
+        "too_long": "liste trop longue",
+        "list_type": "liste attendue",
+        "bool_type": "doit être vrai ou faux",
+        "bool_parsing": "doit être vrai ou faux",
+        "literal_error": "valeur non prévue",
         "json_invalid": "JSON invalide",
         "model_attributes_type": "objet JSON attendu",
     }

@@ -181,6 +181,29 @@ def evaluate(
         typer.echo(f"Rapport écrit dans {written} (graphique : {chart})")
 
 
+feedback_app = typer.Typer(help="Avis des utilisateurs sur les réponses.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Fichier CSV (sinon, sortie standard)")
+    ] = None,
+) -> None:
+    """Exporte tous les avis en CSV (UTF-8), du plus ancien au plus récent."""
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore(_settings().feedback_db)
+    if out is None:
+        store.export_csv(sys.stdout)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        n = store.export_csv(handle)
+    typer.echo(f"{n} avis exportés dans {out}", err=True)
+
+
 def main() -> None:
     """Entry point: French one-line errors, never a traceback, for the errors users can meet."""
     logging.basicConfig(level=os.environ.get("ESS_LOG_LEVEL", "WARNING"))

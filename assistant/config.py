@@ -73,3 +73,7 @@ class Settings(BaseSettings):
     @property
     def lexical_dir(self) -> Path:
         return self.data_dir / "lexical"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"

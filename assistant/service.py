@@ -11,6 +11,7 @@ from assistant.answer import AnswerBuilder
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import InvalidQuestionError
+from assistant.followup import Turn, standalone
 from assistant.lexical import LexicalIndex
 from assistant.retrieval import Retriever
 from assistant.store import ChunkStore, open_client
@@ -55,14 +56,19 @@ class Assistant:
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         return self.retriever.search(check_question(query, self.settings), k)
 
-    def ask_with_hits(self, question: str, k: int | None = None) -> tuple[Answer, list[Hit]]:
-        """The answer and the passages it was built from (the evaluation needs both)."""
-        text = check_question(question, self.settings)
+    def ask_with_hits(
+        self, question: str, k: int | None = None, history: list[Turn] | None = None
+    ) -> tuple[Answer, list[Hit]]:
+        """The answer and the passages it was built from (the evaluation needs both). A
+        follow-up question is first rewritten with the conversation (`history`, latest last)."""
+        text = standalone(check_question(question, self.settings), history or [])
         hits = self.retriever.search(text, k)
-        return self.builder.build(text, hits), hits
+        answer = self.builder.build(text, hits)
+        answer.question = text
+        return answer, hits
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
-        return self.ask_with_hits(question, k)[0]
+    def ask(self, question: str, k: int | None = None, history: list[Turn] | None = None) -> Answer:
+        return self.ask_with_hits(question, k, history)[0]
 
     def documents(self) -> list[dict[str, Any]]:
         """What is indexed, one row per document, with its passage count as `chunks`."""

@@ -113,6 +113,9 @@ class Citation(BaseModel):
     source: str
     link: str | None = Field(default=None, description="Lien Légifrance pour la référence citée")
     heading: str = ""
+    quoted: list[str] = Field(
+        default_factory=list, description="Phrases du passage reprises dans la réponse"
+    )
 
 
 class Answer(BaseModel):
@@ -120,3 +123,6 @@ class Answer(BaseModel):
     refused: bool
     citations: list[Citation]
     warnings: list[str] = Field(default_factory=list)
+    question: str = Field(
+        default="", description="La question telle que comprise (suite de conversation réécrite)"
+    )

@@ -18,7 +18,7 @@ def test_ask_returns_an_answer_with_citations(client: TestClient) -> None:
     r = client.post("/ask", json={"question": "Qu'est-ce que l'innovation sociale ?", "k": 5})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"answer", "refused", "citations", "warnings"}
+    assert set(body) == {"answer", "refused", "citations", "warnings", "question"}
     assert not body["refused"] and "[1]" in body["answer"]
     assert {
         "n",

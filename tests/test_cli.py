@@ -21,7 +21,7 @@ def test_ask_json_prints_the_api_shape(indexed: tuple[Settings, object]) -> None
     out = _cli(["ask", "Qu'est-ce que l'utilité sociale ?", "--json"], indexed[0].data_dir)
     assert out.returncode == 0, out.stderr
     body = json.loads(out.stdout)
-    assert set(body) == {"answer", "refused", "citations", "warnings"}
+    assert set(body) == {"answer", "refused", "citations", "warnings", "question"}
 
 
 def test_error_is_one_french_line_without_traceback(tmp_path: Path) -> None:

@@ -1,0 +1,130 @@
+"""Feedback on answers (useful or not, a comment, tags), kept in SQLite in the data folder.
+
+SQLite from the standard library: one file beside the index, safe under several workers
+(WAL journal), nothing to run. No personal data is asked for or stored: no name, no address.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Literal
+
+from pydantic import BaseModel, Field
+
+Tag = Literal["incorrect", "incomplet", "source manquante", "source obsolète", "hors sujet"]
+TAGS: tuple[str, ...] = Tag.__args__  # type: ignore[attr-defined]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    useful INTEGER NOT NULL,
+    comment TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    cited TEXT NOT NULL
+)
+"""
+COLUMNS = ("id", "created_at", "question", "answer", "useful", "comment", "tags", "cited")
+
+
+class FeedbackIn(BaseModel):
+    """What the page sends about one answer."""
+
+    question: str = Field(min_length=1, max_length=2000)
+    answer: str = Field(default="", max_length=20000)
+    useful: bool
+    comment: str = Field(default="", max_length=2000)
+    tags: list[Tag] = Field(default_factory=list, max_length=len(TAGS))
+    cited: list[str] = Field(
+        default_factory=list, max_length=50, description="Identifiants des documents cités"
+    )
+
+
+class FeedbackRow(FeedbackIn):
+    id: int
+    created_at: str
+
+
+class FeedbackStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        # One short-lived connection per call: safe across the threads of the server.
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def add(self, item: FeedbackIn) -> FeedbackRow:
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._connect() as db:
+            cursor = db.execute(
+                "INSERT INTO feedback (created_at, question, answer, useful, comment, tags, cited)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    created,
+                    item.question,
+                    item.answer,
+                    int(item.useful),
+                    item.comment.strip(),
+                    json.dumps(item.tags, ensure_ascii=False),
+                    json.dumps(item.cited, ensure_ascii=False),
+                ),
+            )
+            new_id = cursor.lastrowid or 0
+        return FeedbackRow(id=new_id, created_at=created, **item.model_dump())
+
+    def rows(self, limit: int | None = None) -> list[FeedbackRow]:
+        """Newest first."""
+        query = f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id DESC"
+        with self._connect() as db:
+            records = db.execute(query + (" LIMIT ?" if limit else ""), (limit,) if limit else ())
+            return [
+                FeedbackRow(
+                    id=r[0],
+                    created_at=r[1],
+                    question=r[2],
+                    answer=r[3],
+                    useful=bool(r[4]),
+                    comment=r[5],
+                    tags=json.loads(r[6]),
+                    cited=json.loads(r[7]),
+                )
+                for r in records.fetchall()
+            ]
+
+    def export_csv(self, out: IO[str]) -> int:
+        """All feedback as CSV (tags and cited documents joined by ';'); the number of rows."""
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        rows = self.rows()
+        for row in reversed(rows):
+            writer.writerow(
+                [
+                    row.id,
+                    row.created_at,
+                    row.question,
+                    row.answer,
+                    "oui" if row.useful else "non",
+                    row.comment,
+                    ";".join(row.tags),
+                    ";".join(row.cited),
+                ]
+            )
+        return len(rows)

@@ -6,11 +6,17 @@ visible when sources disagree or are superseded.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from threading import Lock
+
+import numpy as np
 
 from assistant.config import Settings
+from assistant.embedding import Embedder
 from assistant.french import content_words, fold, is_list_item, sentences, stem, terms
 from assistant.glossary import acronyms
+from assistant.injection import is_instruction
 from assistant.lexical import LexicalIndex
 from assistant.references import find_references, own_reference
 from assistant.types import SECONDARY_KINDS, Answer, Citation, Hit
@@ -173,10 +179,45 @@ def is_injection(question: str) -> bool:
     return bool(_INJECTION.search(fold(question)))
 
 
+class SentenceVectors:
+    """Embeddings of candidate sentences, kept in a bounded LRU: the corpus is fixed between
+    ingests, so the same sentences come back across questions and are embedded once."""
+
+    def __init__(self, embedder: Embedder, size: int = 50_000) -> None:
+        self.embedder = embedder
+        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def similarities(self, question: str, texts: list[str]) -> np.ndarray:
+        """Cosine similarity of each text to the question."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in [question, *texts] if t not in self._data))
+        fresh = self.embedder.embed(missing) if missing else None
+        with self._lock:
+            for i, text in enumerate(missing):
+                assert fresh is not None
+                self._data[text] = fresh[i]
+            for text in [question, *texts]:
+                self._data.move_to_end(text)
+            vectors = np.stack([self._data[t] for t in texts]) if texts else None
+            query = self._data[question]
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+        if vectors is None:
+            return np.zeros(0, dtype=np.float32)
+        return vectors @ query
+
+
 class AnswerBuilder:
-    def __init__(self, settings: Settings, lexical: LexicalIndex | None) -> None:
+    def __init__(
+        self, settings: Settings, lexical: LexicalIndex | None, embedder: Embedder | None = None
+    ) -> None:
         self.settings = settings
         self.lexical = lexical
+        # Meaning as well as words: a sentence that paraphrases the question ranks up even when
+        # it shares few of its terms ("que fait-on des bénéfices" / "partage des bénéfices").
+        self.vectors = SentenceVectors(embedder) if embedder is not None else None
 
     # -- question terms ---------------------------------------------------------------------
     def term_groups(self, question: str) -> list[tuple[str, frozenset[str], float]]:
@@ -266,7 +307,7 @@ class AnswerBuilder:
         wants_quantity = bool(_QUANTITY_QUESTION.search(fold(question)))
         wants_definition = bool(_DEFINITION_QUESTION.search(fold(question)))
         top = max((h.score for h in hits), default=1.0) or 1.0
-        out: list[Candidate] = []
+        found: list[tuple[str, int, int, float, float]] = []  # text, hit, position, lexical, prior
         for i, hit in enumerate(hits):
             context_terms = set(terms(str(hit.meta.get("context", ""))))
             prior = 0.5 + 0.5 * (hit.score / top)
@@ -274,20 +315,28 @@ class AnswerBuilder:
                 prior *= 0.8  # superseded texts never lead when a current one says as much
             if hit.meta.get("kind") in SECONDARY_KINDS:
                 prior *= _SECONDARY_PRIOR
-            units = _answer_units(sentences(hit.text))
-            for j, text in enumerate(units):
-                if len(text) < 25:
+            for j, text in enumerate(_answer_units(sentences(hit.text))):
+                if len(text) < 25 or is_instruction(text):  # planted orders
                     continue
                 sentence_terms = set(terms(text))
                 coverage = self._covered(groups, sentence_terms | context_terms)
                 own = self._covered(groups, sentence_terms)
-                score = prior * (0.35 * coverage + 0.65 * own)
-                if wants_quantity and has_figure(text, question):
-                    score *= 1.25
-                if wants_definition and _DEFINING.search(text[:200]):
-                    score *= 1.25
-                score *= 1.0 - min(j, 10) * 0.01  # earlier sentences of a passage state its rule
-                out.append(Candidate(text=text, hit_index=i, score=score, terms=sentence_terms))
+                found.append((text, i, j, 0.35 * coverage + 0.65 * own, prior))
+        w = self.settings.sentence_dense_weight if self.vectors is not None else 0.0
+        sims = (
+            self.vectors.similarities(question, [f[0] for f in found])
+            if self.vectors is not None and w > 0
+            else np.zeros(len(found), dtype=np.float32)
+        )
+        out: list[Candidate] = []
+        for (text, i, j, lexical, prior), sim in zip(found, sims, strict=True):
+            score = prior * ((1 - w) * lexical + w * max(0.0, float(sim)))
+            if wants_quantity and has_figure(text, question):
+                score *= 1.25
+            if wants_definition and _DEFINING.search(text[:200]):
+                score *= 1.25
+            score *= 1.0 - min(j, 10) * 0.01  # earlier sentences of a passage state its rule
+            out.append(Candidate(text=text, hit_index=i, score=score, terms=set(terms(text))))
         return sorted(out, key=lambda c: c.score, reverse=True)
 
     def select(self, candidates: list[Candidate]) -> list[Candidate]:

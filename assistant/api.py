@@ -8,20 +8,32 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import httpx
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
+from assistant import admin, guards
 from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
-from assistant.errors import EmptyIndexError, EssError, InvalidQuestionError, ModelMismatchError
+from assistant.errors import (
+    ChromaUnavailableError,
+    EmptyIndexError,
+    EssError,
+    InvalidQuestionError,
+    ModelMismatchError,
+)
 from assistant.feedback import FeedbackIn, FeedbackRow, FeedbackStore
 from assistant.followup import Turn
+from assistant.llm import ChatModel, build_llm
+from assistant.manifest import Manifest
+from assistant.privacy import log_question
 from assistant.service import Assistant
 from assistant.types import Answer
+from assistant.writer import Writer, sse_events
 
 log = logging.getLogger(__name__)
 
@@ -57,18 +69,29 @@ class SearchHit(BaseModel):
 class AppState:
     """What the routes share: settings, the embedder, and the assistant once an index exists."""
 
-    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder, writer: Writer | None = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.writer = writer  # an LLM that writes answers, when one is configured
         self.feedback = FeedbackStore(settings.feedback_db)
         self._assistant: Assistant | None = None
 
     def assistant(self) -> Assistant:
         # Opened lazily so that a service started before the first ingest begins to answer
         # as soon as an index exists, without a restart.
-        if self._assistant is None:
-            self._assistant = Assistant.open(self.settings, self.embedder)
-        return self._assistant
+        current = self._assistant
+        if current is None or Manifest.changed(
+            self.settings.data_dir, current.retriever.manifest.stamp
+        ):
+            # First use, or an ingest (here or in another process) made new versions current.
+            current = self._assistant = Assistant.open(self.settings, self.embedder)
+        return current
+
+    def reset(self) -> None:
+        """Forget the open index: the next request reopens it (after an admin ingest)."""
+        self._assistant = None
 
 
 def get_state(request: Request) -> AppState:
@@ -78,12 +101,16 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, embedder: Embedder | None = None, llm: ChatModel | None = None
+) -> FastAPI:
     """The app; `embedder` is built here once when the caller does not pass one in."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.ess = AppState(settings, embedder or build_embedder(settings))
+        model = llm or build_llm(settings)
+        writer = Writer(model, settings) if model else None
+        app.state.ess = AppState(settings, embedder or build_embedder(settings), writer)
         try:
             app.state.ess.assistant()
         except EssError as exc:
@@ -96,6 +123,8 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    guards.install(app, settings)  # size cap, CORS only for listed origins, French errors
+    app.include_router(admin.router)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -109,12 +138,40 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
 
     @app.exception_handler(EssError)
     async def ess_error(_: Request, exc: EssError) -> JSONResponse:
-        status = {EmptyIndexError: 503, ModelMismatchError: 503, InvalidQuestionError: 422}
+        status = {
+            EmptyIndexError: 503,
+            ModelMismatchError: 503,
+            ChromaUnavailableError: 503,
+            InvalidQuestionError: 422,
+        }
         return JSONResponse(status_code=status.get(type(exc), 400), content={"detail": str(exc)})
 
+    @app.exception_handler(httpx.TransportError)
+    async def chroma_down(_: Request, exc: httpx.TransportError) -> JSONResponse:
+        # The Chroma server (ESS_CHROMA_URL) went away after start-up.
+        log.error("Chroma server unreachable: %s", exc)
+        detail = str(ChromaUnavailableError(settings.chroma_url, type(exc).__name__))
+        return JSONResponse(status_code=503, content={"detail": detail})
+
     @app.post("/ask", response_model=Answer)
-    def ask(body: AskRequest, state: StateDep) -> Answer:
-        return state.assistant().ask(body.question, body.k, body.history)
+    def ask(body: AskRequest, state: StateDep, request: Request) -> Answer:
+        if settings.log_questions:
+            log_question(body.question, _client(request), request.headers.get("user-agent", ""))
+        return state.assistant().ask(body.question, body.k, body.history, state.writer)
+
+    @app.post("/ask/stream", response_class=StreamingResponse)
+    def ask_stream(body: AskRequest, state: StateDep, request: Request) -> StreamingResponse:
+        """Server-Sent Events : `delta` ({"text"}) au fil de la rédaction par le modèle de
+        langue, puis un `final` : la réponse vérifiée (même JSON que POST /ask) et `replace`,
+        vrai quand le texte reçu est remplacé par la réponse extractive."""
+        if settings.log_questions:
+            log_question(body.question, _client(request), request.headers.get("user-agent", ""))
+        events = state.assistant().ask_stream(body.question, body.k, body.history, state.writer)
+        return StreamingResponse(
+            sse_events(events),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     @app.get("/search", response_model=list[SearchHit])
     def search(
@@ -146,6 +203,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     @app.get("/health")
     def health(state: StateDep) -> dict[str, Any]:
         body: dict[str, Any] = {"model": state.embedder.name, "collection": settings.collection}
+        body["llm"] = state.writer.llm.name if state.writer else None
         try:
             body |= {"status": "ok", "chunks": state.assistant().store.count()}
         except EssError as exc:
@@ -157,12 +215,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         """Avis sur une réponse : utile ou non, commentaire et étiquettes facultatifs."""
         return state.feedback.add(body)
 
-    @app.get("/feedback", response_model=list[FeedbackRow])
-    def list_feedback(
-        state: StateDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-    ) -> list[FeedbackRow]:
-        """Les avis reçus, du plus récent au plus ancien."""
-        return state.feedback.rows(limit)
+    # Reading the feedback (users' questions) is an admin route: GET /admin/feedback.
 
     app.mount("/static", StaticFiles(directory=WEB), name="static")
 
@@ -171,6 +224,16 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         return FileResponse(WEB / "index.html", media_type="text/html; charset=utf-8")
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app with settings from `ESS_*`: the import string `uvicorn --factory` needs to start
+    several workers, each loading the model once."""
+    return create_app(Settings())
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 def _french(error: dict[str, Any]) -> str:

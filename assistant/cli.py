@@ -7,12 +7,15 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from assistant.config import Settings
 from assistant.errors import EssError
+
+if TYPE_CHECKING:
+    from assistant.writer import Writer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -66,8 +69,10 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Même JSON que POST /ask")] = False,
     k: Annotated[int | None, typer.Option("--k", min=1, max=20)] = None,
 ) -> None:
-    """Pose une question et affiche la réponse avec ses sources numérotées."""
-    answer = _assistant(_settings()).ask(question, k)
+    """Pose une question et affiche la réponse avec ses sources numérotées (rédigée par le
+    modèle de langue configuré par ESS_LLM_*, sinon extractive)."""
+    settings = _settings()
+    answer = _assistant(settings).ask(question, k, writer=_writer(settings))
     if as_json:
         typer.echo(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
         return
@@ -82,6 +87,15 @@ def ask(
             )
     for warning in answer.warnings:
         typer.echo(f"Attention : {warning}")
+
+
+def _writer(settings: Settings) -> Writer | None:
+    """The LLM writer when ESS_LLM_BASE_URL or ESS_LLM_GGUF is set, else None (extractive)."""
+    from assistant.llm import build_llm
+    from assistant.writer import Writer
+
+    model = build_llm(settings)
+    return Writer(model, settings) if model else None
 
 
 @app.command()
@@ -113,6 +127,9 @@ def documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, max=64, help="Processus (ESS_WORKERS)")
+    ] = None,
 ) -> None:
     """Démarre l'API (et sa documentation sur /docs)."""
     import uvicorn
@@ -120,7 +137,45 @@ def serve(
     from assistant.api import create_app
 
     settings = _settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
+    if workers > 1:
+        # Each worker is a process that imports the app factory and loads its own model.
+        uvicorn.run(
+            "assistant.api:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+        )
+        return
+    # No access log: it holds the client's address and `/search?q=` questions (personal data);
+    # anonymised question logging is ESS_LOG_QUESTIONS.
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=False)
+
+
+@app.command()
+def bench(
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Écrit les mesures en JSON")
+    ] = None,
+    report: Annotated[
+        Path, typer.Option("--report", help="Rapport Markdown (et graphique dans report/)")
+    ] = Path("evals/BENCH.md"),
+    seconds: Annotated[
+        float, typer.Option("--seconds", min=1, help="Durée de la charge à 16 utilisateurs")
+    ] = 20.0,
+) -> None:
+    """Mesure ingestion, latence de /ask (1 et 16 utilisateurs), mémoire, face au pipeline naïf."""
+    from evals.bench import BenchConfig, run_bench, summary_lines, write_outputs
+
+    settings = _settings()
+    config = BenchConfig(corpus_dirs=list(settings.corpus_dirs), load_seconds=seconds)
+    result = run_bench(config)
+    for line in summary_lines(result):
+        typer.echo(line)
+    for written in write_outputs(result, json_out, report):
+        typer.echo(f"Écrit : {written}")
 
 
 @app.command(name="eval")
@@ -139,6 +194,10 @@ def evaluate(
     report: Annotated[
         Path | None, typer.Option("--report", help="Écrit le rapport Markdown et son graphique")
     ] = None,
+    generator: Annotated[
+        str,
+        typer.Option("--generator", help="extractive, ou llm (le modèle configuré par ESS_LLM_*)"),
+    ] = "extractive",
 ) -> None:
     """Mesure la recherche, les réponses et les refus sur un jeu de questions."""
     import shlex
@@ -156,8 +215,20 @@ def evaluate(
     names = baseline or []
     passages = split_corpus(settings.corpus_dirs) if names else []
     baselines = build_baselines(names, passages, embedder)
-    results = compare(assistant, baselines, load_questions(questions), k)
+    writer = None
+    if generator == "llm":
+        writer = _writer(settings)
+        if writer is None:
+            _fail("--generator llm : aucun modèle configuré (ESS_LLM_BASE_URL ou ESS_LLM_GGUF)")
+    elif generator != "extractive":
+        _fail(f"--generator : « {generator} » inconnu (extractive ou llm)")
+    results = compare(assistant, baselines, load_questions(questions), k, writer)
     typer.echo(table(results))
+    if writer is not None:
+        ours = next(iter(results.values()))
+        typer.echo(
+            f"Réponses du modèle de langue écartées (repli extractif) : {ours['llm_fallback_rate']:.3f}"
+        )
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         body = json.dumps(as_json(results), ensure_ascii=False, indent=2)
@@ -166,6 +237,7 @@ def evaluate(
     if report:
         command = ["ess-assistant", "eval", "--questions", str(questions), "--k", str(k)]
         command += [arg for name in baselines for arg in ("--baseline", name)]
+        command += ["--generator", generator] if writer else []
         command += ["--report", str(report)]
         context = RunContext(
             command=shlex.join(command),

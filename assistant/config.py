@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     corpus_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=default_corpus_dirs)
     collection: str = "ess-passages"
+    # A Chroma server (e.g. http://127.0.0.1:8001) shared by every worker and machine; empty =
+    # the embedded Chroma in data_dir. In server mode the lexical index is rebuilt in memory
+    # from the server's passages, and again when their fingerprint changes (checked at most
+    # every `lexical_refresh_s` seconds).
+    chroma_url: str = ""
+    lexical_refresh_s: float = Field(default=30.0, ge=0.0)
 
     # Embeddings: "use" (multilingual USE v3, numpy only) or "sentence-transformers"
     # (a model name or folder; empty = the all-MiniLM-L6-v2 folder shipped on PyPI).
@@ -48,12 +54,49 @@ class Settings(BaseSettings):
 
     # Answering
     answer_sentences: int = Field(default=6, ge=1, le=10)
+    # Share of a sentence's score that comes from its embedding similarity to the question
+    # (the rest from the question's terms it holds).
+    sentence_dense_weight: float = Field(default=0.4, ge=0.0, le=1.0)
     refusal_threshold: float = Field(default=0.31, ge=0.0, le=1.0)
     max_question_chars: int = Field(default=2000, ge=10)
+
+    # LLM answers (optional): an OpenAI-compatible endpoint (Albert, Mistral, Ollama, vLLM,
+    # llama-cpp-python's server) or a local GGUF file. Unset: extractive answers only. Whatever
+    # the LLM writes goes through the citation guard; a failure falls back to the extractive one.
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_gguf: Path | None = None
+    llm_timeout_s: float = Field(default=60.0, gt=0.0)
+    llm_max_tokens: int = Field(default=600, ge=16)
+    llm_context_chars: int = Field(default=3200, ge=500)  # passages given to the LLM (~800 tokens)
+    # Share of a sentence's content words its cited passages must hold (threshold chosen on the
+    # evaluation set by `python -m evals.guard_threshold`: 0.6 keeps 97 % of true citations and
+    # rejects 87 % of citations of another retrieved passage).
+    guard_overlap: float = Field(default=0.6, ge=0.0, le=1.0)
 
     # Service
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+
+    # Hostile input and access (issue 7)
+    max_text_bytes: int = Field(default=20_000_000, ge=1)  # larger text files are skipped
+    max_pdf_pages: int = Field(default=3000, ge=1)  # longer PDFs are indexed up to this page
+    max_upload_bytes: int = Field(default=50_000_000, ge=1)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)  # JSON requests (uploads apart)
+    admin_token: str = ""  # empty: the /admin/ endpoints answer 404
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)  # empty: closed
+    log_questions: bool = False  # True: questions logged anonymised (masked, hashed client)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Accept `ESS_CORS_ORIGINS=https://a,https://b` as well as a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [o for o in text.split(",") if o]
+        return value
 
     @field_validator("corpus_dirs", mode="before")
     @classmethod
@@ -67,12 +110,21 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url or self.llm_gguf)
+
+    @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
 
     @property
     def lexical_dir(self) -> Path:
         return self.data_dir / "lexical"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Files sent to `POST /admin/documents`; always part of what `ingest` indexes."""
+        return self.data_dir / "uploads"
 
     @property
     def feedback_db(self) -> Path:

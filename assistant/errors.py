@@ -26,3 +26,22 @@ class InvalidQuestionError(EssError):
 
 class DocumentError(EssError):
     """A document that cannot be read; the ingest reports it and goes on."""
+
+
+class ChromaUnavailableError(EssError):
+    """The Chroma server named by `ESS_CHROMA_URL` does not answer."""
+
+    def __init__(self, url: str, reason: str = "") -> None:
+        detail = f" ({reason})" if reason else ""
+        super().__init__(
+            f"le serveur Chroma {url} ne répond pas{detail} : vérifiez qu'il est lancé "
+            "(`chroma run --path DOSSIER --port 8001`) et la variable ESS_CHROMA_URL"
+        )
+
+
+class LLMUnavailableError(EssError):
+    """The language model is down, too slow or failed: the extractive answer is given instead."""
+
+    @classmethod
+    def timeout(cls, seconds: float) -> "LLMUnavailableError":
+        return cls(f"le modèle de langue n'a pas répondu dans le délai ({seconds:g} s)")

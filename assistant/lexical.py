@@ -1,6 +1,8 @@
 """BM25 over French-stemmed, accent-folded terms, built at ingest time beside Chroma.
 
 It is always rebuilt from the passages stored in Chroma, so the two indexes cannot disagree.
+With a Chroma server (`ESS_CHROMA_URL`) each worker rebuilds it in memory from the server at
+start-up and when the corpus fingerprint changes: no file to copy between machines.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import bm25s
 import numpy as np
 
 from assistant.french import terms
+from assistant.store import ChunkStore
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
@@ -47,6 +50,13 @@ class LexicalIndex:
         if corpus:
             model.index(corpus, show_progress=False)
         return cls(model, ids, dict(df))
+
+    @classmethod
+    def from_store(cls, store: ChunkStore) -> LexicalIndex:
+        """The index over every stored passage, with its heading path."""
+        return cls.build(
+            (cid, f"{meta.get('context', '')}\n{text}") for cid, text, meta in store.records()
+        )
 
     def save(self, folder: Path) -> None:
         """Write to a sibling folder, then swap it in, so readers never see half an index."""

@@ -12,6 +12,7 @@ import numpy as np
 from assistant.config import Settings
 from assistant.glossary import expand
 from assistant.lexical import LexicalIndex
+from assistant.manifest import Manifest
 from assistant.store import ChunkStore
 from assistant.types import SECONDARY_KINDS, Hit
 
@@ -52,6 +53,8 @@ class Retriever:
         self.lexical = lexical
         self.settings = settings
         self.cache = QueryCache()
+        # Only the current version of each document is served (see manifest.py).
+        self.manifest = Manifest.load(settings.data_dir)
 
     def embed_query(self, text: str) -> np.ndarray:
         vector = self.cache.get(text)
@@ -67,7 +70,8 @@ class Retriever:
         vector = self.embed_query(query)
         dense_hits = self.store.query(vector, n)
         lexical = self.lexical.search(query, n) if self.lexical else []
-        hits = {h.chunk_id: h for h in dense_hits}
+        hits = {h.chunk_id: h for h in self.manifest.current(dense_hits)}
+        lexical = [(cid, s) for cid, s in lexical if self.manifest.allows(cid)]
         missing = [cid for cid, _ in lexical if cid not in hits]
         for hit in self.store.get(missing, query=vector):
             hits[hit.chunk_id] = hit

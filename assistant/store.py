@@ -6,9 +6,11 @@ model is a clear error, never silently wrong neighbours.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
@@ -18,7 +20,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.errors import EmptyIndexError, ModelMismatchError
+from assistant.errors import ChromaUnavailableError, EmptyIndexError, ModelMismatchError
 from assistant.types import Chunk, Hit
 
 log = logging.getLogger(__name__)
@@ -26,20 +28,45 @@ log = logging.getLogger(__name__)
 PAGE = 2000  # rows per Chroma get/upsert call
 
 
+FINGERPRINT = "fingerprint"  # collection metadata key: hash of every stored chunk id
+
+
 def open_client(settings: Settings) -> ClientAPI:
-    """An embedded Chroma client on the data folder (telemetry off: the machine is offline)."""
+    """The Chroma server at `chroma_url` when one is set (shared by every worker and machine),
+    else an embedded client on the data folder; telemetry off: the machine is offline."""
+    chroma = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlsplit(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ChromaUnavailableError(settings.chroma_url, "adresse invalide")
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname, port=port, ssl=url.scheme == "https", settings=chroma
+            )
+        except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
+            raise ChromaUnavailableError(settings.chroma_url) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(
-        path=str(settings.chroma_dir), settings=ChromaSettings(anonymized_telemetry=False)
-    )
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma)
+
+
+def fingerprint(ids: Iterable[str]) -> str:
+    """One hash of the corpus: chunk ids are content hashes, so any change changes it."""
+    digest = hashlib.sha256()
+    for cid in sorted(ids):
+        digest.update(cid.encode() + b"\n")
+    return digest.hexdigest()[:32]
 
 
 class ChunkStore:
     """Passages in one Chroma collection, bound to one embedding model."""
 
-    def __init__(self, collection: Collection, embedder: Embedder) -> None:
+    def __init__(
+        self, collection: Collection, embedder: Embedder, client: ClientAPI | None = None
+    ) -> None:
         self.collection = collection
         self.embedder = embedder
+        self.client = client  # to re-read the collection's metadata written by other processes
 
     @classmethod
     def for_ingest(
@@ -64,7 +91,7 @@ class ChunkStore:
             metadata=meta,
             configuration={"hnsw": {"space": "cosine"}},
         )
-        return cls(collection, embedder), reset
+        return cls(collection, embedder, client), reset
 
     @classmethod
     def for_query(cls, client: ClientAPI, name: str, embedder: Embedder) -> ChunkStore:
@@ -78,7 +105,7 @@ class ChunkStore:
                 f"{stored[0]} ({stored[1]} dimensions)",
                 f"{embedder.name} ({embedder.dimension} dimensions)",
             )
-        return cls(collection, embedder)
+        return cls(collection, embedder, client)
 
     def count(self) -> int:
         return int(self.collection.count())
@@ -86,6 +113,19 @@ class ChunkStore:
     def ensure_not_empty(self) -> None:
         if self.count() == 0:
             raise EmptyIndexError()
+
+    def fingerprint(self) -> str:
+        """The corpus fingerprint the last ingest recorded, read afresh from Chroma."""
+        current = self.collection
+        if self.client is not None:
+            current = self.client.get_collection(self.collection.name, embedding_function=None)
+        return str((current.metadata or {}).get(FINGERPRINT, ""))
+
+    def record_fingerprint(self, value: str) -> None:
+        """Store `value` beside the model name (Chroma's modify replaces the whole metadata)."""
+        meta = dict(self.collection.metadata or {})
+        if meta.get(FINGERPRINT) != value:
+            self.collection.modify(metadata={**meta, FINGERPRINT: value})
 
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         for start in range(0, len(chunks), PAGE):
@@ -122,8 +162,8 @@ class ChunkStore:
         return out
 
     def query(self, vector: np.ndarray, n: int) -> list[Hit]:
-        """Nearest passages by cosine similarity (`dense` holds the similarity)."""
-        n = min(n, self.count())
+        """Nearest passages by cosine similarity (`dense` holds the similarity). Chroma caps
+        `n` at the collection's size itself: no count() round trip on every question."""
         if n <= 0:
             return []
         result = self.collection.query(

@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.service import Assistant
 from assistant.types import Answer, Hit
+from assistant.writer import FALLBACK, Writer
 from evals.metrics import citation_checks, fact_found, fact_recall, first_rank, percentile
 
 OURS = "ess-assistant"
@@ -81,6 +82,7 @@ def evaluate_one(q: Question, ask: AskFn, k: int) -> dict[str, Any]:
         "citations_valid": valid,
         "citations_total": total,
         "latency_ms": round(latency, 1),
+        "fallback": any(w.startswith(FALLBACK.split("{")[0]) for w in answer.warnings),
         "answer": answer.answer,
         "cited": [c.doc_id for c in answer.citations],
         "expected_sources": q.expected_sources,
@@ -111,6 +113,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "citation_validity": round(valid / total, 4) if total else 1.0,
         "refusal_accuracy": share([r["refused"] for r in unanswerable]),
         "false_refusal_rate": share([r["refused"] for r in answerable]),
+        "llm_fallback_rate": share([r.get("fallback", False) for r in rows if not r["refused"]]),
         "latency_ms": {
             "p50": round(percentile(latencies, 50), 1),
             "p95": round(percentile(latencies, 95), 1),
@@ -130,16 +133,21 @@ def evaluate(questions: Iterable[Question], ask: AskFn, k: int = 5) -> dict[str,
 
 
 def evaluate_assistant(
-    assistant: Assistant, questions: list[Question], k: int = 5
+    assistant: Assistant, questions: list[Question], k: int = 5, writer: Writer | None = None
 ) -> dict[str, Any]:
-    return evaluate(questions, lambda q, kk: assistant.ask_with_hits(q, kk), k)
+    """Our path; with `writer`, the LLM's checked answers (or their extractive fallback)."""
+    return evaluate(questions, lambda q, kk: assistant.ask_with_hits(q, kk, writer=writer), k)
 
 
 def compare(
-    assistant: Assistant, baselines: dict[str, AskFn], questions: list[Question], k: int = 5
+    assistant: Assistant,
+    baselines: dict[str, AskFn],
+    questions: list[Question],
+    k: int = 5,
+    writer: Writer | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Our system first, then each baseline, on the same questions and the same k."""
-    results = {OURS: evaluate_assistant(assistant, questions, k)}
+    results = {OURS: evaluate_assistant(assistant, questions, k, writer)}
     for name, ask in baselines.items():
         results[name] = evaluate(questions, ask, k)
     return results

@@ -19,7 +19,8 @@ from tqdm import tqdm
 from assistant.config import Settings
 from assistant.errors import DocumentError
 from assistant.lexical import LexicalIndex
-from assistant.store import ChunkStore
+from assistant.manifest import Manifest
+from assistant.store import ChunkStore, fingerprint
 from assistant.types import Chunk
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 from ingest.chunk import chunk_document
@@ -130,7 +131,8 @@ def ingest(
     """Index the configured folders (or `paths`), then rebuild the lexical index."""
     started = time.perf_counter()
     summary = IngestSummary()
-    roots = list(paths) if paths else list(settings.corpus_dirs)
+    roots = list(paths) if paths else default_roots(settings)
+    previous = Manifest.load(settings.data_dir)
     existing: dict[str, set[str]] = {}
     doc_paths: dict[str, str] = {}
     for cid, _, stored in store.records(include_text=False):
@@ -139,11 +141,12 @@ def ingest(
         doc_paths[doc_id] = str(stored.get("path", ""))
 
     seen: dict[str, str] = {}
+    current: dict[str, set[str]] = {}  # the manifest to write: doc -> its chunk ids now
     to_add: list[Chunk] = []
     to_delete: list[str] = []
     for source in discover(roots, summary):
         try:
-            read = read_document(source.path)
+            read = read_document(source.path, settings.max_text_bytes, settings.max_pdf_pages)
         except DocumentError as exc:
             summary.skipped.append(Skipped(str(source.path), str(exc)))
             meta = source.catalog.meta_for(source.path)
@@ -159,11 +162,17 @@ def ingest(
             )
             continue
         seen[meta.doc_id] = str(source.path)
+        if read.total_pages:
+            summary.notes.append(
+                f"{source.path} : PDF de {read.total_pages} pages, seules les "
+                f"{settings.max_pdf_pages} premières sont indexées (réglage ESS_MAX_PDF_PAGES)"
+            )
         chunks = chunk_document(meta, read.pages, settings.chunk_size, settings.chunk_overlap)
         if not chunks:
             summary.skipped.append(Skipped(str(source.path), "aucun passage exploitable"))
             continue
         new_ids = {c.id for c in chunks}
+        current[meta.doc_id] = new_ids
         old_ids = existing.get(meta.doc_id, set())
         fresh = [c for c in chunks if c.id not in old_ids]
         stale = sorted(old_ids - new_ids)
@@ -185,8 +194,15 @@ def ingest(
             summary.chunks_removed += len(ids)
             to_delete += sorted(ids)
 
+    for doc_id, ids in existing.items():
+        if doc_id not in current and doc_id not in summary.removed:  # unread now: kept as it was
+            current[doc_id] = set((previous.docs or {}).get(doc_id, ids))
+
+    # New versions first, then the manifest that makes them current, then the old versions go:
+    # killed at any point, the index serves one whole version of each document.
     vectors = embed_chunks(store, to_add, settings.embedding_batch, progress)
-    store.upsert(to_add, vectors)  # new versions first: an interruption never loses a document
+    store.upsert(to_add, vectors)
+    Manifest(current).save(settings.data_dir)
     store.delete(to_delete)
     rebuild_lexical(settings, store)
     summary.chunks_total = store.count()
@@ -194,10 +210,19 @@ def ingest(
     return summary
 
 
+def default_roots(settings: Settings) -> list[Path]:
+    """The configured folders, plus the uploads folder once something was uploaded."""
+    roots = list(settings.corpus_dirs)
+    if settings.uploads_dir.is_dir():
+        roots.append(settings.uploads_dir)
+    return roots
+
+
 def rebuild_lexical(settings: Settings, store: ChunkStore) -> LexicalIndex:
-    """The BM25 index over every stored passage, with its heading path."""
-    index = LexicalIndex.build(
-        (cid, f"{meta.get('context', '')}\n{text}") for cid, text, meta in store.records()
-    )
-    index.save(settings.lexical_dir)
+    """The BM25 index over every stored passage, and the corpus fingerprint that tells serving
+    workers (on any machine, with a Chroma server) to rebuild theirs."""
+    index = LexicalIndex.from_store(store)
+    if not settings.chroma_url:  # a server's workers rebuild from the server, not this file
+        index.save(settings.lexical_dir)
+    store.record_fingerprint(fingerprint(index.ids))
     return index

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+import errno
 import logging
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,22 +32,51 @@ class ReadResult:
     pages: list[Page]
     title: str = ""
     front_matter: dict[str, str] = field(default_factory=dict)
+    total_pages: int = 0  # pages in the PDF when more than were read (the page cap)
 
 
-def read_document(path: Path) -> ReadResult:
-    """Pages of `path` with normalised text; the reason in French when it cannot be read."""
+_OS_REASONS = {
+    errno.ELOOP: "lien symbolique qui boucle",
+    errno.ENOENT: "fichier introuvable (lien cassé ?)",
+    errno.EACCES: "lecture refusée (droits du fichier)",
+    errno.EPERM: "lecture refusée (droits du fichier)",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+}
+
+
+def read_document(
+    path: Path, max_text_bytes: int | None = None, max_pdf_pages: int | None = None
+) -> ReadResult:
+    """Pages of `path` with normalised text; the reason in French when it cannot be read.
+
+    Caps keep memory bounded on hostile input: a text file over `max_text_bytes` is not read
+    at all, and a PDF is read up to `max_pdf_pages` (`total_pages` then tells how many it has).
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise DocumentError(f"format non pris en charge ({suffix or 'sans extension'})")
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
-        raise DocumentError(f"fichier inaccessible ({exc.strerror or exc})") from exc
+        reason = _OS_REASONS.get(exc.errno or 0, "fichier inaccessible")
+        raise DocumentError(reason) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise DocumentError("pas un fichier ordinaire (tube, périphérique…)")
+    size = info.st_size
     if size == 0:
         raise DocumentError("fichier vide")
-    if suffix == ".pdf":
-        return _read_pdf(path)
-    text = _decode(path.read_bytes())
+    try:
+        if suffix == ".pdf":
+            return _read_pdf(path, max_pdf_pages)
+        if max_text_bytes is not None and size > max_text_bytes:
+            raise DocumentError(
+                f"fichier texte trop volumineux ({size / 1e6:.0f} Mo ; "
+                f"{max_text_bytes / 1e6:.0f} Mo au plus, réglage ESS_MAX_TEXT_BYTES)"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(_OS_REASONS.get(exc.errno or 0, "fichier illisible")) from exc
+    text = _decode(raw)
     if suffix == ".txt":
         pages = normalise_pages([text], is_pdf=False)
         result = ReadResult(pages=[Page(None, pages[0])], title=_first_line(pages[0]))
@@ -63,6 +95,8 @@ def read_document(path: Path) -> ReadResult:
 
 
 def _decode(raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace")
     if b"\x00" in raw[:8192]:
         raise DocumentError("fichier binaire : ce n'est pas du texte")
     try:
@@ -72,13 +106,17 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _read_pdf(path: Path) -> ReadResult:
+def _read_pdf(path: Path, max_pages: int | None = None) -> ReadResult:
     try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError("PDF chiffré par un mot de passe")
-        raw_pages = [page.extract_text() or "" for page in reader.pages]
-        title = str(reader.metadata.get("/Title") or "") if reader.metadata else ""
+        # An open file, not the path: pypdf then seeks in it instead of loading it whole.
+        with path.open("rb") as stream:
+            reader = PdfReader(stream, strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise DocumentError("PDF chiffré par un mot de passe")
+            total = len(reader.pages)
+            count = min(total, max_pages) if max_pages else total
+            raw_pages = [reader.pages[i].extract_text() or "" for i in range(count)]
+            title = str(reader.metadata.get("/Title") or "") if reader.metadata else ""
     except DocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
@@ -90,7 +128,11 @@ def _read_pdf(path: Path) -> ReadResult:
     if sum(len(p.strip()) for p in raw_pages) < MIN_PDF_CHARS:
         raise DocumentError("PDF sans couche texte (document scanné ?) : rien à indexer")
     pages = normalise_pages(raw_pages, is_pdf=True)
-    return ReadResult(pages=[Page(i + 1, text) for i, text in enumerate(pages)], title=title)
+    return ReadResult(
+        pages=[Page(i + 1, text) for i, text in enumerate(pages)],
+        title=title,
+        total_pages=total if total > count else 0,
+    )
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -105,9 +147,15 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return front, post.content
 
 
-def _as_text(value: object) -> str:
+def _as_text(value: object, depth: int = 0) -> str:
+    """A front-matter value as text; nesting is cut at two levels so that YAML aliases (a
+    "billion laughs" front matter) cannot blow up into billions of strings."""
     if isinstance(value, list | tuple):
-        return ", ".join(_as_text(v) for v in value)
+        if depth >= 2:
+            return ""
+        return ", ".join(_as_text(v, depth + 1) for v in value[:100])[:2000]
+    if isinstance(value, dict):
+        return ""
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -39,6 +39,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+ADMIN_TOKEN = "jeton-de-test-web"
+
+
 @pytest.fixture(scope="module")
 def server(
     indexed: tuple[Settings, object], embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
@@ -52,7 +55,7 @@ def server(
     data = tmp_path_factory.mktemp("web-data")
     for sub in ("chroma", "lexical"):  # the built index, next to a fresh feedback database
         (data / sub).symlink_to(base.data_dir / sub)
-    settings = base.model_copy(update={"data_dir": data})
+    settings = base.model_copy(update={"data_dir": data, "admin_token": ADMIN_TOKEN})
     port = _free_port()
     config = uvicorn.Config(create_app(settings, embedder), host="127.0.0.1", port=port)
     uv = uvicorn.Server(config)
@@ -150,7 +153,10 @@ def test_feedback_is_stored_and_listed(page: Page, server: str) -> None:
     turn.get_by_label("incomplet").check()
     turn.get_by_role("button", name="Envoyer l'avis").click()
     expect(turn.locator(".thanks")).to_contain_text("Merci")
-    with urllib.request.urlopen(server + "/feedback") as response:
+    listing = urllib.request.Request(
+        server + "/admin/feedback", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    )
+    with urllib.request.urlopen(listing) as response:
         rows = json.load(response)
     row = next(r for r in rows if r["comment"] == "Il manque la durée de l'agrément.")
     assert row["useful"] is False and row["tags"] == ["incomplet"]

@@ -11,6 +11,7 @@ const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet"
 const $ = (selector, root = document) => root.querySelector(selector);
 let turns = [];
 let examples = {};
+let llmConfigured = false; // GET /health says so; then answers stream from POST /ask/stream
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -82,12 +83,15 @@ async function ask(question) {
     answer: (t.answer.answer || "").slice(0, 2000),
   }));
   try {
-    const response = await fetch("ask", {
+    const request = {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ question: text, history }),
-    });
-    const body = await response.json().catch(() => ({}));
+    };
+    const response = await fetch(llmConfigured ? "ask/stream" : "ask", request);
+    const body = response.ok && llmConfigured
+      ? await readStream(response)
+      : await response.json().catch(() => ({}));
     if (!response.ok) {
       error.textContent = `Impossible de répondre : ${body.detail || `erreur ${response.status}`}.`;
       return;
@@ -107,6 +111,38 @@ async function ask(question) {
     send.textContent = "Demander";
     $("#thread").removeAttribute("aria-busy");
   }
+}
+
+// Server-Sent Events from POST /ask/stream: the text shows in a draft as the model writes it;
+// the final event holds the checked answer, which replaces the draft (it is the extractive
+// answer when the model's did not pass the citation checks).
+async function readStream(response) {
+  const draft = el("p", { class: "draft", "aria-live": "polite", "aria-busy": "true" });
+  $("#thread").append(draft);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let final = {};
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const name = (/^event: (.*)$/m.exec(block) || [])[1];
+        const data = JSON.parse((/^data: (.*)$/m.exec(block) || [, "{}"])[1]);
+        if (name === "delta") draft.textContent += data.text;
+        if (name === "final") final = data;
+      }
+    }
+  } finally {
+    draft.remove();
+  }
+  if (typeof final.answer !== "string") throw new Error("flux interrompu"); // shown as "ne répond pas"
+  return final;
 }
 
 function renderTurn(turn, index) {
@@ -365,6 +401,7 @@ async function loadExamples() {
 function init() {
   restore();
   loadExamples();
+  fetch("health").then((r) => r.json()).then((h) => { llmConfigured = Boolean(h.llm); }).catch(() => {});
   $("#ask-form").addEventListener("submit", (event) => {
     event.preventDefault();
     ask($("#question").value);

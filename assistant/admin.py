@@ -1,0 +1,202 @@
+"""`/admin/`: what changes the index or reads users' feedback, behind a bearer token.
+
+Without `ESS_ADMIN_TOKEN` these routes answer 404: a service put on a network by default
+exposes only questions and answers. Uploaded files land in the data folder's `uploads/`,
+which every ingest indexes beside the configured folders.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import unicodedata
+from dataclasses import asdict
+from pathlib import Path
+from threading import Lock
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from assistant.config import Settings
+from assistant.feedback import FeedbackRow
+
+if TYPE_CHECKING:
+    from assistant.api import AppState
+
+UPLOAD_SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}  # what ingest/read.py reads
+_CHUNK = 1 << 20
+
+_bearer = HTTPBearer(auto_error=False, description="Jeton ESS_ADMIN_TOKEN")
+_ingest_lock = Lock()  # one index change at a time in this process
+
+
+class Uploaded(BaseModel):
+    file: str
+    doc_id: str
+    bytes: int
+    replaced: bool
+
+
+class IngestReport(BaseModel):
+    added: list[str]
+    kept: list[str]
+    replaced: list[str]
+    removed: list[str]
+    skipped: list[dict[str, str]]
+    notes: list[str]
+    chunks_total: int
+    lines: list[str]
+
+
+def _state(request: Request) -> AppState:
+    return request.app.state.ess
+
+
+def require_admin(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """404 while administration is off; 401 without the right token (compared in constant
+    time, so its characters cannot be guessed one by one from response times)."""
+    token = _state(request).settings.admin_token
+    if not token:
+        raise HTTPException(404, "administration désactivée : définissez ESS_ADMIN_TOKEN")
+    given = credentials.credentials if credentials else ""
+    if not secrets.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(
+            401,
+            "jeton d'administration manquant ou invalide (en-tête Authorization: Bearer …)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+router = APIRouter(prefix="/admin", tags=["administration"], dependencies=[Depends(require_admin)])
+
+
+@router.post("/documents", response_model=Uploaded, status_code=201)
+def upload(file: UploadFile, request: Request) -> Uploaded:
+    """Dépose un document (PDF, texte, Markdown) ; il est indexé au prochain `POST /admin/ingest`."""
+    settings = _state(request).settings
+    name = safe_name(file.filename or "")
+    target = settings.uploads_dir / name
+    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+    partial = settings.uploads_dir / f".{name}.part"
+    size = 0
+    try:
+        with partial.open("wb") as out:
+            head = file.file.read(_CHUNK)
+            check_content(name, head)
+            while head:
+                size += len(head)
+                if size > settings.max_upload_bytes:
+                    raise HTTPException(
+                        413,
+                        f"fichier trop volumineux ({settings.max_upload_bytes // 1_000_000} Mo "
+                        "au plus, réglage ESS_MAX_UPLOAD_BYTES)",
+                    )
+                out.write(head)
+                head = file.file.read(_CHUNK)
+        replaced = target.exists()
+        os.replace(partial, target)  # whole or not at all: an ingest never reads half a file
+    finally:
+        partial.unlink(missing_ok=True)
+    from ingest.catalog import slug  # ingest imports assistant, never the reverse at import
+
+    return Uploaded(file=name, doc_id=slug(Path(name).stem), bytes=size, replaced=replaced)
+
+
+@router.post("/ingest", response_model=IngestReport)
+def run_ingest(request: Request) -> IngestReport:
+    """Met l'index à jour : dossiers configurés et documents déposés."""
+    return _ingest(_state(request))
+
+
+@router.delete("/documents/{doc_id}", response_model=IngestReport)
+def delete_document(
+    doc_id: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9-]{0,199}$")], request: Request
+) -> IngestReport:
+    """Retire un document déposé (fichier et passages) ; ceux des dossiers du corpus se retirent
+    de leur dossier."""
+    from ingest.catalog import slug
+
+    state = _state(request)
+    uploads = state.settings.uploads_dir
+    files = [p for p in uploads.glob("*") if p.is_file() and slug(p.stem) == doc_id]
+    if not files:
+        raise HTTPException(
+            404,
+            f"aucun document déposé n'a l'identifiant « {doc_id} » ; un document d'un dossier "
+            "du corpus se retire en supprimant son fichier, puis POST /admin/ingest",
+        )
+    for path in files:
+        path.unlink()
+    return _ingest(state)
+
+
+@router.get("/feedback.csv")
+def feedback_csv(request: Request) -> Response:
+    """Tous les avis, en CSV (UTF-8)."""
+    out = io.StringIO()
+    _state(request).feedback.export_csv(out)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="avis.csv"'},
+    )
+
+
+@router.get("/feedback", response_model=list[FeedbackRow])
+def feedback_rows(
+    request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[FeedbackRow]:
+    """Les avis reçus, du plus récent au plus ancien."""
+    return _state(request).feedback.rows(limit)
+
+
+def safe_name(filename: str) -> str:
+    """The file's own name, without any folder part; a French 415/422 when unusable."""
+    name = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    if not name or name.startswith(".") or any(ord(c) < 32 for c in name) or len(name) > 200:
+        raise HTTPException(422, "nom de fichier invalide")
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        raise HTTPException(
+            415, "format non pris en charge : envoyez un PDF, un texte (.txt) ou du Markdown (.md)"
+        )
+    return name
+
+
+def check_content(name: str, head: bytes) -> None:
+    """Refuse a file whose first bytes contradict its name (a program named .pdf or .txt)."""
+    if not head:
+        raise HTTPException(422, "fichier vide")
+    if name.lower().endswith(".pdf"):
+        if b"%PDF-" not in head[:1024]:
+            raise HTTPException(415, "ce fichier n'est pas un PDF (en-tête %PDF absent)")
+    elif b"\x00" in head[:8192] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise HTTPException(415, "ce fichier n'est pas du texte (contenu binaire)")
+
+
+def _ingest(state: AppState) -> IngestReport:
+    if not _ingest_lock.acquire(blocking=False):
+        raise HTTPException(409, "une indexation est déjà en cours : réessayez dans un moment")
+    try:
+        from assistant.store import ChunkStore, open_client
+        from ingest.index import ingest
+
+        settings: Settings = state.settings
+        store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, state.embedder)
+        summary = ingest(settings, store)
+    finally:
+        _ingest_lock.release()
+    state.reset()
+    body: dict[str, Any] = asdict(summary)
+    return IngestReport(
+        **{k: body[k] for k in ("added", "kept", "replaced", "removed", "notes", "chunks_total")},
+        skipped=body["skipped"],
+        lines=summary.lines(),
+    )

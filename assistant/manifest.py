@@ -1,0 +1,65 @@
+"""Which passages make up the current version of each document, written atomically.
+
+An ingest adds a document's new passages before deleting its old ones, so that a crash never
+loses a document. A crash between the two would leave both versions in Chroma; the manifest,
+replaced in one `os.replace` after the additions and before the deletions, says which version
+is current. Retrieval serves only the passages it lists, and the next ingest deletes the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Set
+from pathlib import Path
+
+from assistant.types import Hit
+
+MANIFEST_FILE = "manifest.json"
+
+
+class Manifest:
+    """Chunk ids per document; `None` (an index built before manifests) allows everything."""
+
+    def __init__(self, docs: Mapping[str, Set[str]] | None, stamp: float = 0.0) -> None:
+        self.docs = {d: frozenset(ids) for d, ids in docs.items()} if docs is not None else None
+        self._ids = frozenset().union(*self.docs.values()) if self.docs else frozenset()
+        self.stamp = stamp
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Manifest:
+        path = data_dir / MANIFEST_FILE
+        try:
+            stamp = path.stat().st_mtime
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(None)
+        return cls({str(d): set(ids) for d, ids in raw.get("documents", {}).items()}, stamp)
+
+    def save(self, data_dir: Path) -> None:
+        """Write beside the target, flush to disk, then swap: readers see old or new, whole."""
+        assert self.docs is not None
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / MANIFEST_FILE
+        tmp = path.with_name(f".{MANIFEST_FILE}.{os.getpid()}.tmp")
+        body = {"documents": {d: sorted(ids) for d, ids in sorted(self.docs.items())}}
+        with tmp.open("w", encoding="utf-8") as out:
+            json.dump(body, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+
+    @staticmethod
+    def changed(data_dir: Path, stamp: float) -> bool:
+        """Whether another process (an ingest) replaced the manifest since `stamp`."""
+        try:
+            return (data_dir / MANIFEST_FILE).stat().st_mtime != stamp
+        except FileNotFoundError:
+            return stamp != 0.0
+
+    def allows(self, chunk_id: str) -> bool:
+        return self.docs is None or chunk_id in self._ids
+
+    def current(self, hits: list[Hit]) -> list[Hit]:
+        """`hits` without the passages of versions that are not (or no longer) current."""
+        return hits if self.docs is None else [h for h in hits if h.chunk_id in self._ids]

@@ -1,0 +1,198 @@
+"""A served app in a subprocess, and the HTTP load that measures it: one user, then N at once.
+
+Everything stays on loopback; every loop is bounded by a count and a deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+HOST = "127.0.0.1"
+MAX_REQUESTS = 200_000  # a ceiling on any load loop, whatever the deadline
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A uvicorn process (and its workers) started by `serve`."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def peak_rss_mb(self) -> float:
+        """Peak resident memory of the server: the sum of each process's high-water mark
+        (VmHWM), so with several workers it counts every worker's model and index."""
+        pids = [self.process.pid, *descendants(self.process.pid)]
+        return sum(_vm_hwm_kb(pid) for pid in pids) / 1024
+
+
+def descendants(root: int) -> list[int]:
+    """Every process below `root`, read from /proc (uvicorn's workers and their helpers)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = [], [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [p for p, parent in parents.items() if parent == pid]
+        found += children
+        frontier += children
+    return found
+
+
+def _vm_hwm_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+@contextmanager
+def serve(
+    app: str, env: Mapping[str, str], workers: int = 1, log: Path | None = None, wait_s: float = 180
+) -> Iterator[Server]:
+    """`uvicorn APP --factory` on a free loopback port, ready once `/health` answers; the whole
+    process group is stopped on exit."""
+    port = free_port()
+    log = log or Path(os.devnull)
+    command = [sys.executable, "-m", "uvicorn", app, "--factory", "--host", HOST]
+    command += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(process, f"http://{HOST}:{port}", log)
+    try:
+        wait_ready(server, wait_s)
+        yield server
+    finally:
+        stop(process)
+
+
+def wait_ready(server: Server, wait_s: float) -> None:
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"server exited ({server.process.returncode}); see {server.log}")
+        try:
+            if httpx.get(server.url + "/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"server not ready after {wait_s:.0f} s; see {server.log}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the group this process leads (its workers too), SIGKILL if it lingers."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
+
+
+@dataclass
+class LoadResult:
+    """Latencies of the answered requests (ms), errors, and the wall time they took."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    def percentile(self, q: float) -> float:
+        return float(np.percentile(self.latencies_ms, q)) if self.latencies_ms else 0.0
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
+
+def _ask(
+    client: httpx.Client, url: str, question: str, result: LoadResult, lock: threading.Lock
+) -> None:
+    started = time.perf_counter()
+    try:
+        response = client.post(url + "/ask", json={"question": question})
+        ok = response.status_code == 200 and "answer" in response.json()
+    except (httpx.HTTPError, ValueError):
+        ok = False
+    elapsed = (time.perf_counter() - started) * 1000
+    with lock:
+        if ok:
+            result.latencies_ms.append(elapsed)
+        else:
+            result.errors += 1
+
+
+def one_user(url: str, questions: Sequence[str], deadline_s: float = 600) -> LoadResult:
+    """Each question once, one after the other, as a single user would."""
+    result, lock = LoadResult(), threading.Lock()
+    started = time.perf_counter()
+    with httpx.Client(timeout=30) as client:
+        for question in questions:
+            if time.perf_counter() - started > deadline_s:
+                break
+            _ask(client, url, question, result, lock)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def concurrent_users(
+    url: str, questions: Sequence[str], users: int, seconds: float, requests: int = MAX_REQUESTS
+) -> LoadResult:
+    """`users` threads, each with its own connection, asking in turn until the deadline or
+    until `requests` in all."""
+    result, lock = LoadResult(), threading.Lock()
+    deadline = time.perf_counter() + seconds
+    per_user = max(min(requests, MAX_REQUESTS) // max(users, 1), 1)
+
+    def user(offset: int) -> None:
+        with httpx.Client(timeout=30) as client:
+            for i in range(per_user):
+                if time.perf_counter() >= deadline:
+                    return
+                _ask(client, url, questions[(offset + i) % len(questions)], result, lock)
+
+    threads = [threading.Thread(target=user, args=(n * 7,), daemon=True) for n in range(users)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    result.seconds = time.perf_counter() - started
+    return result

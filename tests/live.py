@@ -1,0 +1,59 @@
+"""A real service on loopback for the access and fuzzing tests: our practice notes indexed in a
+temporary data folder, administration on with a known token."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.store import ChunkStore, open_client
+from ingest.index import ingest
+from tests.conftest import ROOT
+
+TOKEN = "jeton-de-test-admin"
+
+
+def indexed_notes(data: Path, embedder: Embedder, **overrides: object) -> Settings:
+    """Settings on `data` with the ten practice notes ingested."""
+    settings = Settings(data_dir=data, corpus_dirs=[ROOT / "corpus"], **overrides)  # type: ignore[arg-type]
+    store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
+    ingest(settings, store)
+    return settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(settings: Settings, embedder: Embedder) -> Iterator[str]:
+    """uvicorn in a thread on 127.0.0.1; yields the base URL."""
+    import uvicorn
+
+    from assistant.api import create_app
+
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings, embedder), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,162 @@
+"""Chroma in client/server mode (`ESS_CHROMA_URL`): a real `chroma run` on loopback, real ingest,
+real answers; BM25 rebuilt from the server, and rebuilt again when another ingest changes it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.api import create_app
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.errors import ChromaUnavailableError
+from assistant.service import Assistant
+from assistant.store import ChunkStore, open_client
+from evals.load import free_port, stop
+from ingest.index import ingest
+
+TINY = ["loi-1947-1775-art-19-septies-scic.txt", "code-travail-L3332-17-1-agrement-esus-2014.txt"]
+SCIC_QUESTION = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.texts = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
+        return self.inner.embed(texts)
+
+
+def chroma_command() -> str:
+    beside = Path(sys.executable).parent / "chroma"
+    found = str(beside) if beside.exists() else shutil.which("chroma")
+    assert found, "the `chroma` command of the chromadb package is not installed"
+    return found
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server on a free loopback port, stopped at teardown."""
+    folder = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    command = [chroma_command(), "run", "--path", str(folder / "db"), "--host", "127.0.0.1"]
+    log = (folder / "chroma.log").open("wb")
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):  # 60 s at most
+            if process.poll() is not None:
+                pytest.fail(f"chroma run exited: {(folder / 'chroma.log').read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        else:
+            pytest.fail("chroma run did not answer its heartbeat")
+        yield url
+    finally:
+        stop(process)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Path:
+    folder = tmp_path_factory.mktemp("tiny-corpus")
+    for name in [*TINY, "catalog.toml"]:
+        shutil.copy(shared_corpus / name, folder / name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def served(
+    tmp_path_factory: pytest.TempPathFactory, chroma_url: str, tiny_corpus: Path, embedder: Embedder
+) -> Settings:
+    """The tiny corpus ingested into the Chroma server; the data folder stays empty."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("data"),
+        corpus_dirs=[tiny_corpus],
+        chroma_url=chroma_url,
+        collection="served-passages",
+    )
+    store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
+    summary = ingest(settings, store)
+    assert summary.chunks_added > 0 and summary.chunks_total == summary.chunks_added
+    return settings
+
+
+def test_second_ingest_into_the_server_embeds_nothing(served: Settings, embedder: Embedder) -> None:
+    counting = CountingEmbedder(embedder)
+    store, reset = ChunkStore.for_ingest(open_client(served), served.collection, counting)
+    before = store.count()
+    summary = ingest(served, store)
+    assert not reset
+    assert counting.texts == 0
+    assert summary.chunks_added == 0 and summary.chunks_removed == 0
+    assert len(summary.kept) == len(TINY) and not summary.added
+    assert store.count() == before
+
+
+def test_api_answers_with_citations_from_the_server(served: Settings, embedder: Embedder) -> None:
+    with TestClient(create_app(served, embedder)) as client:
+        response = client.post("/ask", json={"question": SCIC_QUESTION})
+        health = client.get("/health").json()
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert not body["refused"]
+    assert "50 %" in body["answer"]
+    assert any(c["doc_id"] == "loi-1947-scic" for c in body["citations"])
+    assert health["status"] == "ok" and health["chunks"] > 0
+    # Nothing was written beside the service: Chroma and BM25 both come from the server.
+    assert not served.lexical_dir.exists() and not served.chroma_dir.exists()
+
+
+def test_workers_rebuild_bm25_when_another_ingest_changes_the_corpus(
+    served: Settings, embedder: Embedder, tmp_path: Path
+) -> None:
+    settings = served.model_copy(update={"lexical_refresh_s": 0.0, "collection": "refresh-test"})
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Coopératives\n\nLes SCIC associent salariés et usagers.\n")
+    store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
+    ingest(settings, store, [corpus])
+    worker = Assistant.open(settings, embedder)  # as a worker on another machine would
+    assert worker.retriever.lexical is not None
+    assert worker.retriever.lexical.search("zéphyrin", 5) == []
+
+    (corpus / "b.md").write_text("# Zéphyrin\n\nLe dispositif Zéphyrin finance les tiers-lieux.\n")
+    ingest(settings, store, [corpus])
+    hits = worker.search("dispositif Zéphyrin", 3)
+    assert hits and hits[0].doc_id == "b"
+    assert hits[0].lexical > 0
+
+
+def test_unreachable_server_is_a_french_503(tmp_path: Path, embedder: Embedder) -> None:
+    settings = Settings(data_dir=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(ChromaUnavailableError, match="ne répond pas"):
+        open_client(settings)
+    with TestClient(create_app(settings, embedder)) as client:
+        response = client.post("/ask", json={"question": SCIC_QUESTION})
+    assert response.status_code == 503
+    assert "serveur Chroma" in response.json()["detail"]

@@ -1,0 +1,76 @@
+"""Schemathesis against the OpenAPI schema of the running service (uvicorn on loopback), every
+operation, admin ones included with the token: no 500, and every error a JSON body whose
+`detail` is a French sentence."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from assistant.embedding import Embedder
+from tests.live import TOKEN, indexed_notes, serve
+
+EXAMPLES = 40  # per operation and mode: about a minute on two cores for the whole schema
+CALLS: Counter[int] = Counter()  # status codes seen, printed at the end (docs/reliability.md)
+FRENCH = re.compile(
+    r"[éèêàâùûçîô«]|\b(le|la|les|de|du|des|est|pas|au|aux|un|une|plus|vide|texte|champ|"
+    r"requête|jeton|adresse|fichier|document|question|index|valeur)\b",
+    re.I,
+)
+
+
+@pytest.fixture(scope="module")
+def live_url(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("fuzz") / "data"
+    with serve(indexed_notes(data, embedder, admin_token=TOKEN), embedder) as url:
+        yield url
+    print(f"\nfuzz: {sum(CALLS.values())} requests, status codes {dict(sorted(CALLS.items()))}")
+
+
+@pytest.fixture(scope="module")
+def api_schema(live_url: str) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_url(f"{live_url}/openapi.json")
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_no_server_error_and_french_errors(case: schemathesis.Case, live_url: str) -> None:
+    response = case.call(
+        base_url=live_url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120
+    )
+    CALLS[response.status_code] += 1
+    assert response.status_code < 500, (case.method, case.path, response.text[:500])
+    if response.status_code >= 400:
+        body = response.json()
+        detail = body.get("detail")
+        assert isinstance(detail, str) and detail, body
+        assert detail != HTTPStatus(response.status_code).phrase, detail
+        assert FRENCH.search(detail), detail
+
+
+def test_uploads_from_the_fuzzer_stay_in_the_uploads_folder(live_url: str, tmp_path: Path) -> None:
+    """Whatever names the fuzzer sent, nothing was written outside `uploads/`."""
+    import httpx
+
+    response = httpx.post(
+        f"{live_url}/admin/documents",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        files={"file": ("../../../etc/evil.txt", b"Texte sur les SCIC et les communes.")},
+    )
+    assert response.status_code == 201
+    assert response.json()["file"] == "evil.txt"

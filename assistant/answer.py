@@ -6,23 +6,23 @@ visible when sources disagree or are superseded.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
-from threading import Lock
 
 import numpy as np
 
 from assistant.config import Settings
-from assistant.embedding import Embedder
-from assistant.french import content_words, fold, is_list_item, sentences, stem, terms
+from assistant.french import content_words, fold, stem, terms
 from assistant.glossary import acronyms
 from assistant.injection import is_instruction
 from assistant.lexical import LexicalIndex
 from assistant.references import find_references, own_reference
+from assistant.sentence_vectors import SentenceVectors, sentence_id
 from assistant.types import SECONDARY_KINDS, Answer, Citation, Hit
+from assistant.units import COMPLETE, answer_units
 
 HISTORIC = "historique"
 _SECONDARY_PRIOR = 0.5  # the text a note paraphrases leads unless the note says clearly more
+_SECONDARY_SUPPORT = 0.75  # ...and, after it, the note's plain words may explain it
 _FIGURE_SUBJECT = 0.15  # share of the question's subject a sentence giving a figure must hold
 REFUSAL = "Je ne trouve pas de réponse à cette question dans les documents indexés."
 INJECTION_REFUSAL = (
@@ -82,23 +82,16 @@ _DEFINING = re.compile(
     r"\b(est|sont) (?:un|une|des|le|la|les|constitu|considér|compos|défini|qualifi)|"
     r"\bon entend\b|\bdésigne|\bau sens de|\bpermet\b|\bsont considérées? comme"
 )
-_CONTINUATION = re.compile(
-    r"(cette|ces|cet|ce|celle|celui|ceux|il|elle|ils|elles|toutefois|cependant|sauf|"
-    r"par derogation|dans ce cas|a defaut|en outre|de meme|le cas echeant|en revanche|"
-    r"sous reserve|neanmoins|pour autant|dans ces cas)\b"
-)
 # A sentence is kept when it scores at least this share of the best one; at most this many
 # sentences come from one passage.
 _FLOOR = 0.35
 _PER_PASSAGE = 3
-# A sentence that ends as a sentence (the last one of a passage may be cut by the chunking).
 # A sentence that reports an old figure as outdated is not a source claiming it (a recent note
 # writing "le guide de 2011 indiquait 20 %, chiffre dépassé").
 _REPORTS_OUTDATED = re.compile(
     r"\b(depasse|perime|obsolete|ancien(?:ne)?s?|n'est plus|ne sont plus|abroge|historique|"
     r"plus en vigueur|indiquai(?:t|ent))"
 )
-_COMPLETE = re.compile(r"[.;:!?»)\]]\s*$")
 _ARTICLE_WORD = re.compile(r"^Article\s+")
 _MONTHS = [
     "janvier",
@@ -136,6 +129,9 @@ class Candidate:
     hit_index: int
     score: float
     terms: set[str] = field(default_factory=set)
+    # The score as a supporting sentence (after the lead): a practice note, held back from
+    # leading, explains the rule in plain words beside the text it paraphrases.
+    support: float = 0.0
 
 
 def french_date(iso: str) -> str:
@@ -179,45 +175,18 @@ def is_injection(question: str) -> bool:
     return bool(_INJECTION.search(fold(question)))
 
 
-class SentenceVectors:
-    """Embeddings of candidate sentences, kept in a bounded LRU: the corpus is fixed between
-    ingests, so the same sentences come back across questions and are embedded once."""
-
-    def __init__(self, embedder: Embedder, size: int = 50_000) -> None:
-        self.embedder = embedder
-        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._size = size
-        self._lock = Lock()
-
-    def similarities(self, question: str, texts: list[str]) -> np.ndarray:
-        """Cosine similarity of each text to the question."""
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in [question, *texts] if t not in self._data))
-        fresh = self.embedder.embed(missing) if missing else None
-        with self._lock:
-            for i, text in enumerate(missing):
-                assert fresh is not None
-                self._data[text] = fresh[i]
-            for text in [question, *texts]:
-                self._data.move_to_end(text)
-            vectors = np.stack([self._data[t] for t in texts]) if texts else None
-            query = self._data[question]
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-        if vectors is None:
-            return np.zeros(0, dtype=np.float32)
-        return vectors @ query
-
-
 class AnswerBuilder:
     def __init__(
-        self, settings: Settings, lexical: LexicalIndex | None, embedder: Embedder | None = None
+        self,
+        settings: Settings,
+        lexical: LexicalIndex | None,
+        vectors: SentenceVectors | None = None,
     ) -> None:
         self.settings = settings
         self.lexical = lexical
         # Meaning as well as words: a sentence that paraphrases the question ranks up even when
         # it shares few of its terms ("que fait-on des bénéfices" / "partage des bénéfices").
-        self.vectors = SentenceVectors(embedder) if embedder is not None else None
+        self.vectors = vectors
 
     # -- question terms ---------------------------------------------------------------------
     def term_groups(self, question: str) -> list[tuple[str, frozenset[str], float]]:
@@ -302,7 +271,9 @@ class AnswerBuilder:
         return self._covered(groups, set(terms(text)) - unit) >= _FIGURE_SUBJECT
 
     # -- sentence selection -----------------------------------------------------------------
-    def candidates(self, question: str, hits: list[Hit]) -> list[Candidate]:
+    def candidates(
+        self, question: str, hits: list[Hit], query: np.ndarray | None = None
+    ) -> list[Candidate]:
         groups = self.term_groups(question)
         wants_quantity = bool(_QUANTITY_QUESTION.search(fold(question)))
         wants_definition = bool(_DEFINITION_QUESTION.search(fold(question)))
@@ -315,7 +286,7 @@ class AnswerBuilder:
                 prior *= 0.8  # superseded texts never lead when a current one says as much
             if hit.meta.get("kind") in SECONDARY_KINDS:
                 prior *= _SECONDARY_PRIOR
-            for j, text in enumerate(_answer_units(sentences(hit.text))):
+            for j, text in enumerate(answer_units(hit.text)):
                 if len(text) < 25 or is_instruction(text):  # planted orders
                     continue
                 sentence_terms = set(terms(text))
@@ -324,7 +295,11 @@ class AnswerBuilder:
                 found.append((text, i, j, 0.35 * coverage + 0.65 * own, prior))
         w = self.settings.sentence_dense_weight if self.vectors is not None else 0.0
         sims = (
-            self.vectors.similarities(question, [f[0] for f in found])
+            self.vectors.similarities(
+                question,
+                [(sentence_id(hits[i].chunk_id, j), text) for text, i, j, _, _ in found],
+                query,
+            )
             if self.vectors is not None and w > 0
             else np.zeros(len(found), dtype=np.float32)
         )
@@ -336,7 +311,14 @@ class AnswerBuilder:
             if wants_definition and _DEFINING.search(text[:200]):
                 score *= 1.25
             score *= 1.0 - min(j, 10) * 0.01  # earlier sentences of a passage state its rule
-            out.append(Candidate(text=text, hit_index=i, score=score, terms=set(terms(text))))
+            support = score
+            if hits[i].meta.get("kind") in SECONDARY_KINDS:
+                support = score / _SECONDARY_PRIOR * _SECONDARY_SUPPORT
+            out.append(
+                Candidate(
+                    text=text, hit_index=i, score=score, terms=set(terms(text)), support=support
+                )
+            )
         return sorted(out, key=lambda c: c.score, reverse=True)
 
     def select(self, candidates: list[Candidate]) -> list[Candidate]:
@@ -344,9 +326,10 @@ class AnswerBuilder:
         per_hit: dict[int, int] = {}
         if not candidates:
             return chosen
-        floor = candidates[0].score * _FLOOR
-        for cand in candidates:
-            if len(chosen) >= self.settings.answer_sentences or cand.score < floor:
+        lead, rest = candidates[0], sorted(candidates[1:], key=lambda c: c.support, reverse=True)
+        floor = max([lead.support] + [c.support for c in rest[:1]]) * _FLOOR
+        for cand in [lead, *rest]:
+            if len(chosen) >= self.settings.answer_sentences or cand.support < floor:
                 break
             if per_hit.get(cand.hit_index, 0) >= _PER_PASSAGE:
                 continue
@@ -360,7 +343,9 @@ class AnswerBuilder:
         return chosen
 
     # -- the answer -------------------------------------------------------------------------
-    def build(self, question: str, hits: list[Hit]) -> Answer:
+    def build(self, question: str, hits: list[Hit], query: np.ndarray | None = None) -> Answer:
+        """The answer to `question` from `hits`; `query` is the question's vector when the
+        retrieval has it (else embedded here)."""
         if is_injection(question):
             return Answer(answer=INJECTION_REFUSAL, refused=True, citations=[], warnings=[])
         evidence = self.evidence(question, hits)
@@ -369,7 +354,7 @@ class AnswerBuilder:
         if unknown := self.unknown_names(question):
             names = ", ".join(f"« {n} »" for n in unknown)
             return self.refusal(hits, f"Les documents indexés ne mentionnent pas {names}.")
-        ranked = self.candidates(question, hits)
+        ranked = self.candidates(question, hits, query)
         chosen = self.select(ranked)
         if not chosen:
             return self.refusal(hits)
@@ -521,33 +506,6 @@ def find_conflict(
     return None
 
 
-def _answer_units(units: list[str]) -> list[str]:
-    """The sentences of a passage as answer candidates. A sentence that announces a list (ends
-    with ':') also comes with the items that follow it, and one followed by its own exception or
-    sequel ("Toutefois…", "Cette condition…") also comes with it: a rule quoted without its
-    exception misleads the official who acts on it."""
-    out: list[str] = []
-    for i, text in enumerate(units):
-        following = units[i + 1] if i + 1 < len(units) else ""
-        if text.endswith(":"):
-            items: list[str] = []
-            j = i + 1
-            while j < len(units) and is_list_item(units[j]) and len(" ".join(items)) < 700:
-                items.append(units[j])
-                j += 1
-            if items:
-                out.append(text + "\n" + "\n".join(items))
-        elif (
-            following
-            and _CONTINUATION.match(fold(following))
-            and len(text) < 600
-            and (i + 2 < len(units) or _COMPLETE.search(following))
-        ):
-            out.append(f"{text} {following}")
-        out.append(text)
-    return out
-
-
 def _similar(a: set[str], b: set[str]) -> bool:
     if not a or not b:
         return False
@@ -561,7 +519,7 @@ def _display(text: str) -> str:
     if text.endswith("»") and "«" not in text:
         text = text[:-1].strip()
     text = re.sub(r"^[-–•*]\s+", "", text)
-    if text and not _COMPLETE.search(text):
+    if text and not COMPLETE.search(text):
         text += " (…)"  # cut where the passage ends: the reader opens the source for the rest
     return text[0].upper() + text[1:] if text and text[0].islower() else text
 

@@ -49,8 +49,8 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=20)
     candidates: int = Field(default=40, ge=5, le=500)
     max_per_doc: int = Field(default=3, ge=1)
-    max_notes: int = Field(default=2, ge=0)  # practice-note passages placed beside the top_k
-    dense_weight: float = Field(default=0.45, ge=0.0, le=1.0)
+    max_notes: int = Field(default=3, ge=0)  # practice-note passages placed beside the top_k
+    dense_weight: float = Field(default=0.3, ge=0.0, le=1.0)
 
     # Answering
     answer_sentences: int = Field(default=6, ge=1, le=10)

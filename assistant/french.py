@@ -294,6 +294,9 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[-][a-z0-9]+)*")
 _stemmer = Stemmer.Stemmer("french")
 
 
+# `fold` and `terms` run on every candidate sentence of every answer, and the same sentences of
+# the same passages come back question after question: both are memoised (bounded).
+@lru_cache(maxsize=20_000)
 def fold(text: str) -> str:
     """Lowercase and strip accents, so "Collectivités" and "collectivites" meet."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -330,7 +333,12 @@ def content_words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Stemmed content terms: what the lexical index and the overlap measures compare."""
-    return [stem(w) for w in content_words(text)]
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=20_000)
+def _terms(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in content_words(text))
 
 
 # Sentence boundaries: after . ! ? or ; followed by a capital, a quote or a numbered item,

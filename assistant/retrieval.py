@@ -63,11 +63,16 @@ class Retriever:
             self.cache.put(text, vector)
         return vector
 
+    def query_vector(self, question: str) -> np.ndarray:
+        """The question's vector as retrieval uses it, acronyms spelt out; the answer scores
+        sentences against it too, so a question costs one embedding (~10 ms here)."""
+        return self.embed_query(expand(question))
+
     def candidates(self, question: str) -> list[Hit]:
         """Every dense or lexical candidate, scored and sorted, before the per-document cap."""
         query = expand(question)
         n = self.settings.candidates
-        vector = self.embed_query(query)
+        vector = self.query_vector(question)
         dense_hits = self.store.query(vector, n)
         lexical = self.lexical.search(query, n) if self.lexical else []
         hits = {h.chunk_id: h for h in self.manifest.current(dense_hits)}

@@ -19,6 +19,7 @@ from assistant.followup import Turn, standalone
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
 from assistant.retrieval import Retriever
+from assistant.sentence_vectors import SentenceVectors
 from assistant.store import ChunkStore, open_client
 from assistant.types import Answer, Hit
 from assistant.writer import Final, Writer
@@ -76,7 +77,7 @@ class Assistant:
             settings,
             store,
             Retriever(store, lexical, settings),
-            AnswerBuilder(settings, lexical, embedder),
+            AnswerBuilder(settings, lexical, SentenceVectors(embedder, store)),
         )
 
     def refresh(self) -> None:
@@ -133,7 +134,7 @@ class Assistant:
         turns = history or []
         text = writer.standalone(checked, turns) if writer else standalone(checked, turns)
         hits = self.retriever.search(text, k)
-        answer = self.builder.build(text, hits)
+        answer = self.builder.build(text, hits, self.retriever.query_vector(text))
         answer.question = text
         return text, hits, answer
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.config import Settings
@@ -62,11 +63,18 @@ class ChunkStore:
     """Passages in one Chroma collection, bound to one embedding model."""
 
     def __init__(
-        self, collection: Collection, embedder: Embedder, client: ClientAPI | None = None
+        self,
+        collection: Collection,
+        embedder: Embedder,
+        client: ClientAPI | None = None,
+        sentences: Collection | None = None,
     ) -> None:
         self.collection = collection
         self.embedder = embedder
         self.client = client  # to re-read the collection's metadata written by other processes
+        # The vectors of each passage's answer units (see sentence_vectors.py); None for an
+        # index built before they were stored: answers then embed sentences as they go.
+        self.sentences = sentences
 
     @classmethod
     def for_ingest(
@@ -79,19 +87,23 @@ class ChunkStore:
         meta = {"embedding_model": embedder.name, "dimension": embedder.dimension}
         reset = False
         existing = {c.name for c in client.list_collections()}
-        if name in existing:
-            current = client.get_collection(name, embedding_function=None)
-            if _model_of(current) != (embedder.name, embedder.dimension):
-                log.warning("collection %s built with %s: rebuilding", name, _model_of(current))
-                client.delete_collection(name)
-                reset = True
-        collection = client.get_or_create_collection(
-            name,
-            embedding_function=None,
-            metadata=meta,
-            configuration={"hnsw": {"space": "cosine"}},
+        for each in (name, sentences_name(name)):
+            if each in existing:
+                current = client.get_collection(each, embedding_function=None)
+                if _model_of(current) != (embedder.name, embedder.dimension):
+                    log.warning("collection %s built with %s: rebuilding", each, _model_of(current))
+                    client.delete_collection(each)
+                    reset = reset or each == name
+        collection, sentences = (
+            client.get_or_create_collection(
+                each,
+                embedding_function=None,
+                metadata=meta,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            for each in (name, sentences_name(name))
         )
-        return cls(collection, embedder, client), reset
+        return cls(collection, embedder, client, sentences), reset
 
     @classmethod
     def for_query(cls, client: ClientAPI, name: str, embedder: Embedder) -> ChunkStore:
@@ -105,7 +117,12 @@ class ChunkStore:
                 f"{stored[0]} ({stored[1]} dimensions)",
                 f"{embedder.name} ({embedder.dimension} dimensions)",
             )
-        return cls(collection, embedder, client)
+        sentences = None
+        if sentences_name(name) in {c.name for c in client.list_collections()}:
+            sentences = client.get_collection(sentences_name(name), embedding_function=None)
+            if _model_of(sentences) != stored:
+                sentences = None
+        return cls(collection, embedder, client, sentences)
 
     def count(self) -> int:
         return int(self.collection.count())
@@ -140,6 +157,56 @@ class ChunkStore:
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), PAGE):
             self.collection.delete(ids=list(ids[start : start + PAGE]))
+
+    # -- sentence vectors -------------------------------------------------------------------
+    def passages_with_sentences(self) -> set[str]:
+        """Ids of the passages whose sentence vectors are stored."""
+        if self.sentences is None:
+            return set()
+        out: set[str] = set()
+        offset = 0
+        while True:
+            batch = self.sentences.get(include=["metadatas"], limit=PAGE, offset=offset)
+            if not batch["ids"]:
+                return out
+            out.update(str((m or {}).get("chunk_id", "")) for m in batch["metadatas"] or [])
+            offset += len(batch["ids"])
+
+    def upsert_sentences(self, rows: Sequence[tuple[str, str, str]], vectors: np.ndarray) -> None:
+        """Store (sentence id, passage id, text) rows with their vectors."""
+        if self.sentences is None:
+            return
+        for start in range(0, len(rows), PAGE):
+            part = rows[start : start + PAGE]
+            self.sentences.upsert(
+                ids=[sid for sid, _, _ in part],
+                embeddings=vectors[start : start + PAGE],
+                documents=[text for _, _, text in part],
+                metadatas=[{"chunk_id": cid} for _, cid, _ in part],
+            )
+
+    def delete_sentences(self, chunk_ids: Sequence[str]) -> None:
+        """Forget the sentence vectors of these passages."""
+        if self.sentences is None:
+            return
+        for start in range(0, len(chunk_ids), PAGE):
+            where = {"chunk_id": {"$in": list(chunk_ids[start : start + PAGE])}}
+            self.sentences.delete(where=cast(Where, where))
+
+    def sentence_vectors(self, ids: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
+        """Stored vectors by (sentence id, text): a caller whose sentence has another text at
+        that id (split by another version of the code) finds nothing and embeds it itself."""
+        if self.sentences is None or not ids:
+            return {}
+        batch = self.sentences.get(ids=list(ids), include=["documents", "embeddings"])
+        vectors = batch.get("embeddings")
+        if vectors is None:
+            return {}
+        docs = batch.get("documents") or [""] * len(batch["ids"])
+        return {
+            (sid, text or ""): np.asarray(vec, dtype=np.float32)
+            for sid, text, vec in zip(batch["ids"], docs, vectors, strict=False)
+        }
 
     def records(self, include_text: bool = True) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Every (id, text, metadata), page by page, for the lexical index and the listings."""
@@ -198,6 +265,11 @@ class ChunkStore:
                 hit.dense = float(np.asarray(vectors[i], dtype=np.float32) @ query)
             found[cid] = hit
         return [found[cid] for cid in ids if cid in found]
+
+
+def sentences_name(collection: str) -> str:
+    """The collection that holds the sentence vectors of the passages of `collection`."""
+    return f"{collection}-sentences"
 
 
 def _model_of(collection: Collection) -> tuple[str, int]:

@@ -20,8 +20,10 @@ from assistant.config import Settings
 from assistant.errors import DocumentError
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
+from assistant.sentence_vectors import sentence_id
 from assistant.store import ChunkStore, fingerprint
 from assistant.types import Chunk
+from assistant.units import answer_units
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 from ingest.chunk import chunk_document
 from ingest.read import read_document
@@ -122,6 +124,30 @@ def embed_chunks(store: ChunkStore, chunks: list[Chunk], batch: int, progress: b
     return np.vstack(parts)
 
 
+def embed_sentences(store: ChunkStore, current: set[str], batch: int, progress: bool) -> int:
+    """Embed and store the answer units of every current passage that has none stored yet (new
+    passages, or an index built before sentences were stored); returns how many were embedded.
+    Answers then fetch these vectors instead of embedding sentences while the user waits."""
+    if store.sentences is None:
+        return 0
+    needed = sorted(current - store.passages_with_sentences())
+    rows = [
+        (sentence_id(hit.chunk_id, j), hit.chunk_id, unit)
+        for start in range(0, len(needed), 500)
+        for hit in store.get(needed[start : start + 500])
+        for j, unit in enumerate(answer_units(hit.text))
+    ]
+    parts = []
+    with tqdm(total=len(rows), desc="Phrases", unit="phrase", disable=not progress) as bar:
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            parts.append(store.embedder.embed([text for _, _, text in part]))
+            bar.update(len(part))
+    if parts:
+        store.upsert_sentences(rows, np.vstack(parts))
+    return len(rows)
+
+
 def ingest(
     settings: Settings,
     store: ChunkStore,
@@ -202,8 +228,10 @@ def ingest(
     # killed at any point, the index serves one whole version of each document.
     vectors = embed_chunks(store, to_add, settings.embedding_batch, progress)
     store.upsert(to_add, vectors)
+    embed_sentences(store, set().union(*current.values()), settings.embedding_batch, progress)
     Manifest(current).save(settings.data_dir)
     store.delete(to_delete)
+    store.delete_sentences(to_delete)
     rebuild_lexical(settings, store)
     summary.chunks_total = store.count()
     summary.seconds = time.perf_counter() - started

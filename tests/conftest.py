@@ -4,9 +4,10 @@ each built once per test session."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -49,6 +50,20 @@ def indexed(
 @pytest.fixture(scope="session")
 def assistant(indexed: tuple[Settings, IngestSummary], embedder: Embedder) -> Assistant:
     return Assistant.open(indexed[0], embedder)
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.texts = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
+        return self.inner.embed(texts)
 
 
 def make_settings(tmp_path: Path, *dirs: Path) -> Settings:

@@ -7,11 +7,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -23,23 +22,10 @@ from assistant.service import Assistant
 from assistant.store import ChunkStore, open_client
 from evals.load import free_port, stop
 from ingest.index import ingest
+from tests.conftest import CountingEmbedder
 
 TINY = ["loi-1947-1775-art-19-septies-scic.txt", "code-travail-L3332-17-1-agrement-esus-2014.txt"]
 SCIC_QUESTION = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
-
-
-class CountingEmbedder:
-    """The real embedder, counting the texts it is asked to embed."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dimension = inner.dimension
-        self.texts = 0
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        self.texts += len(texts)
-        return self.inner.embed(texts)
 
 
 def chroma_command() -> str:

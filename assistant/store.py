@@ -159,8 +159,9 @@ class ChunkStore:
             self.collection.delete(ids=list(ids[start : start + PAGE]))
 
     # -- sentence vectors -------------------------------------------------------------------
-    def passages_with_sentences(self) -> set[str]:
-        """Ids of the passages whose sentence vectors are stored."""
+    def passages_with_sentences(self, version: int) -> set[str]:
+        """Ids of the passages whose sentence vectors are stored, split by `version` of the
+        sentence splitter."""
         if self.sentences is None:
             return set()
         out: set[str] = set()
@@ -169,11 +170,17 @@ class ChunkStore:
             batch = self.sentences.get(include=["metadatas"], limit=PAGE, offset=offset)
             if not batch["ids"]:
                 return out
-            out.update(str((m or {}).get("chunk_id", "")) for m in batch["metadatas"] or [])
+            out.update(
+                str(meta.get("chunk_id", ""))
+                for meta in (m or {} for m in batch["metadatas"] or [])
+                if meta.get("units") == version
+            )
             offset += len(batch["ids"])
 
-    def upsert_sentences(self, rows: Sequence[tuple[str, str, str]], vectors: np.ndarray) -> None:
-        """Store (sentence id, passage id, text) rows with their vectors."""
+    def upsert_sentences(
+        self, rows: Sequence[tuple[str, str, str]], vectors: np.ndarray, version: int
+    ) -> None:
+        """Store (sentence id, passage id, text) rows with their vectors, split by `version`."""
         if self.sentences is None:
             return
         for start in range(0, len(rows), PAGE):
@@ -182,7 +189,7 @@ class ChunkStore:
                 ids=[sid for sid, _, _ in part],
                 embeddings=vectors[start : start + PAGE],
                 documents=[text for _, _, text in part],
-                metadatas=[{"chunk_id": cid} for _, cid, _ in part],
+                metadatas=[{"chunk_id": cid, "units": version} for _, cid, _ in part],
             )
 
     def delete_sentences(self, chunk_ids: Sequence[str]) -> None:

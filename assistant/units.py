@@ -7,6 +7,10 @@ import re
 
 from assistant.french import fold, is_list_item, sentences
 
+# Bumped whenever `answer_units` splits differently: the sentence vectors stored by an older
+# ingest are then recomputed by the next one (and embedded on the fly until then).
+UNITS_VERSION = 2
+
 _CONTINUATION = re.compile(
     r"(cette|ces|cet|ce|celle|celui|ceux|il|elle|ils|elles|toutefois|cependant|sauf|"
     r"par derogation|dans ce cas|a defaut|en outre|de meme|le cas echeant|en revanche|"

@@ -108,9 +108,10 @@ def markdown(result: dict[str, Any], chart: str) -> str:
             f"{result.get('hot_questions', '?')} premières questions, déjà posées ; « 16 "
             "utilisateurs » : 16 threads httpx, chacun sa connexion, posent en boucle ces "
             f"questions fréquentes pendant {result.get('c16_seconds', '?')} s, après un "
-            "échauffement non mesuré qui les fait passer par chaque worker (les vecteurs des "
-            "questions et des phrases déjà vues viennent des caches de chaque worker ; le "
-            "pipeline naïf n'a pas de cache). Le client de charge tourne sur la même machine "
+            "échauffement non mesuré qui les fait passer par chaque worker (le vecteur d'une "
+            "question déjà vue vient du cache de chaque worker ; ceux des phrases candidates "
+            "viennent toujours de l'index, calculés à l'ingestion ; le pipeline naïf n'a pas "
+            "de cache). Le client de charge tourne sur la même machine "
             "et lui prend du CPU. "
             "Mémoire : somme des pics (VmHWM) des processus du serveur. Le pipeline naïf n'a pas "
             "d'index persistant : sa « ré-ingestion » refait tout.",

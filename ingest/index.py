@@ -23,7 +23,7 @@ from assistant.manifest import Manifest
 from assistant.sentence_vectors import sentence_id
 from assistant.store import ChunkStore, fingerprint
 from assistant.types import Chunk
-from assistant.units import answer_units
+from assistant.units import UNITS_VERSION, answer_units
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 from ingest.chunk import chunk_document
 from ingest.read import read_document
@@ -126,11 +126,12 @@ def embed_chunks(store: ChunkStore, chunks: list[Chunk], batch: int, progress: b
 
 def embed_sentences(store: ChunkStore, current: set[str], batch: int, progress: bool) -> int:
     """Embed and store the answer units of every current passage that has none stored yet (new
-    passages, or an index built before sentences were stored); returns how many were embedded.
+    passages, an index built before sentences were stored, or split by an older version of
+    `answer_units`); returns how many were embedded.
     Answers then fetch these vectors instead of embedding sentences while the user waits."""
     if store.sentences is None:
         return 0
-    needed = sorted(current - store.passages_with_sentences())
+    needed = sorted(current - store.passages_with_sentences(UNITS_VERSION))
     rows = [
         (sentence_id(hit.chunk_id, j), hit.chunk_id, unit)
         for start in range(0, len(needed), 500)
@@ -143,8 +144,9 @@ def embed_sentences(store: ChunkStore, current: set[str], batch: int, progress: 
             part = rows[start : start + batch]
             parts.append(store.embedder.embed([text for _, _, text in part]))
             bar.update(len(part))
+    store.delete_sentences(needed)  # vectors of an older split, if any
     if parts:
-        store.upsert_sentences(rows, np.vstack(parts))
+        store.upsert_sentences(rows, np.vstack(parts), UNITS_VERSION)
     return len(rows)
 
 

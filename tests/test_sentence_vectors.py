@@ -8,6 +8,7 @@ from pathlib import Path
 from assistant.embedding import Embedder
 from assistant.service import Assistant
 from assistant.store import ChunkStore, open_client, sentences_name
+from assistant.units import UNITS_VERSION
 from ingest.index import ingest
 from tests.conftest import CountingEmbedder, make_settings
 
@@ -55,14 +56,14 @@ def test_sentence_vectors_follow_the_passages(tmp_path: Path, embedder: Embedder
     docs = _folder(tmp_path)
     settings = make_settings(tmp_path, docs)
     _, store = _ingest(settings, embedder)
-    assert store.passages_with_sentences() == set(store.ids_by_document()["scic"]) | set(
-        store.ids_by_document()["clauses"]
-    )
+    assert store.passages_with_sentences(UNITS_VERSION) == set(
+        store.ids_by_document()["scic"]
+    ) | set(store.ids_by_document()["clauses"])
     (docs / "clauses.md").unlink()
     (docs / "scic.md").write_text(NOTE.replace("50 %", "la moitié"), encoding="utf-8")
     _, store = _ingest(settings, embedder)
     assert set(store.ids_by_document()) == {"scic"}
-    assert store.passages_with_sentences() == store.ids_by_document()["scic"]
+    assert store.passages_with_sentences(UNITS_VERSION) == store.ids_by_document()["scic"]
 
 
 def test_an_index_without_sentence_vectors_answers_the_same_and_is_filled_by_the_next_ingest(
@@ -83,4 +84,29 @@ def test_an_index_without_sentence_vectors_answers_the_same_and_is_filled_by_the
 
     summary, store = _ingest(settings, embedder)
     assert summary.chunks_added == 0
-    assert store.passages_with_sentences() == {cid for cid, _, _ in store.records(False)}
+    assert store.passages_with_sentences(UNITS_VERSION) == {
+        cid for cid, _, _ in store.records(False)
+    }
+
+
+def test_sentences_split_by_an_older_version_are_recomputed(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """After an upgrade that splits sentences differently, the next ingest replaces the stored
+    sentence vectors, so answers stop embedding sentences on the fly."""
+    settings = make_settings(tmp_path, _folder(tmp_path))
+    _, store = _ingest(settings, embedder)
+    assert store.sentences is not None
+    rows = store.sentences.get(include=["metadatas"])
+    store.sentences.update(
+        ids=rows["ids"],
+        metadatas=[{**(m or {}), "units": UNITS_VERSION - 1} for m in rows["metadatas"] or []],
+    )
+    assert store.passages_with_sentences(UNITS_VERSION) == set()
+
+    counting = CountingEmbedder(embedder)
+    summary, store = _ingest(settings, counting)
+    assert summary.chunks_added == 0 and counting.texts == len(rows["ids"])
+    assert store.passages_with_sentences(UNITS_VERSION) == {
+        cid for cid, _, _ in store.records(False)
+    }

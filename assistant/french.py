@@ -350,13 +350,34 @@ _BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=[«\"(A-ZÀ-ÖØ-Þ0-9])")
 _ITEM = re.compile(r"^\s*(?:[«»\"]\s*)?(?:[IVX]+\.?\s*[-–.]|\d+°|[a-z]\)|[-–•*])\s*")
 
 
+_ENDS_SENTENCE = re.compile(r"[.;:!?»)\]]$")
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a passage, a line that carries on the sentence of the previous one (a PDF
+    page or column break mid-sentence: no closing punctuation before, lower case after) joined
+    back to it."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if (
+            out
+            and line[0].islower()
+            and not _ENDS_SENTENCE.search(out[-1])
+            and not _ITEM.match(line)
+        ):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 def sentences(text: str) -> list[str]:
     """Split a passage into sentences; each line of an enumeration (1°, a), -) stands alone."""
     out: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
+    for line in _lines(text):
         start = 0
         for match in _BOUNDARY.finditer(line):
             candidate = line[start : match.start()].rstrip()

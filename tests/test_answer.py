@@ -4,6 +4,7 @@ import re
 
 from assistant.answer import french_date, is_injection
 from assistant.service import Assistant
+from assistant.units import answer_units
 
 SCIC = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
 
@@ -105,3 +106,32 @@ def test_a_rule_is_quoted_with_the_exception_that_follows_it(assistant: Assistan
     rule = answer.answer.index("conditions normales de marché")
     assert answer.answer.index("ne s'applique pas") > rule
     assert "collectivités territoriales" in answer.answer[rule:]
+
+
+def test_a_sentence_broken_by_a_line_break_is_quoted_whole() -> None:
+    """A PDF page break in the middle of a sentence must not cut the quote at the break."""
+    passage = (
+        "II. - Au cours de la conférence régionale, sont débattus les orientations, les\n"
+        "moyens et les résultats des politiques locales.\n"
+        "Ces débats donnent lieu à des propositions :\n"
+        "1° pour les régions ;\n"
+        "a) et leurs groupements."
+    )
+    units = answer_units(passage)
+    assert (
+        "II. - Au cours de la conférence régionale, sont débattus les orientations, les "
+        "moyens et les résultats des politiques locales."
+    ) in units
+    assert not any(u.endswith("orientations, les") for u in units)
+    assert (
+        "Ces débats donnent lieu à des propositions :\n1° pour les régions ;\na) et leurs"
+        in (units[-3])
+    )
+
+
+def test_a_sentence_announcing_a_list_is_never_quoted_without_it(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "C'est quoi un entrepreneur salarié dans une coopérative d'activité et d'emploi ?"
+    )
+    assert not answer.refused
+    assert "toute personne physique qui :\n1°" in answer.answer

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.config import Settings
+from assistant.definitions import asked_subject, defines
 from assistant.french import content_words, fold, stem, terms
 from assistant.glossary import acronyms
 from assistant.injection import is_instruction
@@ -22,6 +23,7 @@ from assistant.units import COMPLETE, answer_units
 
 HISTORIC = "historique"
 _SECONDARY_PRIOR = 0.5  # the text a note paraphrases leads unless the note says clearly more
+_DEFINES_ASKED = 2.5  # "c'est quoi X ?": the sentence that defines X is the answer
 _SECONDARY_SUPPORT = 0.75  # ...and, after it, the note's plain words may explain it
 _FIGURE_SUBJECT = 0.15  # share of the question's subject a sentence giving a figure must hold
 REFUSAL = "Je ne trouve pas de réponse à cette question dans les documents indexés."
@@ -277,6 +279,7 @@ class AnswerBuilder:
         groups = self.term_groups(question)
         wants_quantity = bool(_QUANTITY_QUESTION.search(fold(question)))
         wants_definition = bool(_DEFINITION_QUESTION.search(fold(question)))
+        subject = asked_subject(question)
         top = max((h.score for h in hits), default=1.0) or 1.0
         found: list[tuple[str, int, int, float, float]] = []  # text, hit, position, lexical, prior
         for i, hit in enumerate(hits):
@@ -308,7 +311,9 @@ class AnswerBuilder:
             score = prior * ((1 - w) * lexical + w * max(0.0, float(sim)))
             if wants_quantity and has_figure(text, question):
                 score *= 1.25
-            if wants_definition and _DEFINING.search(text[:200]):
+            if subject is not None and defines(text, subject):
+                score *= _DEFINES_ASKED
+            elif wants_definition and _DEFINING.search(text[:200]):
                 score *= 1.25
             score *= 1.0 - min(j, 10) * 0.01  # earlier sentences of a passage state its rule
             support = score

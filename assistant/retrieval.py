@@ -10,11 +10,15 @@ from threading import Lock
 import numpy as np
 
 from assistant.config import Settings
+from assistant.definitions import asked_subject, defining_passage
 from assistant.glossary import expand
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
 from assistant.store import ChunkStore
 from assistant.types import SECONDARY_KINDS, Hit
+
+# Added to the fused score (0..1) of a passage that defines the term a question asks about.
+_DEFINES_ASKED = 0.6
 
 
 def _minmax(values: dict[str, float]) -> dict[str, float]:
@@ -75,6 +79,13 @@ class Retriever:
         vector = self.query_vector(question)
         dense_hits = self.store.query(vector, n)
         lexical = self.lexical.search(query, n) if self.lexical else []
+        subject = asked_subject(question)
+        if subject is not None and self.lexical is not None:
+            # The asked term alone: its defining article may share no other word with the question.
+            known = dict(lexical)
+            for cid, score in self.lexical.search(expand(subject.text), n):
+                known.setdefault(cid, score)
+            lexical = list(known.items())
         hits = {h.chunk_id: h for h in self.manifest.current(dense_hits)}
         lexical = [(cid, s) for cid, s in lexical if self.manifest.allows(cid)]
         missing = [cid for cid, _ in lexical if cid not in hits]
@@ -87,6 +98,8 @@ class Retriever:
         for cid, hit in hits.items():
             hit.lexical = lex_raw.get(cid, 0.0)
             hit.score = w * dense_n.get(cid, 0.0) + (1 - w) * lex_n.get(cid, 0.0)
+            if subject is not None and defining_passage(hit.text, subject):
+                hit.score += _DEFINES_ASKED
         return sorted(hits.values(), key=lambda h: h.score, reverse=True)
 
     def search(self, question: str, k: int | None = None) -> list[Hit]:

@@ -1,0 +1,65 @@
+"""Definition questions: the term asked about, and the sentences that define it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.definitions import asked_subject, defines
+from assistant.service import Assistant
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("c'est quoi l'ESS au sens de la loi de 2014 ?", "ess"),
+        ("Qu'est-ce qu'une SCIC ?", "scic"),
+        ("Tu peux me résumer la définition de l'utilité sociale dans la loi ?", "utilite sociale"),
+        ("Innovation sociale, c'est quoi exactement ?", "innovation sociale"),
+        ("Le Haut Conseil à la vie associative, c'est quoi ?", "haut conseil a la vie associative"),
+        ("C'est quoi juridiquement une subvention ?", "subvention"),
+    ],
+)
+def test_the_term_a_definition_question_asks_about(question: str, subject: str) -> None:
+    found = asked_subject(question)
+    assert found is not None and found.text == subject
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qu'est-ce que la loi de 2014 impose à la région ?",
+        "Une commune peut-elle entrer au capital d'une SCIC ?",
+        "Combien de temps dure l'agrément ESUS ?",
+    ],
+)
+def test_other_questions_ask_no_definition(question: str) -> None:
+    assert asked_subject(question) is None
+
+
+def test_sentences_that_define_the_term_and_those_that_only_mention_it() -> None:
+    ess = asked_subject("c'est quoi l'ESS ?")
+    social = asked_subject("définition de l'utilité sociale")
+    cae = asked_subject("c'est quoi un entrepreneur salarié ?")
+    assert ess and social and cae
+    assert defines("I. - L'économie sociale et solidaire est un mode d'entreprendre.", ess)
+    assert defines(
+        "Sont considérées comme poursuivant une utilité sociale au sens de la présente loi les "
+        "entreprises dont l'objet social satisfait à l'une des conditions suivantes :",
+        social,
+    )
+    assert defines("Est entrepreneur salarié d'une coopérative toute personne physique qui :", cae)
+    # The chamber is defined here, not the ESS; and a mere mention defines nothing.
+    assert not defines(
+        "La Chambre française de l'économie sociale et solidaire est constituée en association.",
+        ess,
+    )
+    assert not defines("Les entreprises de l'ESS peuvent obtenir l'agrément ESUS.", ess)
+
+
+def test_what_is_the_ess_is_answered_by_the_law_s_definition(assistant: Assistant) -> None:
+    """The ESS is named in every passage of the 2014 law: the defining article must still lead."""
+    answer = assistant.ask("c'est quoi l'ESS au sens de la loi de 2014 ?")
+    assert not answer.refused
+    first = answer.answer.split("\n\n")[0]
+    assert "est un mode d'entreprendre" in first and "art. 1" in first
+    assert answer.citations[0].doc_id == "loi-2014-856"

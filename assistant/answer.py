@@ -321,7 +321,11 @@ class AnswerBuilder:
                 support = score / _SECONDARY_PRIOR * _SECONDARY_SUPPORT
             out.append(
                 Candidate(
-                    text=text, hit_index=i, score=score, terms=set(terms(text)), support=support
+                    text=text,
+                    hit_index=i,
+                    score=score,
+                    terms=set(terms(_listed(text))),
+                    support=support,
                 )
             )
         return sorted(out, key=lambda c: c.score, reverse=True)
@@ -383,12 +387,20 @@ class AnswerBuilder:
         numbers: dict[int, int] = {}
         quoted: dict[int, list[str]] = {}
 
+        announced: set[str] = set()
+
         def cite(c: Candidate) -> str:
             first = c.hit_index not in numbers
             n = numbers.setdefault(c.hit_index, len(numbers) + 1)
             quoted.setdefault(c.hit_index, []).append(c.text)
             label = _article_label(hits[c.hit_index].meta) if first else ""
-            return f"{_display(c.text)}{f' ({label})' if label else ''} [{n}]"
+            text = c.text
+            head, sep, items = text.partition("\n")
+            if sep and head.endswith(":"):
+                if head in announced:  # the sentence announcing this list is quoted above
+                    text = items
+                announced.add(head)
+            return f"{_display(text)}{f' ({label})' if label else ''} [{n}]"
 
         lines = [cite(chosen[0])]
         if len(chosen) > 1:
@@ -509,6 +521,13 @@ def find_conflict(
                 continue
             return (a, b) if da > db else (b, a)
     return None
+
+
+def _listed(text: str) -> str:
+    """What a list unit lists, without the sentence announcing it: two halves of one list, each
+    passage repeating that sentence, are not the same quote."""
+    head, sep, items = text.partition("\n")
+    return items if sep and head.endswith(":") else text
 
 
 def _similar(a: set[str], b: set[str]) -> bool:

@@ -58,6 +58,10 @@ _DEFINING_SHAPES = [
     re.compile(r"\bon (?:entend|designe) par (?P<h>[^,;:]{3,90})"),
     re.compile(r"^(?P<h>[^,;:]{3,90}?) (?:designe|designent|s'entend|s'entendent) "),
 ]
+_ABOUT = re.compile(
+    r"^(?:definition|notion|signification|sens)s? (?:legale |juridique )?(?:de |du |des |d')"
+    r"(?:l'|la |le |les )?"
+)
 _FILLER = frozenset(["loi", "2014", "exact", "juridiqu", "concret", "vrai", "vraiment"])
 
 
@@ -85,6 +89,7 @@ def asked_subject(question: str) -> Subject | None:
     for shape in _QUESTION_SHAPES:
         if match := shape.search(folded):
             text = (match.groupdict().get("s") or match.groupdict().get("s2") or "").strip(" '")
+            text = _ABOUT.sub("", text)  # "c'est quoi la définition de l'utilité sociale"
             known = acronyms()
             groups = tuple(
                 (stem(w), frozenset(terms(known[w])) if w in known else frozenset())

@@ -40,6 +40,8 @@ _PROVENANCE = re.compile(r"^(?:Statut|Source)\s*:\s")
 _CODE_NAME = re.compile(r"^CODE [A-ZÀ-Ý' ,-]{3,80}$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _PARAGRAPH_MARK = re.compile(r"^(?:«\s*)?(?:[IVX]+\.?\s*[-–.]|\d+°)")
+_ITEM_KIND = re.compile(r"^(?:«\s*)?(?:(\d+°)|([a-z]\))|([-–•*])\s)")
+_MAX_LEAD = 400  # a longer announcing sentence is not repeated in the list's next passage
 
 
 @dataclass
@@ -152,18 +154,37 @@ def _groups(lines: list[Line], size: int, overlap: int) -> list[list[Line]]:
     groups: list[list[Line]] = []
     current: list[Line] = []
     length = 0
+    lead: Line | None = None  # the sentence announcing the list being packed ("…suivantes :")
+    lead_kind = ""  # the kind of its items: "°" (1°), ")" (a)) or "-"
     for unit in units:
+        kind = _item_kind(unit.text)
         new_paragraph = bool(_PARAGRAPH_MARK.match(unit.text)) and length > size * 0.4
         if current and (length + len(unit.text) > size or new_paragraph):
             groups.append(current)
             tail = current[-1]
             carry = [tail] if len(tail.text) <= overlap and not new_paragraph else []
+            if lead is not None and kind == lead_kind and len(lead.text) <= _MAX_LEAD:
+                # A list cut in two: its second half keeps the sentence that says what it lists.
+                carry = [lead]
             current, length = list(carry), sum(len(u.text) for u in carry)
         current.append(unit)
         length += len(unit.text) + 1
+        if not kind and unit.text.rstrip().endswith(":"):
+            lead, lead_kind = unit, ""
+        elif lead is not None and not lead_kind and kind:
+            lead_kind = kind
+        elif lead is not None and not kind:
+            lead = None
     if current:
         groups.append(current)
     return groups
+
+
+def _item_kind(text: str) -> str:
+    """ "°" for "1°", ")" for "a)", "-" for a bullet, "" for a line that is no list item."""
+    if m := _ITEM_KIND.match(text):
+        return "°" if m.group(1) else ")" if m.group(2) else "-"
+    return ""
 
 
 def chunk_id(meta: DocumentMeta, context: str, text: str) -> str:

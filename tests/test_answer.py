@@ -135,3 +135,11 @@ def test_a_sentence_announcing_a_list_is_never_quoted_without_it(assistant: Assi
     )
     assert not answer.refused
     assert "toute personne physique qui :\n1°" in answer.answer
+
+
+def test_a_list_split_across_passages_is_quoted_with_its_lead_once(assistant: Assistant) -> None:
+    answer = assistant.ask("C'est quoi la définition de l'utilité sociale dans la loi ESS ?")
+    assert not answer.refused
+    assert answer.answer.startswith("Sont considérées comme poursuivant une utilité sociale")
+    assert answer.answer.count("Sont considérées comme poursuivant une utilité sociale") == 1
+    assert "fragilité" in answer.answer and "exclusions" in answer.answer

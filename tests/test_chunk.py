@@ -53,3 +53,20 @@ def test_guide_splits_at_headings_and_ids_are_stable() -> None:
         "Créer une SCIC > Le capital",
     ]
     assert [c.id for c in first] == [c.id for c in again]
+
+
+def test_a_list_cut_in_two_keeps_what_it_lists_in_its_second_passage() -> None:
+    """Item 3° alone ("Elles concourent au développement durable…") does not say it is one of
+    the conditions of social utility: its passage repeats the sentence announcing the list."""
+    lead = "Sont considérées comme poursuivant une utilité sociale les entreprises qui remplissent "
+    lead += "l'une des conditions suivantes :"
+    items = [
+        f"{n}° " + ("Elles poursuivent un objectif de cohésion territoriale. " * 8)
+        for n in (1, 2, 3)
+    ]
+    text = "Article 2\n" + lead + "\n" + "\n".join(items) + "\nLe décret précise ces conditions."
+    chunks = chunk_document(LAW, [Page(1, text)], size=1000)
+    with_items = [c for c in chunks if "° Elles" in c.text]
+    assert len(with_items) >= 2
+    assert all(c.text.startswith(lead) for c in with_items)
+    assert sum(c.text.count("3° ") for c in chunks) == 1  # items are not repeated

@@ -17,6 +17,7 @@ from assistant.service import Assistant
         ("Innovation sociale, c'est quoi exactement ?", "innovation sociale"),
         ("Le Haut Conseil à la vie associative, c'est quoi ?", "haut conseil a la vie associative"),
         ("C'est quoi juridiquement une subvention ?", "subvention"),
+        ("C'est quoi la définition de l'utilité sociale ?", "utilite sociale"),
     ],
 )
 def test_the_term_a_definition_question_asks_about(question: str, subject: str) -> None:
@@ -61,5 +62,5 @@ def test_what_is_the_ess_is_answered_by_the_law_s_definition(assistant: Assistan
     answer = assistant.ask("c'est quoi l'ESS au sens de la loi de 2014 ?")
     assert not answer.refused
     first = answer.answer.split("\n\n")[0]
-    assert "est un mode d'entreprendre" in first and "art. 1" in first
+    assert "L'économie sociale et solidaire est" in first and "art. 1)" in first
     assert answer.citations[0].doc_id == "loi-2014-856"

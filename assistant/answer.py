@@ -328,6 +328,7 @@ class AnswerBuilder:
                     support=support,
                 )
             )
+        _carry_sequels(out)
         return sorted(out, key=lambda c: c.score, reverse=True)
 
     def select(self, candidates: list[Candidate]) -> list[Candidate]:
@@ -521,6 +522,18 @@ def find_conflict(
                 continue
             return (a, b) if da > db else (b, a)
     return None
+
+
+def _carry_sequels(candidates: list[Candidate]) -> None:
+    """A rule quoted with the sentence that carries it on ("Ces débats donnent lieu à…",
+    "Toutefois…") scores at least as well as the rule alone, so the two are quoted together
+    rather than the rule without its sequel or exception."""
+    by_text = {(c.hit_index, c.text): c for c in candidates}
+    for c in candidates:
+        for bare in (part for (i, text), part in by_text.items() if i == c.hit_index):
+            if bare is not c and c.text.startswith(bare.text + " "):
+                c.score = max(c.score, bare.score)
+                c.support = max(c.support, bare.support)
 
 
 def _listed(text: str) -> str:

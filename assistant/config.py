@@ -47,7 +47,9 @@ class Settings(BaseSettings):
 
     # Retrieval
     top_k: int = Field(default=5, ge=1, le=20)
-    candidates: int = Field(default=40, ge=5, le=500)
+    # Passages taken from each of the dense and lexical searches before fusion; 60 rather than
+    # 40 lets a passage that both rank moderately (a practice note in plain words) be fused in.
+    candidates: int = Field(default=60, ge=5, le=500)
     max_per_doc: int = Field(default=3, ge=1)
     max_notes: int = Field(default=3, ge=0)  # practice-note passages placed beside the top_k
     dense_weight: float = Field(default=0.3, ge=0.0, le=1.0)

@@ -2,8 +2,12 @@
 
 import re
 
-from assistant.answer import french_date, is_injection
+from assistant.answer import AnswerBuilder, french_date, is_injection
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.sentence_vectors import SentenceVectors
 from assistant.service import Assistant
+from assistant.types import Hit
 from assistant.units import answer_units
 
 SCIC = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
@@ -143,3 +147,26 @@ def test_a_list_split_across_passages_is_quoted_with_its_lead_once(assistant: As
     assert answer.answer.startswith("Sont considérées comme poursuivant une utilité sociale")
     assert answer.answer.count("Sont considérées comme poursuivant une utilité sociale") == 1
     assert "fragilité" in answer.answer and "exclusions" in answer.answer
+
+
+def test_a_rule_is_quoted_with_its_sequel_even_when_the_rule_alone_scores_better(
+    embedder: Embedder,
+) -> None:
+    """The sequel ("Ces débats donnent lieu à…") says what the rule leads to: the answer quotes
+    the two together, never the rule without it."""
+    passage = (
+        "Au cours de la conférence régionale, sont débattus les orientations et les résultats "
+        "des politiques locales de développement de l'économie sociale et solidaire. Ces débats "
+        "donnent lieu à la formulation de propositions pour les politiques publiques."
+    )
+    hit = Hit(
+        chunk_id="c1",
+        text=passage,
+        meta={"doc_id": "loi", "kind": "loi", "title": "Loi", "article": "Article 8"},
+        score=1.0,
+        dense=0.6,
+    )
+    builder = AnswerBuilder(Settings(), lexical=None, vectors=SentenceVectors(embedder))
+    answer = builder.build("À quoi sert la conférence régionale de l'économie sociale ?", [hit])
+    assert not answer.refused
+    assert "formulation de propositions" in answer.answer

@@ -5,6 +5,7 @@ min-max normalised scores, with a cap of passages per document.
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from threading import Lock
 
 import numpy as np
@@ -19,6 +20,24 @@ from assistant.types import SECONDARY_KINDS, Hit
 
 # Added to the fused score (0..1) of a passage that defines the term a question asks about.
 _DEFINES_ASKED = 0.6
+
+
+_READ_BATCH = 16  # passages read from Chroma at once while filling the top k
+
+
+@dataclass
+class Scored:
+    """A candidate before its passage is read: id, fused score, cosine and BM25 scores."""
+
+    chunk_id: str
+    score: float
+    dense: float
+    lexical: float
+
+
+def _scored_hit(hit: Hit, row: Scored) -> Hit:
+    hit.score, hit.dense, hit.lexical = row.score, row.dense, row.lexical
+    return hit
 
 
 def _minmax(values: dict[str, float]) -> dict[str, float]:
@@ -72,13 +91,13 @@ class Retriever:
         sentences against it too, so a question costs one embedding (~10 ms here)."""
         return self.embed_query(expand(question))
 
-    def candidates(self, question: str) -> list[Hit]:
-        """Every dense or lexical candidate, scored and sorted, before the per-document cap."""
-        query = expand(question)
+    def fused(self, question: str) -> tuple[list[Scored], dict[str, Hit]]:
+        """Every dense or lexical candidate's id and fused score, best first, and the passages
+        already read (all of them for a definition question, whose bonus needs their text)."""
         n = self.settings.candidates
         vector = self.query_vector(question)
-        dense_hits = self.store.query(vector, n)
-        lexical = self.lexical.search(query, n) if self.lexical else []
+        dense = {cid: s for cid, s in self.store.nearest(vector, n) if self.manifest.allows(cid)}
+        lexical = self.lexical.search(expand(question), n) if self.lexical else []
         subject = asked_subject(question)
         if subject is not None and self.lexical is not None:
             # The asked term alone: its defining article may share no other word with the question.
@@ -86,32 +105,48 @@ class Retriever:
             for cid, score in self.lexical.search(expand(subject.text), n):
                 known.setdefault(cid, score)
             lexical = list(known.items())
-        hits = {h.chunk_id: h for h in self.manifest.current(dense_hits)}
-        lexical = [(cid, s) for cid, s in lexical if self.manifest.allows(cid)]
-        missing = [cid for cid, _ in lexical if cid not in hits]
-        for hit in self.store.get(missing, query=vector):
-            hits[hit.chunk_id] = hit
-        lex_raw = dict(lexical)
-        dense_n = _minmax({cid: h.dense for cid, h in hits.items()})
-        lex_n = _minmax(lex_raw)
+        lex_raw = {cid: s for cid, s in lexical if self.manifest.allows(cid)}
+        dense |= self.store.similarities([cid for cid in lex_raw if cid not in dense], vector)
+        read: dict[str, Hit] = {}
+        if subject is not None:
+            read = {h.chunk_id: h for h in self.store.get(list(dense))}
+        dense_n, lex_n = _minmax(dense), _minmax(lex_raw)
         w = self.settings.dense_weight
-        for cid, hit in hits.items():
-            hit.lexical = lex_raw.get(cid, 0.0)
-            hit.score = w * dense_n.get(cid, 0.0) + (1 - w) * lex_n.get(cid, 0.0)
-            if subject is not None and defining_passage(hit.text, subject):
-                hit.score += _DEFINES_ASKED
-        return sorted(hits.values(), key=lambda h: h.score, reverse=True)
+        rows = []
+        for cid, similarity in dense.items():
+            score = w * dense_n.get(cid, 0.0) + (1 - w) * lex_n.get(cid, 0.0)
+            if subject is not None and cid in read and defining_passage(read[cid].text, subject):
+                score += _DEFINES_ASKED
+            rows.append(Scored(cid, score, similarity, lex_raw.get(cid, 0.0)))
+        return sorted(rows, key=lambda r: r.score, reverse=True), read
+
+    def candidates(self, question: str) -> list[Hit]:
+        """Every dense or lexical candidate, scored and sorted, before the per-document cap."""
+        rows, read = self.fused(question)
+        read |= {
+            h.chunk_id: h
+            for h in self.store.get([r.chunk_id for r in rows if r.chunk_id not in read])
+        }
+        return [_scored_hit(read[r.chunk_id], r) for r in rows if r.chunk_id in read]
 
     def search(self, question: str, k: int | None = None) -> list[Hit]:
         """The top `k` passages of the texts themselves, at most `max_per_doc` from any one
         document, plus at most `max_notes` passages of our own practice notes ranked among
         them: the notes, written to be found, sit beside the texts they paraphrase and never
-        take their place."""
+        take their place. Passages are read from Chroma a few at a time, in rank order, until
+        enough are kept."""
         k = k or self.settings.top_k
+        rows, read = self.fused(question)
         per_doc: dict[str, int] = {}
         notes = primary = 0
         out: list[Hit] = []
-        for hit in self.candidates(question):
+        for i, row in enumerate(rows):
+            if row.chunk_id not in read:
+                batch = [r.chunk_id for r in rows[i : i + _READ_BATCH] if r.chunk_id not in read]
+                read |= {h.chunk_id: h for h in self.store.get(batch)}
+            if row.chunk_id not in read:
+                continue  # deleted by an ingest since the search
+            hit = _scored_hit(read[row.chunk_id], row)
             if per_doc.get(hit.doc_id, 0) >= self.settings.max_per_doc:
                 continue
             is_note = hit.meta.get("kind") in SECONDARY_KINDS

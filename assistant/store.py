@@ -235,42 +235,44 @@ class ChunkStore:
             out.setdefault(str(meta.get("doc_id", "")), set()).add(cid)
         return out
 
-    def query(self, vector: np.ndarray, n: int) -> list[Hit]:
-        """Nearest passages by cosine similarity (`dense` holds the similarity). Chroma caps
-        `n` at the collection's size itself: no count() round trip on every question."""
+    def nearest(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """Ids of the `n` passages nearest to `vector`, with their cosine similarity. Ids and
+        distances only: reading the metadata of every candidate costs more than the search,
+        and only the few passages kept are read (`get`). Chroma caps `n` at the collection's
+        size itself: no count() round trip on every question."""
         if n <= 0:
             return []
         result = self.collection.query(
-            query_embeddings=[vector], n_results=n, include=["documents", "metadatas", "distances"]
+            query_embeddings=[vector], n_results=n, include=["distances"]
         )
-        ids = result["ids"][0]
-        docs = (result.get("documents") or [[]])[0]
-        metas = (result.get("metadatas") or [[]])[0]
         dists = (result.get("distances") or [[]])[0]
-        return [
-            Hit(chunk_id=cid, text=doc or "", meta=dict(meta or {}), dense=1.0 - float(dist))
-            for cid, doc, meta, dist in zip(ids, docs, metas, dists, strict=False)
-        ]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], dists, strict=False)]
 
-    def get(self, ids: Sequence[str], query: np.ndarray | None = None) -> list[Hit]:
-        """Passages by id; with `query`, their cosine similarity to it from the stored vectors."""
+    def similarities(self, ids: Sequence[str], vector: np.ndarray) -> dict[str, float]:
+        """Cosine similarity to `vector` of the stored vectors of these passages."""
+        if not ids:
+            return {}
+        batch = self.collection.get(ids=list(ids), include=["embeddings"])
+        vectors = batch.get("embeddings")
+        if vectors is None:
+            return {}
+        return {
+            cid: float(np.asarray(v, dtype=np.float32) @ vector)
+            for cid, v in zip(batch["ids"], vectors, strict=False)
+        }
+
+    def get(self, ids: Sequence[str]) -> list[Hit]:
+        """Passages by id, in the order of `ids` (unknown ids left out)."""
         if not ids:
             return []
-        include: list[Any] = ["documents", "metadatas"]
-        if query is not None:
-            include.append("embeddings")
-        batch = self.collection.get(ids=list(ids), include=include)
-        vectors = batch.get("embeddings")
+        batch = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
         found: dict[str, Hit] = {}
         for i, cid in enumerate(batch["ids"]):
-            hit = Hit(
+            found[cid] = Hit(
                 chunk_id=cid,
                 text=(batch["documents"] or [""])[i] or "",
                 meta=dict((batch["metadatas"] or [{}])[i] or {}),
             )
-            if query is not None and vectors is not None:
-                hit.dense = float(np.asarray(vectors[i], dtype=np.float32) @ query)
-            found[cid] = hit
         return [found[cid] for cid in ids if cid in found]
 
 

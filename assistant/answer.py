@@ -528,12 +528,15 @@ def _carry_sequels(candidates: list[Candidate]) -> None:
     """A rule quoted with the sentence that carries it on ("Ces débats donnent lieu à…",
     "Toutefois…") scores at least as well as the rule alone, so the two are quoted together
     rather than the rule without its sequel or exception."""
-    by_text = {(c.hit_index, c.text): c for c in candidates}
+    by_hit: dict[int, list[Candidate]] = {}
     for c in candidates:
-        for bare in (part for (i, text), part in by_text.items() if i == c.hit_index):
-            if bare is not c and c.text.startswith(bare.text + " "):
-                c.score = max(c.score, bare.score)
-                c.support = max(c.support, bare.support)
+        by_hit.setdefault(c.hit_index, []).append(c)
+    for group in by_hit.values():
+        for c in group:
+            for bare in group:
+                if bare is not c and c.text.startswith(bare.text + " "):
+                    c.score = max(c.score, bare.score)
+                    c.support = max(c.support, bare.support)
 
 
 def _listed(text: str) -> str:

@@ -20,6 +20,14 @@ def default_corpus_dirs() -> list[Path]:
     return dirs
 
 
+def _split_list(value: object, sep: str) -> object:
+    """A list setting given in the environment: a JSON list, or items joined by `sep`."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    return json.loads(text) if text.startswith("[") else [p for p in text.split(sep) if p]
+
+
 class Settings(BaseSettings):
     """Every tunable of ingest and answering; read from `ESS_*` environment variables."""
 
@@ -95,21 +103,13 @@ class Settings(BaseSettings):
     @classmethod
     def _split_origins(cls, value: object) -> object:
         """Accept `ESS_CORS_ORIGINS=https://a,https://b` as well as a JSON list."""
-        if isinstance(value, str):
-            text = value.strip()
-            return json.loads(text) if text.startswith("[") else [o for o in text.split(",") if o]
-        return value
+        return _split_list(value, ",")
 
     @field_validator("corpus_dirs", mode="before")
     @classmethod
     def _split_paths(cls, value: object) -> object:
         """Accept `ESS_CORPUS_DIRS=a:b` as well as a JSON list."""
-        if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                return json.loads(text)
-            return [p for p in text.split(":") if p]
-        return value
+        return _split_list(value, ":")
 
     @property
     def llm_configured(self) -> bool:

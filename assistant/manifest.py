@@ -13,8 +13,6 @@ import os
 from collections.abc import Mapping, Set
 from pathlib import Path
 
-from assistant.types import Hit
-
 MANIFEST_FILE = "manifest.json"
 
 
@@ -59,7 +57,3 @@ class Manifest:
 
     def allows(self, chunk_id: str) -> bool:
         return self.docs is None or chunk_id in self._ids
-
-    def current(self, hits: list[Hit]) -> list[Hit]:
-        """`hits` without the passages of versions that are not (or no longer) current."""
-        return hits if self.docs is None else [h for h in hits if h.chunk_id in self._ids]

@@ -19,9 +19,7 @@ from assistant.store import ChunkStore
 from assistant.types import SECONDARY_KINDS, Hit
 
 # Added to the fused score (0..1) of a passage that defines the term a question asks about.
-_DEFINES_ASKED = 0.6
-
-
+_DEFINING_BONUS = 0.6
 _READ_BATCH = 16  # passages read from Chroma at once while filling the top k
 
 
@@ -116,7 +114,7 @@ class Retriever:
         for cid, similarity in dense.items():
             score = w * dense_n.get(cid, 0.0) + (1 - w) * lex_n.get(cid, 0.0)
             if subject is not None and cid in read and defining_passage(read[cid].text, subject):
-                score += _DEFINES_ASKED
+                score += _DEFINING_BONUS
             rows.append(Scored(cid, score, similarity, lex_raw.get(cid, 0.0)))
         return sorted(rows, key=lambda r: r.score, reverse=True), read
 

@@ -1,180 +1,91 @@
-"""Extractive answers: the sentences of the retrieved passages that best answer the question,
-each with its citation number; a refusal when the evidence is too weak; dates and status made
-visible when sources disagree or are superseded.
+"""Extractive answers an official can act on: an opening that answers what was asked (the
+verdict, the figure, the steps, the definition; one opening per part of a two-part question),
+the article it rests on, then at most three short points; a refusal when the documents do not
+answer.
+
+The question comes analysed (`question.Question`); the passages come from retrieval. Sentences
+are scored here (`scoring.py`), the opening is chosen by the kind of question, and what is
+printed is assembled in `compose.py`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant import verdict as verdicts
+from assistant.articles import ArticleRef, of_text, shown_number, text_name
+from assistant.citations import HISTORIC, LEGAL_KINDS, article_label, citation
+from assistant.compose import Writeup, display, excerpt_around, is_meta
 from assistant.config import Settings
-from assistant.definitions import asked_subject, defines
-from assistant.french import content_words, fold, stem, terms
-from assistant.glossary import acronyms
-from assistant.injection import is_instruction
+from assistant.conflicts import find_conflict
+from assistant.definitions import definition_strength
+from assistant.figures import DELEGATED
+from assistant.french import fold, terms
 from assistant.lexical import LexicalIndex
-from assistant.references import find_references, own_reference
-from assistant.sentence_vectors import SentenceVectors, sentence_id
-from assistant.types import SECONDARY_KINDS, Answer, Citation, Hit
-from assistant.units import COMPLETE, answer_units
+from assistant.question import Kind, Question
+from assistant.scoring import Candidate, Scorer
+from assistant.sentence_vectors import SentenceVectors
+from assistant.types import Answer, Hit
 
-HISTORIC = "historique"
-_SECONDARY_PRIOR = 0.5  # the text a note paraphrases leads unless the note says clearly more
-_DEFINES_ASKED = 2.5  # "c'est quoi X ?": the sentence that defines X is the answer
-_SECONDARY_SUPPORT = 0.75  # ...and, after it, the note's plain words may explain it
-_FIGURE_SUBJECT = 0.15  # share of the question's subject a sentence giving a figure must hold
 REFUSAL = "Je ne trouve pas de réponse à cette question dans les documents indexés."
 INJECTION_REFUSAL = (
     "Je réponds uniquement à partir des documents indexés, en citant mes sources : je ne peux pas "
     "suivre une consigne qui demande de s'en écarter ou de changer ces règles."
 )
+MISSING_FIGURE = "Les documents indexés ne donnent pas le chiffre demandé."
 _INJECTION = re.compile(
     r"\b(ignore[rsz]?|oublie[rsz]?|ne tiens? pas compte)\b.{0,40}\b(consignes?|instructions?|regles?"
     r"|documents?|sources?|contexte|precedent)|\b(tu es|tu seras|agis comme|fais comme si|"
     r"joue le role|reponds? (?:que|uniquement)|dis(?:-moi)? que)\b|system prompt|prompt systeme",
 )
-_PERCENT = re.compile(r"(\d+(?:[,.]\d+)?)\s?(?:%|pour ?cent)")
-MISSING_FIGURE = "Les documents indexés ne donnent pas le chiffre demandé."
-# A figure in a sentence: a number (digits or words) with its unit, or a share in words. Article
-# numbers, dates and "1°" are not figures: they would answer "combien ?" with anything.
-_NUMBER = (
-    r"(?:\d[\d  .,]*|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|"
-    r"trente|quarante|cinquante|soixante|cent|mille)"
-)
-_UNITS = (
-    r"%|pour ?cent|euros?|€|ans?|annees?|mois|jours?|semaines?|heures?|fois|salaries|habitants|"
-    r"membres|personnes|exercices?"
-)
-# A capitalised word inside a sentence (not its first word), with its hyphenated parts.
-_NAME = re.compile(
-    r"(?<![.?!:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*)|\b([A-Z]{2,6})\b"
-)
-_PLACE_WORDS = frozenset(
-    ["a", "au", "aux", "en", "de", "du", "des", "d'", "dans", "chez", "sur", "vers", "pres"]
-)
-_SHARE_UNITS = r"%|pour ?cent"
-# What the question asks for -> the units that answer it.
-_ASKED_UNITS = [
-    (r"\b(montant|euros?|cout\w*|prix|budget|bareme|tarif)\b|€", r"euros?|€"),
-    (r"\b(pourcentage|taux|proportion|part|parts|quota|%)(?!\w)", _SHARE_UNITS),
-    (
-        r"\b(delai|duree|temps|ans|annees?|mois|jours?|semaines?)\b",
-        r"ans?|annees?|mois|jours?|semaines?",
-    ),
-    (r"\b(heures?)\b", r"heures?"),
-]
-_SHARE = re.compile(r"\b(moitie|tiers|quarts?|majorite|septiemes?|dixiemes?|centiemes?)\b")
-_DELEGATED = re.compile(
-    r"(fixee?s? |determinee?s? |precisee?s? |definie?s? )(par|en) (decret|voie reglementaire|"
-    r"arrete|conseil d'etat)"
-)
-_QUANTITY_QUESTION = re.compile(
-    r"\b(combien|quel(?:le)?s? (?:est |sont |etait )?(?:le |la |les |l')?(?:part|montant|seuil|"
-    r"plafond|taux|proportion|pourcentage|delai|duree|nombre|budget|bareme|cout|prix|tarif)|"
-    r"plafond|seuil|pourcentage|taux)\b"
-)
-_DEFINITION_QUESTION = re.compile(
-    r"(c'?est quoi|qu'?est-ce qu|definition|defini[rt]?|que (?:veut dire|signifie)|veut dire|"
-    r"signification|ca designe|qu'?appelle-t-on)"
-)
-_DEFINING = re.compile(
-    r"\b(est|sont) (?:un|une|des|le|la|les|constitu|considér|compos|défini|qualifi)|"
-    r"\bon entend\b|\bdésigne|\bau sens de|\bpermet\b|\bsont considérées? comme"
-)
-# A sentence is kept when it scores at least this share of the best one; at most this many
-# sentences come from one passage.
-_FLOOR = 0.35
-_PER_PASSAGE = 3
-# A sentence that reports an old figure as outdated is not a source claiming it (a recent note
-# writing "le guide de 2011 indiquait 20 %, chiffre dépassé").
-_REPORTS_OUTDATED = re.compile(
-    r"\b(depasse|perime|obsolete|ancien(?:ne)?s?|n'est plus|ne sont plus|abroge|historique|"
-    r"plus en vigueur|indiquai(?:t|ent))"
-)
-_ARTICLE_WORD = re.compile(r"^Article\s+")
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+# A further point must score at least this share of the opening, and say something of the
+# question in its own words; at most this many, two from one passage.
+_FLOOR = 0.5
+_OWN_COVERAGE = 0.2
+_MAX_POINTS = 3
+_PER_PASSAGE = 2
+# Further points stop once the answer reaches this many words: an official reads the opening,
+# glances at the rest, and opens the sources for more.
+_WORD_BUDGET = 120
+# A sentence of the law quoted as the basis of a note's answer: its clause around the point.
+_BASIS_WORDS = 45
+_BASIS_OVERLAP = 0.3  # share of the shorter sentence's terms the two have in common
+_POINT_WORDS = 40
+# Whether the opening says enough of what was asked (IDF-weighted share of the question's terms
+# in the opening sentence, its heading path included) or means the same (cosine): below both,
+# the documents hold neighbouring words, not the subject, and the answer is a refusal.
+_FOCUS_COVERAGE = 0.28
+# The opening takes up to two more sentences that score at least this share of the first and
+# add this much of the question's terms, within about this many words.
+_MORE_SHARE = 0.7
+# A current text replaces a superseded one at the opening when it answers nearly as well.
+_CURRENT_SHARE = 0.75
+_MORE_GAIN = 0.0
+_MORE_WORDS = 60
+_OPENING_WORDS = 90
+_FOCUS_SIMILARITY = 0.28
 
-
-@dataclass
-class Evidence:
-    """How well the retrieved passages cover the question (0..1 each)."""
-
-    coverage: float
-    dense: float
-
-    @property
-    def strength(self) -> float:
-        # Weights and threshold chosen by a grid search on evals/questions.jsonl (answerable vs
-        # out-of-scope): the dense similarity separates them better than term coverage alone.
-        return 0.1 * self.coverage + 0.9 * self.dense
-
-
-@dataclass
-class Candidate:
-    text: str
-    hit_index: int
-    score: float
-    terms: set[str] = field(default_factory=set)
-    # The score as a supporting sentence (after the lead): a practice note, held back from
-    # leading, explains the rule in plain words beside the text it paraphrases.
-    support: float = 0.0
-
-
-def french_date(iso: str) -> str:
-    """ "2014-07-31" -> "31 juillet 2014"; a bare year stays as it is."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
-    if not m:
-        return iso or "date inconnue"
-    day = int(m.group(3))
-    return f"{'1er' if day == 1 else day} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
-
-
-def figure_in(text: str, question: str = "") -> str | None:
-    """The phrase of `text` that states the kind of quantity the question asks for: an amount in
-    euros for "combien coûte", a share for "quel pourcentage", a duration for "quel délai", the
-    counted noun for "combien d'emplois"; any number with a unit otherwise."""
-    folded, asked = fold(text), fold(question)
-    # "combien d'heures ... par million d'euros": the counted noun is what is asked.
-    counted = re.findall(r"combien (?:de |d')(\w+)", asked)
-    units = [
-        next(
-            (unit for words, unit in _ASKED_UNITS if re.fullmatch(words, w)),
-            re.escape(w[:-1] if w.endswith("s") else w) + "s?",
-        )
-        for w in counted
-    ] or [unit for words, unit in _ASKED_UNITS if re.search(words, asked)]
-    if (not units or any(unit is _SHARE_UNITS for unit in units)) and (
-        share := _SHARE.search(folded)
-    ):
-        return share.group(0)
-    pattern = "|".join(units) if units else _UNITS
-    found = re.search(rf"\b{_NUMBER}\s*(?:\w+\s+){{0,2}}?(?:{pattern})(?!\w)", folded)
-    return found.group(0) if found else None
-
-
-def has_figure(text: str, question: str = "") -> bool:
-    return figure_in(text, question) is not None
+ArticleLookup = Callable[[str], list[Hit]]
 
 
 def is_injection(question: str) -> bool:
     """Whether the question asks to drop the rules rather than asking about the documents."""
     return bool(_INJECTION.search(fold(question)))
+
+
+@dataclass
+class Opening:
+    """What answers one part of the question: the unit quoted, its verdict, its legal basis."""
+
+    part: Question
+    lead: Candidate
+    verdict: str | None = None
+    basis: Candidate | None = None
+    more: list[Candidate] = field(default_factory=list)  # sentences that complete the first
 
 
 class AnswerBuilder:
@@ -185,267 +96,373 @@ class AnswerBuilder:
         vectors: SentenceVectors | None = None,
     ) -> None:
         self.settings = settings
-        self.lexical = lexical
-        # Meaning as well as words: a sentence that paraphrases the question ranks up even when
-        # it shares few of its terms ("que fait-on des bénéfices" / "partage des bénéfices").
-        self.vectors = vectors
+        self.scorer = Scorer(settings, lexical, vectors)
 
-    # -- question terms ---------------------------------------------------------------------
-    def term_groups(self, question: str) -> list[tuple[str, frozenset[str], float]]:
-        """Each content term of the question, the terms of its long form (acronyms), its weight."""
-        known = acronyms()
-        groups = []
-        seen: set[str] = set()
-        for word in content_words(question):
-            term = stem(word)
-            if term in seen:
-                continue
-            seen.add(term)
-            expansion = frozenset(terms(known[word])) if word in known else frozenset()
-            groups.append((term, expansion, self._idf(term, expansion)))
-        return groups
+    @property
+    def lexical(self) -> LexicalIndex | None:
+        return self.scorer.lexical
 
-    def _idf(self, word: str, expansion: frozenset[str]) -> float:
-        if self.lexical is None:
-            return 1.0
-        if self.lexical.df.get(word, 0) == 0 and expansion:
-            return max(self.lexical.idf(a) for a in expansion)
-        return self.lexical.idf(word)
-
-    @staticmethod
-    def _covered(groups: list[tuple[str, frozenset[str], float]], present: set[str]) -> float:
-        """IDF-weighted share of the question's terms found in `present` (an acronym counts when
-        it or most of its long form is there)."""
-        total = sum(w for _, _, w in groups)
-        if total <= 0:
-            return 0.0
-        got = 0.0
-        for word, expansion, weight in groups:
-            if word in present or (expansion and len(expansion & present) >= 0.6 * len(expansion)):
-                got += weight
-        return got / total
-
-    def evidence(self, question: str, hits: list[Hit]) -> Evidence:
-        groups = self.term_groups(question)
-        best_cov = max(
-            (
-                self._covered(groups, set(terms(f"{h.meta.get('context', '')} {h.text}")))
-                for h in hits
-            ),
-            default=0.0,
-        )
-        best_dense = max((h.dense for h in hits), default=0.0)
-        return Evidence(coverage=best_cov, dense=max(0.0, best_dense))
-
-    def unknown_names(self, question: str) -> list[str]:
-        """Proper names and acronyms the question is about (a person, a tax) that no indexed
-        passage mentions and the glossary does not know: the documents cannot say what that
-        person thinks or how that tax applies.
-        Places after a preposition ("maire de Trifouilly", "à Lyon") are only context."""
-        if self.lexical is None:
-            return []
-        out = []
-        known = acronyms()
-        for match in _NAME.finditer(question):
-            name = match.group(1) or match.group(2)
-            if any(self.lexical.df.get(stem(fold(part)), 0) for part in name.split("-")):
-                continue
-            if fold(name) in known:
-                continue
-            before = fold(question[: match.start()]).split()
-            after_preposition = bool(before) and (
-                before[-1] in _PLACE_WORDS or before[-1].endswith("d'")
-            )
-            if match.group(1) and after_preposition:  # a place; acronyms are never places
-                continue
-            out.append(name)
-        return out
-
-    def answers_figure(self, text: str, question: str) -> bool:
-        """Whether `text` gives the asked quantity about the question's subject: "48 heures" of
-        a civic-service contract does not answer "combien d'heures d'insertion", so besides the
-        figure the sentence must hold a fair share of the question's other terms."""
-        phrase = figure_in(text, question)
-        if phrase is None:
-            return False
-        unit = set(terms(phrase))
-        groups = [g for g in self.term_groups(question) if g[0] not in unit]
-        return self._covered(groups, set(terms(text)) - unit) >= _FIGURE_SUBJECT
-
-    # -- sentence selection -----------------------------------------------------------------
-    def candidates(
-        self, question: str, hits: list[Hit], query: np.ndarray | None = None
-    ) -> list[Candidate]:
-        groups = self.term_groups(question)
-        wants_quantity = bool(_QUANTITY_QUESTION.search(fold(question)))
-        wants_definition = bool(_DEFINITION_QUESTION.search(fold(question)))
-        subject = asked_subject(question)
-        top = max((h.score for h in hits), default=1.0) or 1.0
-        found: list[tuple[str, int, int, float, float]] = []  # text, hit, position, lexical, prior
-        for i, hit in enumerate(hits):
-            context_terms = set(terms(str(hit.meta.get("context", ""))))
-            prior = 0.5 + 0.5 * (hit.score / top)
-            if hit.meta.get("status") == HISTORIC:
-                prior *= 0.8  # superseded texts never lead when a current one says as much
-            if hit.meta.get("kind") in SECONDARY_KINDS:
-                prior *= _SECONDARY_PRIOR
-            for j, text in enumerate(answer_units(hit.text)):
-                if len(text) < 25 or is_instruction(text):  # planted orders
-                    continue
-                sentence_terms = set(terms(text))
-                coverage = self._covered(groups, sentence_terms | context_terms)
-                own = self._covered(groups, sentence_terms)
-                found.append((text, i, j, 0.35 * coverage + 0.65 * own, prior))
-        w = self.settings.sentence_dense_weight if self.vectors is not None else 0.0
-        sims = (
-            self.vectors.similarities(
-                question,
-                [(sentence_id(hits[i].chunk_id, j), text) for text, i, j, _, _ in found],
-                query,
-            )
-            if self.vectors is not None and w > 0
-            else np.zeros(len(found), dtype=np.float32)
-        )
-        out: list[Candidate] = []
-        for (text, i, j, lexical, prior), sim in zip(found, sims, strict=True):
-            score = prior * ((1 - w) * lexical + w * max(0.0, float(sim)))
-            if wants_quantity and has_figure(text, question):
-                score *= 1.25
-            if subject is not None and defines(text, subject):
-                score *= _DEFINES_ASKED
-            elif wants_definition and _DEFINING.search(text[:200]):
-                score *= 1.25
-            score *= 1.0 - min(j, 10) * 0.01  # earlier sentences of a passage state its rule
-            support = score
-            if hits[i].meta.get("kind") in SECONDARY_KINDS:
-                support = score / _SECONDARY_PRIOR * _SECONDARY_SUPPORT
-            out.append(
-                Candidate(
-                    text=text,
-                    hit_index=i,
-                    score=score,
-                    terms=set(terms(_listed(text))),
-                    support=support,
-                )
-            )
-        _carry_sequels(out)
-        return sorted(out, key=lambda c: c.score, reverse=True)
-
-    def select(self, candidates: list[Candidate]) -> list[Candidate]:
-        chosen: list[Candidate] = []
-        per_hit: dict[int, int] = {}
-        if not candidates:
-            return chosen
-        lead, rest = candidates[0], sorted(candidates[1:], key=lambda c: c.support, reverse=True)
-        floor = max([lead.support] + [c.support for c in rest[:1]]) * _FLOOR
-        for cand in [lead, *rest]:
-            if len(chosen) >= self.settings.answer_sentences or cand.support < floor:
-                break
-            if per_hit.get(cand.hit_index, 0) >= _PER_PASSAGE:
-                continue
-            if any(
-                _similar(cand.terms, c.terms) or cand.text in c.text or c.text in cand.text
-                for c in chosen
-            ):
-                continue
-            chosen.append(cand)
-            per_hit[cand.hit_index] = per_hit.get(cand.hit_index, 0) + 1
-        return chosen
+    @lexical.setter
+    def lexical(self, value: LexicalIndex | None) -> None:
+        self.scorer.lexical = value
 
     # -- the answer -------------------------------------------------------------------------
-    def build(self, question: str, hits: list[Hit], query: np.ndarray | None = None) -> Answer:
-        """The answer to `question` from `hits`; `query` is the question's vector when the
-        retrieval has it (else embedded here)."""
-        if is_injection(question):
+    def build(
+        self,
+        question: Question,
+        hits: list[Hit],
+        queries: Mapping[str, np.ndarray] | None = None,
+    ) -> Answer:
+        """The answer to `question` from `hits`; `queries` maps each part's text to its vector
+        when retrieval computed it (else it is embedded here)."""
+        if is_injection(question.text):
             return Answer(answer=INJECTION_REFUSAL, refused=True, citations=[], warnings=[])
-        evidence = self.evidence(question, hits)
-        if not hits or evidence.strength < self.settings.refusal_threshold:
+        if not hits:
             return self.refusal(hits)
-        if unknown := self.unknown_names(question):
+        if question.articles:
+            return self.by_reference(question, hits, queries or {})
+        evidence = self.scorer.evidence(question, hits)
+        if evidence.strength < self.settings.refusal_threshold:
+            return self.refusal(hits)
+        unknown = self.scorer.unknown_names(question)
+        queries = queries or {}
+        parts = list(question.parts) or [question]
+        ranked_by_part = [
+            self.scorer.candidates(part, hits, queries.get(part.search_text)) for part in parts
+        ]
+        openings: list[Opening] = []
+        for part, ranked in zip(parts, ranked_by_part, strict=True):
+            opening = self.opening(part, ranked, hits)
+            if opening is None:
+                if part.wants_figure and len(parts) == 1:
+                    return self.missing_figure(ranked, hits)
+                continue
+            openings.append(opening)
+        if not openings:
+            return self.refusal(hits)
+        first = openings[0]
+        if not self.on_subject(question, first, hits):
+            return self.refusal(hits)
+        if unknown and not self.on_subject(question, first, hits, strict=True):
+            # A name the documents never mention (a person, an organisation), and an opening
+            # that does not answer squarely: the question is about what the documents lack.
             names = ", ".join(f"« {n} »" for n in unknown)
             return self.refusal(hits, f"Les documents indexés ne mentionnent pas {names}.")
-        ranked = self.candidates(question, hits, query)
-        chosen = self.select(ranked)
-        if not chosen:
-            return self.refusal(hits)
-        if _QUANTITY_QUESTION.search(fold(question)) and not any(
-            self.answers_figure(c.text, question) for c in chosen
-        ):
-            # A figure was asked: a lower-ranked sentence that states one leads, if relevant.
-            floor = chosen[0].score * 0.3
+        if len(openings) == 1 and _says_absent(first.lead):
+            return self.said_absent(first.lead, hits)
+        merged = sorted(
+            (c for ranked in ranked_by_part for c in ranked), key=lambda c: c.score, reverse=True
+        )
+        conflict = find_conflict(first.lead, merged, hits)
+        if conflict is not None:
+            newer, older, _ = conflict
+            if _about_quantity(question, newer.text) and newer is not first.lead:
+                # The question is about the contested figure: the current text's value opens,
+                # and the note below says which older text differs.
+                first.more = [c for c in [first.lead, *first.more] if c is not older][:2]
+                first.lead, first.verdict = newer, None
+        for opening in openings:
+            opening.basis = self.basis(opening, ranked_by_part[parts.index(opening.part)], hits)
+        return self.write(question, openings, ranked_by_part, hits, conflict)
+
+    def opening(self, part: Question, ranked: list[Candidate], hits: list[Hit]) -> Opening | None:
+        """The unit that answers `part` first, by the kind of answer it wants."""
+        usable = [c for c in ranked if not is_meta(c.text)]
+        if not usable:
+            return None
+        best = usable[0]
+        if part.wants_figure:
+            floor = best.score * 0.3
             figure = next(
-                (c for c in ranked if c.score >= floor and self.answers_figure(c.text, question)),
+                (
+                    c
+                    for c in usable
+                    if c.score >= floor and self.scorer.answers_figure(c.text, part)
+                ),
                 None,
             )
             if figure is None:
-                return self.missing_figure(chosen, hits)
-            chosen = [figure, *chosen[: self.settings.answer_sentences - 1]]
-        conflict = find_conflict(chosen, ranked, hits)
-        if conflict:
-            newer, older = conflict
-            chosen = [c for c in chosen if c is not older and c is not newer]
-            chosen.insert(0, newer)
-        numbers: dict[int, int] = {}
-        quoted: dict[int, list[str]] = {}
-
-        announced: set[str] = set()
-
-        def cite(c: Candidate) -> str:
-            first = c.hit_index not in numbers
-            n = numbers.setdefault(c.hit_index, len(numbers) + 1)
-            quoted.setdefault(c.hit_index, []).append(c.text)
-            label = _article_label(hits[c.hit_index].meta) if first else ""
-            text = c.text
-            head, sep, items = text.partition("\n")
-            if sep and head.endswith(":"):
-                if head in announced:  # the sentence announcing this list is quoted above
-                    text = items
-                announced.add(head)
-            return f"{_display(text)}{f' ({label})' if label else ''} [{n}]"
-
-        lines = [cite(chosen[0])]
-        if len(chosen) > 1:
-            lines += ["", "Précisions :"] + [f"- {cite(c)}" for c in chosen[1:]]
-        warnings: list[str] = []
-        if conflict:
-            newer, older = conflict
-            new_meta, old_meta = hits[newer.hit_index].meta, hits[older.hit_index].meta
-            old_values = ", ".join(dict.fromkeys(v + " %" for v in _percents(older.text)))
-            note = (
-                f"À noter : « {_label(old_meta)} » ({french_date(str(old_meta.get('date', '')))}"
-                f", statut : {old_meta.get('status', '')}) indiquait {old_values} ; ce texte est "
-                f"antérieur à « {_label(new_meta)} » ({french_date(str(new_meta.get('date', '')))})"
-                f", qui prévaut. {cite(older).rsplit(' ', 1)[-1]}"
+                return None
+            best = figure
+        elif part.kind in (Kind.STEPS, Kind.CRITERIA):
+            # The list that gives the steps or the criteria, when one answers nearly as well.
+            share = 0.5 if part.kind is Kind.STEPS else 0.7
+            best = next(
+                (c for c in usable[:12] if c.listed and c.score >= best.score * share), best
             )
-            lines += ["", note]
-            warnings.append(note.replace("À noter : ", "Sources en désaccord : "))
-        citations = [
-            self.citation(n, hits[i], quoted.get(i, []))
-            for i, n in sorted(numbers.items(), key=lambda x: x[1])
-        ]
-        warnings += [w for c in citations if (w := status_warning(c))]
-        return Answer(
-            answer="\n".join(lines), refused=False, citations=citations, warnings=warnings
-        )
+        if hits[best.hit_index].meta.get("status") == HISTORIC:
+            # A superseded text never opens when a current one answers.
+            current = next(
+                (
+                    c
+                    for c in usable
+                    if hits[c.hit_index].meta.get("status") != HISTORIC
+                    and c.score >= best.score * _CURRENT_SHARE
+                    and c.own >= best.own - 0.1
+                    and (not part.wants_figure or self.scorer.answers_figure(c.text, part))
+                ),
+                None,
+            )
+            best = current or best
+        found = Opening(part=part, lead=best)
+        found.more = self.more(part, best, usable, hits)
+        if part.kind is Kind.YESNO:
+            found.verdict = verdicts.stated(best.previous) or verdicts.verdict(part.text, best.text)
+        return found
 
-    def missing_figure(self, chosen: list[Candidate], hits: list[Hit]) -> Answer:
+    def more(
+        self, part: Question, lead: Candidate, usable: list[Candidate], hits: list[Hit]
+    ) -> list[Candidate]:
+        """Up to two more sentences for the opening when they answer nearly as well as the first
+        and say something it does not: one to three sentences answer first."""
+        if lead.listed:
+            return []
+        kept: list[Candidate] = []
+        words = len(lead.text.split())
+        covered = lead.terms
+        base = self.scorer.coverage(part, covered)
+        for c in usable[:10]:
+            if len(kept) >= 2 or words >= _OPENING_WORDS:
+                break
+            if c is lead or c.listed or c.score < lead.score * _MORE_SHARE:
+                continue
+            if any(_same(c, x) for x in [lead, *kept]) or is_meta(c.text):
+                continue
+            if hits[c.hit_index].meta.get("status") == HISTORIC:
+                continue
+            size = len(c.text.split())
+            if size > _MORE_WORDS or words + size > _OPENING_WORDS * 1.3:
+                continue
+            gained = self.scorer.coverage(part, covered | c.terms) - base
+            if gained < _MORE_GAIN:
+                continue
+            kept.append(c)
+            words += size
+            covered = covered | c.terms
+            base += gained
+        return kept
+
+    def on_subject(
+        self, question: Question, opening: Opening, hits: list[Hit], strict: bool = False
+    ) -> bool:
+        """Whether the opening is about what was asked, not only about its neighbouring words
+        (the indemnity of a mayor answered with an article that mentions mayors); `strict`
+        asks for a square answer (half the question's terms, or a close paraphrase)."""
+        lead = opening.lead
+        subject = opening.part.subject
+        if subject is not None and definition_strength(lead.text, subject) > 0:
+            return True  # it defines the very term asked about
+        context = str(hits[lead.hit_index].meta.get("context", ""))
+        coverage = self.scorer.coverage(opening.part, set(terms(f"{context} {lead.text}")))
+        scale = 2.0 if strict else 1.0
+        return coverage >= _FOCUS_COVERAGE * scale or lead.similarity >= _FOCUS_SIMILARITY * scale
+
+    def basis(self, opening: Opening, ranked: list[Candidate], hits: list[Hit]) -> Candidate | None:
+        """When a practice note or a guide opens, the sentence of the law it rests on: the
+        article the note names when it is among the passages, else the best sentence of a
+        current legal text that says the same thing."""
+        lead = opening.lead
+        meta = hits[lead.hit_index].meta
+        if meta.get("kind") in LEGAL_KINDS:
+            return None
+        legal = [
+            c
+            for c in ranked
+            if hits[c.hit_index].meta.get("kind") in LEGAL_KINDS
+            and hits[c.hit_index].meta.get("status") != HISTORIC
+            and not is_meta(c.text)
+            and len(c.text) < 900
+        ]
+        if not legal:
+            return None
+
+        def fit(c: Candidate) -> float:
+            return _overlap(c.terms, lead.terms) + c.score / (lead.score or 1.0)
+
+        named = _named_in(lead.text)
+        cited = [c for c in legal if str(hits[c.hit_index].meta.get("article_key", "")) in named]
+        if cited:
+            return max(cited, key=fit)
+        shared = [
+            c
+            for c in legal
+            if _overlap(c.terms, lead.terms) >= _BASIS_OVERLAP
+            and c.score >= lead.score * 0.4
+            and c.own >= lead.own * 0.5
+        ]
+        return max(shared, key=fit, default=None)
+
+    # -- a question that names an article ---------------------------------------------------
+    def by_reference(
+        self, question: Question, hits: list[Hit], queries: Mapping[str, np.ndarray]
+    ) -> Answer:
+        """The article the question names, quoted first (its opening paragraphs, or, when the
+        question asks something of it, its sentence that answers), never another article in its
+        place: an article the documents lack is said to be absent."""
+        ref = question.articles[0]
+        pinned = [
+            i
+            for i, h in enumerate(hits)
+            if h.meta.get("article_key") == ref.number
+            and (ref.text is None or h.meta.get("text_key") == ref.text)
+        ]
+        if not pinned:
+            return self.absent_article(ref, hits)
+        ranked = self.scorer.candidates(question, hits, queries.get(question.search_text))
+        own = [c for c in ranked if c.hit_index in pinned and not is_meta(c.text)]
+        texts = list(dict.fromkeys(str(hits[i].meta.get("text_key", "")) for i in pinned))
+        notice = ""
+        if len(texts) > 1:
+            chosen = str(hits[own[0].hit_index].meta.get("text_key", "")) if own else texts[0]
+            names = ", ".join(text_name(t) for t in texts)
+            notice = (
+                f"L'article {shown_number(ref.number)} figure dans plusieurs textes indexés "
+                f"({names}) ; réponse d'après {text_name(chosen)}, le plus proche de la question."
+            )
+            pinned = [i for i in pinned if hits[i].meta.get("text_key") == chosen]
+            own = [c for c in own if c.hit_index in pinned]
+        out = Writeup(hits)
+        if notice:
+            out.opening.append(notice)
+        asks = _asks_beyond_reference(question)
+        lead: Candidate | None
+        if asks and own:
+            lead = own[0]
+            verdict = None
+            if question.kind is Kind.YESNO:
+                verdict = verdicts.stated(lead.previous) or verdicts.verdict(
+                    question.text, lead.text
+                )
+            out.quote(lead, verdict)
+        else:
+            first = min(pinned, key=lambda i: int(hits[i].meta.get("position", 0) or 0))
+            opening_units = [c for c in own if c.hit_index == first] or own
+            lead = min(opening_units, key=lambda c: c.position) if opening_units else None
+            if lead is None:
+                return self.absent_article(ref, hits)
+            out.quote_article(hits[first], lead)
+        if asks:
+            for point in self.points([ranked], [lead], hits, out):
+                out.point(excerpt_around(point.text, set(question.terms), _POINT_WORDS), point)
+        return out.answer()
+
+    def absent_article(self, ref: ArticleRef, hits: list[Hit]) -> Answer:
+        """ "L'article 14 de la loi n° 2014-856 ne figure pas dans les documents indexés", then
+        what is indexed nearby, to consult."""
+        where = f" {of_text(ref.text)}" if ref.text else ""
+        text = (
+            f"L'article {shown_number(ref.number)}{where} ne figure pas dans les documents indexés."
+        )
+        same_text = [h for h in hits if ref.text and h.meta.get("text_key") == ref.text]
+        near = same_text + [h for h in hits if h not in same_text]
+        return self.refusal(near, text)
+
+    # -- writing ----------------------------------------------------------------------------
+    def write(
+        self,
+        question: Question,
+        openings: list[Opening],
+        ranked_by_part: list[list[Candidate]],
+        hits: list[Hit],
+        conflict: tuple[Candidate, Candidate, str] | None = None,
+    ) -> Answer:
+        out = Writeup(hits)
+        for opening in openings:
+            out.lead(opening.lead, opening.verdict, opening.part.kind is Kind.STEPS)
+            for extra in opening.more:
+                out.lead(extra, None)
+            if opening.basis is not None:
+                out.basis(
+                    excerpt_around(opening.basis.text, opening.lead.terms, _BASIS_WORDS),
+                    opening.basis,
+                )
+        chosen = [o.lead for o in openings] + [
+            c for o in openings for c in (o.basis, *o.more) if c is not None
+        ]
+        for point in self.points(ranked_by_part, chosen, hits, out):
+            out.point(excerpt_around(point.text, set(question.terms), _POINT_WORDS), point)
+        if conflict:
+            out.disagreement(*conflict)
+        return out.answer()
+
+    def points(
+        self,
+        ranked_by_part: list[list[Candidate]],
+        chosen: list[Candidate],
+        hits: list[Hit],
+        out: Writeup,
+    ) -> list[Candidate]:
+        """At most three further points, each clearly about the question: above a share of the
+        opening's score, saying something of the question in its own words, not a repeat of
+        what is already quoted, within the answer's word budget."""
+        leads = [c for c in chosen[: len(ranked_by_part)]]
+        picked: list[Candidate] = []
+        per_hit: dict[int, int] = {}
+        for c in chosen:
+            per_hit[c.hit_index] = per_hit.get(c.hit_index, 0) + 1
+        pool = sorted(
+            {id(c): c for ranked in ranked_by_part for c in ranked}.values(),
+            key=lambda c: c.support,
+            reverse=True,
+        )
+        floor = max(c.support for c in leads) * _FLOOR
+        words = out.words()
+        for c in pool:
+            if len(picked) >= _MAX_POINTS or c.support < floor or words >= _WORD_BUDGET:
+                break
+            if (
+                c.own < _OWN_COVERAGE
+                or is_meta(c.text)
+                or per_hit.get(c.hit_index, 0) >= _PER_PASSAGE
+            ):
+                continue
+            if c.listed:
+                continue  # a list is an answer of its own, not a point beside one
+            if hits[c.hit_index].meta.get("status") == HISTORIC and any(
+                hits[x.hit_index].meta.get("status") != HISTORIC for x in leads
+            ):
+                continue  # an old text adds nothing but doubt beside a current one
+            if any(_same(c, x) for x in [*chosen, *picked]):
+                continue
+            picked.append(c)
+            per_hit[c.hit_index] = per_hit.get(c.hit_index, 0) + 1
+            words += len(display(c.text).split())
+        return picked
+
+    # -- refusals ---------------------------------------------------------------------------
+    def missing_figure(self, ranked: list[Candidate], hits: list[Hit]) -> Answer:
         """A figure was asked and the passages give none: say so rather than answer beside the
         question, and point to the text that delegates the figure to a decree when there is one."""
-        delegating = next((c for c in chosen if _DELEGATED.search(fold(c.text))), None)
+        top = ranked[: self.settings.answer_sentences * 2]
+        delegating_all = [c for c in top if DELEGATED.search(fold(c.text))]
+        delegating = next(
+            (c for c in delegating_all if hits[c.hit_index].meta.get("kind") in LEGAL_KINDS),
+            delegating_all[0] if delegating_all else None,
+        )
         if delegating is None:
             return self.refusal(hits, MISSING_FIGURE)
-        citation = self.citation(1, hits[delegating.hit_index])
-        label = _article_label(hits[delegating.hit_index].meta)
+        hit = hits[delegating.hit_index]
+        label = article_label(hit.meta)
         text = (
             f"{MISSING_FIGURE} Le texte renvoie ce chiffre à un texte d'application "
-            f"(décret ou arrêté), à vérifier sur Légifrance : « {_display(delegating.text)} »"
+            f"(décret ou arrêté), à vérifier sur Légifrance : « {display(delegating.text)} »"
             f"{f' ({label})' if label else ''} [1]"
         )
-        return Answer(answer=text, refused=True, citations=[citation], warnings=[])
+        return Answer(answer=text, refused=True, citations=[citation(1, hit)], warnings=[])
+
+    def said_absent(self, lead: Candidate, hits: list[Hit]) -> Answer:
+        """The passage that answers says what was asked is not in the sources (a practice note:
+        "ce décret n'est pas dans nos sources : à vérifier sur Légifrance"): a refusal that
+        quotes it."""
+        hit = hits[lead.hit_index]
+        text = f"{REFUSAL} La source la plus proche le signale : « {display(lead.text)} » [1]"
+        return Answer(
+            answer=text, refused=True, citations=[citation(1, hit, [lead.text])], warnings=[]
+        )
 
     def refusal(self, hits: list[Hit], text: str = REFUSAL) -> Answer:
-        near = hits[:3]
-        citations = [self.citation(i + 1, h) for i, h in enumerate(near)]
+        near = _distinct(hits)[:3]
+        citations = [citation(i + 1, h) for i, h in enumerate(near)]
         if citations:
             listed = " ; ".join(
                 f"[{c.n}] {c.title} ({c.locator})" if c.locator else f"[{c.n}] {c.title}"
@@ -454,124 +471,116 @@ class AnswerBuilder:
             text += f"\nPassages les plus proches, à consulter (ils ne répondent pas à la question) : {listed}"
         return Answer(answer=text, refused=True, citations=citations, warnings=[])
 
-    @staticmethod
-    def citation(n: int, hit: Hit, quoted: list[str] | None = None) -> Citation:
-        meta = hit.meta
-        refs = find_references(hit.text)
-        own = own_reference(str(meta.get("article", "")), str(meta.get("title", "")))
-        link: str | None = refs[0].link if refs else None
-        if meta.get("kind") in {"loi", "code"} and own:
-            link = own.link
-        return Citation(
-            n=n,
-            doc_id=hit.doc_id,
-            title=str(meta.get("title", "")),
-            date=str(meta.get("date", "")),
-            status=str(meta.get("status", "")),
-            locator=hit.locator,
-            excerpt=hit.text,
-            source=str(meta.get("source", "")),
-            link=link,
-            heading=str(meta.get("heading", "")),
-            quoted=list(dict.fromkeys(quoted or [])),
-        )
+
+# A sentence saying that what it is about is missing from the sources ("…ne sont pas dans nos
+# sources : à vérifier sur Légifrance"). On folded text.
+_NOT_IN_SOURCES = re.compile(
+    r"\b(?:ne (?:figure|figurent|sont|est) pas|n'(?:est|apparai\w+) pas) dans (?:nos|notre|les) "
+    r"(?:sources|corpus|extraits?|textes? (?:du|de notre) corpus)"
+)
+_REFERENCE_WORDS = re.compile(
+    r"\b(?:que|qu'est-ce que|ce que) (?:dit|prevoit|contient|precise|pose|enonce|change)\b|"
+    r"\b(?:ca|il|elle) (?:dit|prevoit|contient|parle de) quoi\b|\bdit quoi\b|\bprevoit quoi\b|"
+    r"\bcontenu\b|\bteneur\b|\btexte\b|\bresume\b|\bexplique[rz]?\b"
+)
+_FILLER = frozenset(
+    [
+        "loi",
+        "code",
+        "articl",
+        "art",
+        "ess",
+        "sse",
+        "hamon",
+        "dit",
+        "prevoit",
+        "quoi",
+        "contient",
+        "commande",
+        "publiqu",
+        "travail",
+        "ccp",
+        "cgct",
+        "trav",
+        "rural",
+        "commerc",
+        "juillet",
+        "avril",
+        "septembr",
+        "2014",
+        "2000",
+        "1947",
+        "856",
+        "321",
+        "1775",
+        "ca",
+        "bonjour",
+        "merci",
+    ]
+)
 
 
-def status_warning(citation: Citation) -> str:
-    if citation.status != HISTORIC:
-        return ""
-    return (
-        f"[{citation.n}] « {citation.title} » est un texte historique "
-        f"({french_date(citation.date)}) : antérieur à des textes plus récents, il peut être dépassé."
+def _asks_beyond_reference(question: Question) -> bool:
+    """Whether the question asks something of the article ("oblige-t-il les régions à… ?")
+    rather than only what it says ("que dit l'article 13 ?")."""
+    folded = question.folded
+    for ref in question.articles:
+        folded = folded.replace(fold(ref.typed), " ")
+    if _REFERENCE_WORDS.search(folded) and question.kind is not Kind.YESNO:
+        rest = [t for t in terms(folded) if t not in _FILLER and not t.isdigit()]
+        return len(rest) >= 3
+    rest = [t for t in terms(folded) if t not in _FILLER and not t.isdigit()]
+    return len(rest) >= 2
+
+
+def _says_absent(lead: Candidate) -> bool:
+    """Whether the opening sentence itself says what it is about is missing from the sources
+    (not one item of a list that says so of a detail)."""
+    return not lead.listed and bool(_NOT_IN_SOURCES.search(fold(lead.text)))
+
+
+def _about_quantity(question: Question, sentence: str) -> bool:
+    """Whether the question asks about the quantity the sentence gives (a figure is asked, or
+    the question itself names a percentage of the same thing)."""
+    from assistant.figures import quantities
+
+    measured = {q.of for q in quantities(sentence)}
+    asked = {q.of for q in quantities(question.text)} | set(question.terms)
+    return bool(measured & asked) and (
+        question.wants_figure
+        or "%" in question.text
+        or bool(quantities(question.text))
+        or question.kind is Kind.YESNO
     )
 
 
-def _percents(text: str) -> list[str]:
-    return [v.replace(".", ",") for v in _PERCENT.findall(text)]
+def _distinct(hits: list[Hit]) -> list[Hit]:
+    seen: set[str] = set()
+    out = []
+    for h in hits:
+        key = " ".join(h.text.split())
+        if key not in seen:
+            seen.add(key)
+            out.append(h)
+    return out
 
 
-def find_conflict(
-    chosen: list[Candidate], ranked: list[Candidate], hits: list[Hit]
-) -> tuple[Candidate, Candidate] | None:
-    """Two relevant sentences from texts of different dates giving different percentages on the
-    same subject: returns (newer, older). Our practice notes are left out: a note paraphrases
-    the texts, it never supersedes one, whatever its date."""
-    if not chosen:
-        return None
-    floor = chosen[0].score * 0.45
-    pool = [
-        c
-        for c in ranked
-        if c.score >= floor
-        and _percents(c.text)
-        and hits[c.hit_index].meta.get("kind") not in SECONDARY_KINDS
-        and not _REPORTS_OUTDATED.search(fold(c.text))
-    ][:12]
-    for i, a in enumerate(pool):
-        for b in pool[i + 1 :]:
-            ma, mb = hits[a.hit_index].meta, hits[b.hit_index].meta
-            if ma.get("doc_id") == mb.get("doc_id"):
-                continue
-            if set(_percents(a.text)) & set(_percents(b.text)):
-                continue
-            shared = (a.terms & b.terms) - {"pourcent"}
-            if len(shared) < 2:
-                continue
-            da, db = str(ma.get("date", "")), str(mb.get("date", ""))
-            if da == db:
-                continue
-            return (a, b) if da > db else (b, a)
-    return None
+def _named_in(text: str) -> set[str]:
+    from assistant.articles import named_articles
+
+    return {ref.number for ref in named_articles(text)}
 
 
-def _carry_sequels(candidates: list[Candidate]) -> None:
-    """A rule quoted with the sentence that carries it on ("Ces débats donnent lieu à…",
-    "Toutefois…") scores at least as well as the rule alone, so the two are quoted together
-    rather than the rule without its sequel or exception."""
-    by_hit: dict[int, list[Candidate]] = {}
-    for c in candidates:
-        by_hit.setdefault(c.hit_index, []).append(c)
-    for group in by_hit.values():
-        for c in group:
-            for bare in group:
-                if bare is not c and c.text.startswith(bare.text + " "):
-                    c.score = max(c.score, bare.score)
-                    c.support = max(c.support, bare.support)
-
-
-def _listed(text: str) -> str:
-    """What a list unit lists, without the sentence announcing it: two halves of one list, each
-    passage repeating that sentence, are not the same quote."""
-    head, sep, items = text.partition("\n")
-    return items if sep and head.endswith(":") else text
-
-
-def _similar(a: set[str], b: set[str]) -> bool:
+def _overlap(a: set[str], b: set[str]) -> float:
     if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _same(a: Candidate, b: Candidate) -> bool:
+    """Whether two units say the same thing (one contains the other, or most words match)."""
+    if a.text in b.text or b.text in a.text:
+        return True
+    if not a.terms or not b.terms:
         return False
-    return len(a & b) / len(a | b) > 0.6
-
-
-def _display(text: str) -> str:
-    text = text.strip()
-    if text.startswith("«") and "»" not in text:
-        text = text[1:].strip()
-    if text.endswith("»") and "«" not in text:
-        text = text[:-1].strip()
-    text = re.sub(r"^[-–•*]\s+", "", text)
-    if text and not COMPLETE.search(text):
-        text += " (…)"  # cut where the passage ends: the reader opens the source for the rest
-    return text[0].upper() + text[1:] if text and text[0].islower() else text
-
-
-def _article_label(meta: dict[str, object]) -> str:
-    """ "Loi ESS 2014, art. 6" for a passage of a legal text: officials quote the article."""
-    article = str(meta.get("article", ""))
-    if meta.get("kind") not in {"loi", "code"} or not article:
-        return ""
-    label, short = _label(meta), _ARTICLE_WORD.sub("art. ", article)
-    return label if fold(short) in fold(label) else f"{label}, {short}"
-
-
-def _label(meta: dict[str, object]) -> str:
-    return str(meta.get("short") or meta.get("title") or meta.get("doc_id"))
+    return len(a.terms & b.terms) / len(a.terms | b.terms) > 0.6

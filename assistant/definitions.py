@@ -103,12 +103,23 @@ def asked_subject(question: str) -> Subject | None:
 
 def defines(sentence: str, subject: Subject) -> bool:
     """Whether `sentence` is a definition of `subject`."""
+    return definition_strength(sentence, subject) > 0
+
+
+_GENUS = re.compile(r"\b(?:est|sont) (?:un|une|des) ")
+
+
+def definition_strength(sentence: str, subject: Subject) -> float:
+    """1 when `sentence` defines `subject` by its kind ("X est un mode d'entreprendre…"), 0.8
+    for the other defining shapes ("X est composée de…", "Sont considérées comme…"), else 0."""
     folded = fold(sentence)
+    found = 0.0
     for shape in _DEFINING_SHAPES:
         for match in shape.finditer(folded):
             if subject.named_in(match.group("h")):
-                return True
-    return False
+                genus = _GENUS.match(folded, match.end("h") + 1) is not None
+                found = max(found, 1.0 if genus else 0.8)
+    return found
 
 
 def defining_passage(text: str, subject: Subject) -> bool:

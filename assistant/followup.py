@@ -57,7 +57,14 @@ _FAMILIES: list[list[str]] = [
     ["marche", "marches", "subvention", "subventions", "convention", "conventions", "cpo"],
     ["elu", "elus", "technicien", "techniciens", "salarie", "salaries", "benevole", "benevoles"],
 ]
-_ARTICLE = r"(?:(?:un|une|la|le|les|des|du|aux|au|l')\s*)?"
+# A determiner before the entity, possessives included: "avec ma commune" -> "avec une région".
+_ARTICLE = (
+    r"(?:(?:un|une|la|le|les|des|du|aux|au|l'|ma|mon|mes|sa|son|ses|notre|nos|votre|vos|leur|"
+    r"leurs|cette|ce|cet|ces)\s*)?"
+)
+# Between the follow-up and the earlier question it leans on, in the question as understood:
+# the part before it says what is asked, the part after only what it is about.
+ABOUT = " — à propos de : "
 # "d'" + "les SCOP" -> "des SCOP": the contractions French makes after a swap.
 _CONTRACTIONS = [
     (r"\b(?:d'|de )(?:les|des)\b", "des"),
@@ -72,6 +79,7 @@ _CONTRACTIONS = [
 _LEAD = re.compile(
     r"^\s*(?:et|mais|alors|ok|d'accord|aussi|quid|et quid|et si|dans ce cas|pareil|idem|meme chose)"
     r"\b[\s,]*",
+    re.IGNORECASE,
 )
 _FOLLOWUP_PREFIX = re.compile(
     r"^\s*(?:et|mais|quid|pour|dans le cas|s'agissant|concernant|en ce qui concerne|idem|pareil|"
@@ -116,7 +124,11 @@ def standalone(question: str, history: list[Turn]) -> str:
     swapped = _swap(previous, fragment)
     if swapped:
         return swapped
-    return f"{previous.rstrip(' ?!.')} — {question.strip()}"
+    # A follow-up on a detail ("et combien d'associés minimum ?") asks its own thing about the
+    # earlier question's subject: it keeps its words, the earlier question says what about.
+    topic = previous.split(ABOUT)[-1].strip()
+    asked = fragment[:1].upper() + fragment[1:] if fragment else question.strip()
+    return f"{asked} ?{ABOUT}{topic}"
 
 
 def _swap(previous: str, fragment: str) -> str | None:
@@ -132,11 +144,21 @@ def _swap(previous: str, fragment: str) -> str | None:
             continue
         start, end = old[0]
         nstart, nend = new[0]
-        text = previous[:start] + fragment[nstart:nend] + previous[end:]
+        replacement = _with_article(previous[start:end], fragment[nstart:nend])
+        text = previous[:start] + replacement + previous[end:]
         for pattern, repl in _CONTRACTIONS:
             text = re.sub(pattern, repl, text)
         return text[:1].upper() + text[1:]
     return None
+
+
+def _with_article(old: str, new: str) -> str:
+    """`new` (what the follow-up names, with its article when it has one), given the article of
+    the words it replaces when it has none: "et la région ?" keeps "la", "et région ?" borrows."""
+    if re.match(r"(?:un|une|la|le|les|des|du|aux|au|l'|ma|mon|sa|son|notre|votre)\b|l'", fold(new)):
+        return new
+    article = re.match(_ARTICLE, fold(old))
+    return f"{old[: article.end()]}{new}" if article and article.end() else new
 
 
 def _find(folded: str, members: list[str]) -> tuple[tuple[int, int], str] | None:

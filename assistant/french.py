@@ -347,7 +347,10 @@ _ABBREVIATIONS = re.compile(
     r"(?:\b(?:art|arts|al|cf|etc|ex|no|n°|p|pp|M|MM|Mme|Dr|St|Ste|op|cit|ibid|[A-Z]))\.$"
 )
 _BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=[«\"(A-ZÀ-ÖØ-Þ0-9])")
-_ITEM = re.compile(r"^\s*(?:[«»\"]\s*)?(?:[IVX]+\.?\s*[-–.]|\d+°|[a-z]\)|[-–•*])\s*")
+_ITEM = re.compile(
+    r"^\s*(?:[«»\"]\s*)?(?:[IVX]+\.?\s*[-–.]|\d+°|\d{1,2}[.)](?=\s)|[a-z]\)|[-–•*])\s*"
+)
+_LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)]$")  # "1." opening a numbered line: not a sentence
 
 
 _ENDS_SENTENCE = re.compile(r"[.;:!?»)\]]$")
@@ -374,6 +377,11 @@ def _lines(text: str) -> list[str]:
     return out
 
 
+def passage_lines(text: str) -> list[str]:
+    """The lines of a passage, a sentence broken across lines joined back."""
+    return _lines(text)
+
+
 def sentences(text: str) -> list[str]:
     """Split a passage into sentences; each line of an enumeration (1°, a), -) stands alone."""
     out: list[str] = []
@@ -381,7 +389,7 @@ def sentences(text: str) -> list[str]:
         start = 0
         for match in _BOUNDARY.finditer(line):
             candidate = line[start : match.start()].rstrip()
-            if _ABBREVIATIONS.search(candidate):
+            if _ABBREVIATIONS.search(candidate) or _LIST_NUMBER.match(candidate):
                 continue
             if candidate:
                 out.append(candidate)

@@ -10,16 +10,21 @@ from threading import Lock
 
 import numpy as np
 
+from assistant.articles import ArticleRef
 from assistant.config import Settings
-from assistant.definitions import asked_subject, defining_passage
-from assistant.glossary import expand
+from assistant.definitions import defining_passage
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
+from assistant.question import Kind, Question, understand
 from assistant.store import ChunkStore
 from assistant.types import SECONDARY_KINDS, Hit
+from assistant.units import gives_steps
 
 # Added to the fused score (0..1) of a passage that defines the term a question asks about.
 _DEFINING_BONUS = 0.6
+# Added to a passage that lists steps (numbered lines, or a heading that says "étapes") when
+# the question asks how to do something.
+_STEPS_BONUS = 0.3
 _READ_BATCH = 16  # passages read from Chroma at once while filling the top k
 
 
@@ -84,29 +89,36 @@ class Retriever:
             self.cache.put(text, vector)
         return vector
 
-    def query_vector(self, question: str) -> np.ndarray:
+    def query_vector(self, question: Question | str) -> np.ndarray:
         """The question's vector as retrieval uses it, acronyms spelt out; the answer scores
-        sentences against it too, so a question costs one embedding (~10 ms here)."""
-        return self.embed_query(expand(question))
+        sentences against it too, so a question costs one embedding per part (~10 ms here)."""
+        q = understand(question) if isinstance(question, str) else question
+        return self.embed_query(q.search_text)
 
-    def fused(self, question: str) -> tuple[list[Scored], dict[str, Hit]]:
+    def query_vectors(self, question: Question) -> dict[str, np.ndarray]:
+        """The vector of each part of the question (of the question when it has one part)."""
+        return {p.search_text: self.query_vector(p) for p in (*question.parts, question)}
+
+    def fused(self, question: Question | str) -> tuple[list[Scored], dict[str, Hit]]:
         """Every dense or lexical candidate's id and fused score, best first, and the passages
         already read (all of them for a definition question, whose bonus needs their text)."""
+        q = understand(question) if isinstance(question, str) else question
         n = self.settings.candidates
-        vector = self.query_vector(question)
+        vector = self.query_vector(q)
         dense = {cid: s for cid, s in self.store.nearest(vector, n) if self.manifest.allows(cid)}
-        lexical = self.lexical.search(expand(question), n) if self.lexical else []
-        subject = asked_subject(question)
+        lexical = self.lexical.search(q.keywords or q.search_text, n) if self.lexical else []
+        subject = q.subject
         if subject is not None and self.lexical is not None:
             # The asked term alone: its defining article may share no other word with the question.
             known = dict(lexical)
-            for cid, score in self.lexical.search(expand(subject.text), n):
+            for cid, score in self.lexical.search(understand(subject.text).search_text, n):
                 known.setdefault(cid, score)
             lexical = list(known.items())
         lex_raw = {cid: s for cid, s in lexical if self.manifest.allows(cid)}
         dense |= self.store.similarities([cid for cid in lex_raw if cid not in dense], vector)
         read: dict[str, Hit] = {}
-        if subject is not None:
+        steps = q.kind is Kind.STEPS or any(p.kind is Kind.STEPS for p in q.parts)
+        if subject is not None or steps:
             read = {h.chunk_id: h for h in self.store.get(list(dense))}
         dense_n, lex_n = _minmax(dense), _minmax(lex_raw)
         w = self.settings.dense_weight
@@ -115,10 +127,13 @@ class Retriever:
             score = w * dense_n.get(cid, 0.0) + (1 - w) * lex_n.get(cid, 0.0)
             if subject is not None and cid in read and defining_passage(read[cid].text, subject):
                 score += _DEFINING_BONUS
+            if steps and cid in read:
+                context = str(read[cid].meta.get("context", ""))
+                score += _STEPS_BONUS * gives_steps(read[cid].text, context)
             rows.append(Scored(cid, score, similarity, lex_raw.get(cid, 0.0)))
         return sorted(rows, key=lambda r: r.score, reverse=True), read
 
-    def candidates(self, question: str) -> list[Hit]:
+    def candidates(self, question: Question | str) -> list[Hit]:
         """Every dense or lexical candidate, scored and sorted, before the per-document cap."""
         rows, read = self.fused(question)
         read |= {
@@ -127,7 +142,50 @@ class Retriever:
         }
         return [_scored_hit(read[r.chunk_id], r) for r in rows if r.chunk_id in read]
 
-    def search(self, question: str, k: int | None = None) -> list[Hit]:
+    def search(self, question: Question | str, k: int | None = None) -> list[Hit]:
+        """The passages an answer is built from: those of an article the question names, first;
+        then, for each part of the question, its top `k` passages (see `ranked`)."""
+        q = understand(question) if isinstance(question, str) else question
+        out: list[Hit] = self.named_articles(q)
+        seen = {h.chunk_id for h in out}
+        for part in q.parts or (q,):
+            for hit in self.ranked(part, k):
+                if hit.chunk_id not in seen:
+                    seen.add(hit.chunk_id)
+                    out.append(hit)
+        if q.asking and out:
+            # A long setting ("Je suis maire d'une commune de 400 habitants, on a…") dilutes the
+            # question's vector: how close a passage is also counts against the asking sentence.
+            close = self.store.similarities([h.chunk_id for h in out], self.embed_query(q.asking))
+            for hit in out:
+                hit.dense = max(hit.dense, close.get(hit.chunk_id, 0.0))
+        return out
+
+    def named_articles(self, question: Question) -> list[Hit]:
+        """Every passage of each article the question names ("l'article 13 de la loi ESS"),
+        from the text it names when it names one."""
+        out: list[Hit] = []
+        for ref in question.articles:
+            found = self.article(ref)
+            if not found:
+                continue
+            vector = self.query_vector(question)
+            similarity = self.store.similarities([h.chunk_id for h in found], vector)
+            for hit in found:
+                hit.score, hit.dense = 1.0, similarity.get(hit.chunk_id, 0.0)
+            out.extend(found)
+        return out
+
+    def article(self, ref: ArticleRef) -> list[Hit]:
+        """The current passages of one named article, in reading order."""
+        return [
+            h
+            for h in self.store.article(ref.number)
+            if self.manifest.allows(h.chunk_id)
+            and (ref.text is None or h.meta.get("text_key") == ref.text)
+        ]
+
+    def ranked(self, question: Question | str, k: int | None = None) -> list[Hit]:
         """The top `k` passages of the texts themselves, at most `max_per_doc` from any one
         document, plus at most `max_notes` passages of our own practice notes ranked among
         them: the notes, written to be found, sit beside the texts they paraphrase and never
@@ -145,9 +203,12 @@ class Retriever:
             if row.chunk_id not in read:
                 continue  # deleted by an ingest since the search
             hit = _scored_hit(read[row.chunk_id], row)
-            if per_doc.get(hit.doc_id, 0) >= self.settings.max_per_doc:
-                continue
             is_note = hit.meta.get("kind") in SECONDARY_KINDS
+            # Notes are written to be found: two of one note at most, so that another note (or
+            # the section of ours that answers) is not crowded out.
+            cap = min(2, self.settings.max_per_doc) if is_note else self.settings.max_per_doc
+            if per_doc.get(hit.doc_id, 0) >= cap:
+                continue
             if is_note and notes >= self.settings.max_notes:
                 continue
             notes += is_note

@@ -18,6 +18,7 @@ from assistant.errors import InvalidQuestionError
 from assistant.followup import Turn, standalone
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
+from assistant.question import understand
 from assistant.retrieval import Retriever
 from assistant.sentence_vectors import SentenceVectors
 from assistant.store import ChunkStore, open_client
@@ -106,6 +107,14 @@ class Assistant:
         self.refresh()
         return self.retriever.search(check_question(query, self.settings), k)
 
+    def understand(
+        self, question: str, history: list[Turn] | None = None, writer: Writer | None = None
+    ) -> str:
+        """The question as it would be asked alone, given the earlier turns."""
+        checked = check_question(question, self.settings)
+        turns = history or []
+        return writer.standalone(checked, turns) if writer else standalone(checked, turns)
+
     def ask_with_hits(
         self,
         question: str,
@@ -130,11 +139,10 @@ class Assistant:
     ) -> tuple[str, list[Hit], Answer]:
         """The standalone question, its passages and the extractive answer (the fallback)."""
         self.refresh()
-        checked = check_question(question, self.settings)
-        turns = history or []
-        text = writer.standalone(checked, turns) if writer else standalone(checked, turns)
-        hits = self.retriever.search(text, k)
-        answer = self.builder.build(text, hits, self.retriever.query_vector(text))
+        text = self.understand(question, history, writer)
+        asked = understand(text)
+        hits = self.retriever.search(asked, k)
+        answer = self.builder.build(asked, hits, self.retriever.query_vectors(asked))
         answer.question = text
         return text, hits, answer
 

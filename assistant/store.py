@@ -275,6 +275,22 @@ class ChunkStore:
             )
         return [found[cid] for cid in ids if cid in found]
 
+    def article(self, number: str) -> list[Hit]:
+        """Every passage of an article, by its number's key ("13", "l2113-15"), in reading order
+        within each document (ids are hashes: the order comes from the heading and the page)."""
+        batch = self.collection.get(
+            where={"article_key": number}, include=["documents", "metadatas"]
+        )
+        hits = [
+            Hit(
+                chunk_id=cid,
+                text=(batch["documents"] or [""])[i] or "",
+                meta=dict((batch["metadatas"] or [{}])[i] or {}),
+            )
+            for i, cid in enumerate(batch["ids"])
+        ]
+        return sorted(hits, key=lambda h: (h.doc_id, int(h.meta.get("position", 0) or 0)))
+
 
 def sentences_name(collection: str) -> str:
     """The collection that holds the sentence vectors of the passages of `collection`."""

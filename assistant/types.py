@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from assistant.articles import number_key, text_key
+
 # Document kinds written by this project (practice notes): they paraphrase the texts they cite.
 SECONDARY_KINDS = frozenset({"fiche"})
 
@@ -45,6 +47,8 @@ class Chunk:
     page_end: int | None = None
     article: str = ""
     heading: str = ""
+    legal_text: str = ""  # the law or code the article belongs to: "Code rural et de la pêche…"
+    position: int = 0  # order of the passage in its document
 
     @property
     def index_text(self) -> str:
@@ -65,6 +69,11 @@ class Chunk:
             "article": self.article,
             "heading": self.heading,
             "context": self.context,
+            "legal_text": self.legal_text,
+            "position": self.position,
+            # What a question naming "l'article 13 de la loi ESS" is matched on (articles.py).
+            "article_key": number_key(self.article) if self.article else "",
+            "text_key": (text_key(self.legal_text) or "") if self.legal_text else "",
         }
         if self.page is not None:
             meta["page"] = self.page

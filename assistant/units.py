@@ -5,45 +5,98 @@ from __future__ import annotations
 
 import re
 
-from assistant.french import fold, is_list_item, sentences
+from assistant.french import fold, is_list_item, passage_lines, sentences
 
 # Bumped whenever `answer_units` splits differently: the sentence vectors stored by an older
 # ingest are then recomputed by the next one (and embedded on the fly until then).
-UNITS_VERSION = 3
+UNITS_VERSION = 4
 
 _CONTINUATION = re.compile(
     r"(cette|ces|cet|ce|celle|celui|ceux|il|elle|ils|elles|toutefois|cependant|sauf|"
     r"par derogation|dans ce cas|a defaut|en outre|de meme|le cas echeant|en revanche|"
     r"sous reserve|neanmoins|pour autant|dans ces cas)\b"
 )
+_FIRST_NUMBER = re.compile(r"^\s*1(?:[.)]|°)\s")
+# "Cette fiche répond…", "Ce guide présente…": about the document, not a sequel of the rule.
+_ABOUT_ITSELF = re.compile(
+    r"(?:cette|ce|cet) (?:fiche|note|page|document|guide|section|partie|synthese|etude|rapport)\b"
+)
 # A sentence that ends as a sentence (the last one of a passage may be cut by the chunking).
 COMPLETE = re.compile(r"[.;:!?»)\]]\s*$")
 
 
+_STEPS_HEADING = re.compile(
+    r"(?i)\b(?:étapes?|démarches?|mode d'emploi|marche à suivre|comment (?:créer|monter|faire|"
+    r"mettre en place|obtenir))"
+)
+_NUMBERED = re.compile(r"(?m)^\s*1[.)]\s.*\n(?:.*\n)*?\s*2[.)]\s")
+
+
+def gives_steps(text: str, context: str = "") -> float:
+    """How surely a passage lists steps: 1 for numbered lines ("1. …", "2. …"), 0.5 for a list
+    under a heading that says steps ("Quelles étapes pour…", "mode d'emploi"), else 0."""
+    if _NUMBERED.search(text):
+        return 1.0
+    return 0.5 if _STEPS_HEADING.search(context) and "\n" in text else 0.0
+
+
 def answer_units(passage: str) -> list[str]:
     """The sentences of a passage as answer candidates. A sentence that announces a list (ends
-    with ':') comes with the items that follow it, and one followed by its own exception or
-    sequel ("Toutefois…", "Cette condition…") also comes with it: a rule quoted without its
-    exception misleads the official who acts on it."""
+    with ':') comes with the list lines that follow it, a run of list lines that nothing
+    announces ("1. Définir…", "2. Constituer…") also comes as a whole, and a sentence followed
+    by its own exception or sequel ("Toutefois…", "Cette condition…") comes with it: a rule
+    quoted without its exception misleads the official who acts on it."""
     units = sentences(passage)
+    runs = _list_runs(passage)
     out: list[str] = []
+    announced = False
     for i, text in enumerate(units):
         following = units[i + 1] if i + 1 < len(units) else ""
+        run = runs.get(following) if following else None
         if text.endswith(":"):
-            items: list[str] = []
-            j = i + 1
-            while j < len(units) and is_list_item(units[j]) and len(" ".join(items)) < 700:
-                items.append(units[j])
-                j += 1
-            if items:  # the announcing sentence alone says nothing: never quoted bare
-                out.append(text + "\n" + "\n".join(items))
+            if run:  # the announcing sentence alone says nothing: never quoted bare
+                out.append(text + "\n" + "\n".join(_capped(run)))
+                announced = True
                 continue
         elif (
             following
             and _CONTINUATION.match(fold(following))
+            and not _ABOUT_ITSELF.match(fold(following))
             and len(text) < 600
             and (i + 2 < len(units) or COMPLETE.search(following))
         ):
             out.append(f"{text} {following}")
+        if text in runs and not announced and len(runs[text]) >= 2:
+            out.append("\n".join(_capped(runs[text])))
+        announced = announced and is_list_item(text)
         out.append(text)
+    return out
+
+
+def _list_runs(passage: str) -> dict[str, list[str]]:
+    """Runs of consecutive list lines, keyed by the first sentence of their first line."""
+    found: dict[str, list[str]] = {}
+    run: list[str] = []
+    for line in [*passage_lines(passage), ""]:
+        restart = bool(run) and bool(_FIRST_NUMBER.match(line))  # "1." again: a new list
+        if line and is_list_item(line) and not restart:
+            run.append(line)
+            continue
+        if run and (first := sentences(run[0])):
+            found.setdefault(first[0], run)
+        run = [line] if restart else []
+    if run and (first := sentences(run[0])):
+        found.setdefault(first[0], run)
+    return found
+
+
+def _capped(lines: list[str], size: int = 1500) -> list[str]:
+    """The first lines of a list, up to about `size` characters."""
+    out: list[str] = []
+    total = 0
+    for line in lines:
+        if out and total + len(line) > size:
+            break
+        out.append(line)
+        total += len(line)
     return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from assistant.answer import AnswerBuilder, status_warning
+from assistant.citations import citation, status_warning
 from assistant.config import Settings
 from assistant.errors import LLMUnavailableError
 from assistant.followup import Turn, is_followup, standalone
@@ -102,7 +102,7 @@ class Writer:
             log.info("guard rejected the LLM answer: %s", result.problems)
             reason = "; ".join(result.problems[:2])
             return Final(fallback(extractive, reason), replaced=True)
-        citations = [AnswerBuilder.citation(n, hits[n - 1]) for n in sorted(result.cited)]
+        citations = [citation(n, hits[n - 1]) for n in sorted(result.cited)]
         warnings = [w for c in citations if (w := status_warning(c))]
         answer = Answer(
             answer=text.strip(),

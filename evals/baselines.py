@@ -110,8 +110,9 @@ class NaiveRag:
             store.add_documents(passages)
         return cls(store)
 
-    def ask(self, question: str, k: int) -> tuple[Answer, list[Hit]]:
-        return top_passage_answer(self.store.similarity_search_with_score(question, k=k))
+    def ask(self, question: str, k: int, history: list[str]) -> tuple[Answer, list[Hit]]:
+        query = " ".join([*history[-1:], question])  # a plain chat RAG: last turn + this one
+        return top_passage_answer(self.store.similarity_search_with_score(query, k=k))
 
 
 @dataclass
@@ -126,8 +127,9 @@ class Bm25Rag:
         index = LexicalIndex.build((str(p.id), p.page_content) for p in passages)
         return cls(index, {str(p.id): p for p in passages})
 
-    def ask(self, question: str, k: int) -> tuple[Answer, list[Hit]]:
-        ranked = [(self.passages[cid], score) for cid, score in self.index.search(question, k)]
+    def ask(self, question: str, k: int, history: list[str]) -> tuple[Answer, list[Hit]]:
+        query = " ".join([*history[-1:], question])
+        ranked = [(self.passages[cid], score) for cid, score in self.index.search(query, k)]
         return top_passage_answer(ranked)
 
 

@@ -10,6 +10,10 @@ from matplotlib.figure import Figure
 
 # Metric keys as in the JSON, with the label a French reader understands.
 LABELS = {
+    "usable": "réponses\nutilisables",
+    "lead_fact_recall": "faits dans\nl'ouverture",
+    "lead_source_hit": "bonne source\nen ouverture",
+    "reference_exact": "article\ndemandé cité",
     "hit_at_1": "hit@1",
     "hit_at_5": "hit@5",
     "mrr": "MRR",

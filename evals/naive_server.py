@@ -38,7 +38,7 @@ def create_naive_app(settings: Settings) -> FastAPI:
     @app.post("/ask", response_model=Answer)
     def ask(body: NaiveAsk, request: Request) -> Answer:
         rag: NaiveRag = request.app.state.rag
-        return rag.ask(body.question, body.k)[0]
+        return rag.ask(body.question, body.k, [])[0]
 
     @app.get("/health")
     def health(request: Request) -> dict[str, object]:

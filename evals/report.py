@@ -13,7 +13,7 @@ from typing import Any
 from evals.chart import LABELS, persona_chart
 from evals.run import METRICS, OURS, QUALITY_BAR
 
-LOWER_IS_BETTER = {"false_refusal_rate"}
+LOWER_IS_BETTER = {"false_refusal_rate", "median_words"}
 WORST = 12
 CHART = Path("report") / "personas.png"  # relative to the report, so the link works anywhere
 
@@ -61,6 +61,15 @@ def results_table(results: dict[str, dict[str, Any]]) -> str:
             cells.append(f"{value:.3f}" + ("" if ok is None else " ✅" if ok else " ❌"))
         bar_cell = f"{sign} {bar:.2f}" if bar is not None else "—"
         lines.append(f"| {label(metric)} | {bar_cell} | " + " | ".join(cells) + " |")
+    words = []
+    for name in names:
+        ok = meets("median_words", results[name]["median_words"])
+        words.append(f"{results[name]['median_words']:.0f}" + (" ✅" if ok else " ❌"))
+    lines.append(
+        f"| mots par réponse, médiane (`median_words`) | ≤ {QUALITY_BAR['median_words']} | "
+        + " | ".join(words)
+        + " |"
+    )
     for pct in ("p50", "p95"):
         cells = [f"{results[n]['latency_ms'][pct]:.1f}" for n in names]
         lines.append(f"| latence {pct} (ms) | — | " + " | ".join(cells) + " |")
@@ -99,13 +108,14 @@ def persona_table(result: dict[str, Any]) -> str:
 
 
 def severity(row: dict[str, Any], k: int) -> float:
-    """How badly a question went: share of facts missed, plus one for a document missed at k,
-    plus one for a false refusal; an out-of-scope question answered counts two, as much as a
-    false refusal that gives no fact (both mislead the user as badly)."""
+    """How badly a question went, as a reader sees it: one for an answer that is not usable as
+    printed, plus the share of expected facts missing from its opening, plus one for a document
+    missed at k and one for a false refusal; an out-of-scope question answered counts three."""
     if not row["answerable"]:
-        return 0.0 if row["refused"] else 2.0
+        return 0.0 if row["refused"] else 3.0
     missed = row["rank"] is None or row["rank"] > k
-    return (1 - (row["fact_recall"] or 0.0)) * bool(row["missing_facts"]) + missed + row["refused"]
+    lead_missed = 1 - (row.get("lead_fact_recall") or 0.0) if row.get("missing_lead_facts") else 0
+    return (not row.get("usable", False)) + lead_missed + missed + row["refused"]
 
 
 def worst(rows: list[dict[str, Any]], k: int, limit: int = WORST) -> list[dict[str, Any]]:
@@ -142,6 +152,16 @@ def problems(row: dict[str, Any], k: int) -> list[str]:
     if row["missing_facts"]:
         facts = ", ".join(f"« {f} »" for f in row["missing_facts"])
         found.append(f"**faits manquants** ({row['fact_recall']:.0%} trouvés) : {facts}")
+    late = [f for f in row.get("missing_lead_facts", []) if f not in row["missing_facts"]]
+    if late and not row["refused"]:
+        facts = ", ".join(f"« {f} »" for f in late)
+        found.append(f"faits présents mais pas dans l'ouverture : {facts}")
+    if not row["refused"] and not row.get("lead_source_hit", True):
+        found.append(
+            f"l'ouverture cite d'abord `{row.get('lead_source')}`, pas une source attendue"
+        )
+    if not row.get("verdict_ok", True):
+        found.append("l'ouverture ne commence pas par le verdict (oui / non) attendu")
     return found
 
 
@@ -152,14 +172,16 @@ def worst_section(result: dict[str, Any], k: int) -> str:
     refused = sum(1 for r in rows if r["answerable"] and r["refused"])
     missed = sum(1 for r in rows if r["answerable"] and (r["rank"] is None or r["rank"] > k))
     partial = sum(1 for r in rows if r["answerable"] and r["missing_facts"])
+    unusable = sum(1 for r in rows if r["answerable"] and not r.get("usable", False))
     lines = [
-        f"Sur tout le jeu : {partial} questions avec au moins un fait manquant, {missed} sans "
+        f"Sur tout le jeu : {unusable} réponses non utilisables telles quelles, "
+        f"{partial} questions avec au moins un fait manquant, {missed} sans "
         f"document attendu parmi les {k} premiers, {refused} faux refus, {answered} questions "
         "hors champ auxquelles l'assistant a répondu.",
         "",
-        f"Classement : part des faits manquants + 1 si aucun document attendu au rang ≤ {k} "
-        "+ 1 si refus à tort ; une question hors champ à laquelle il est répondu compte 2 ; "
-        "à égalité, ordre du fichier de questions.",
+        "Classement : 1 si la réponse n'est pas utilisable telle quelle + part des faits absents "
+        f"de l'ouverture + 1 si aucun document attendu au rang ≤ {k} + 1 si refus à tort ; une "
+        "question hors champ à laquelle il est répondu compte 3 ; à égalité, ordre du fichier.",
     ]
     for number, row in enumerate(chosen, 1):
         lines += [
@@ -177,7 +199,11 @@ def worst_section(result: dict[str, Any], k: int) -> str:
             )
         else:
             lines.append(f"- documents cités : {codes(row['cited'])}")
-        lines.append(f"- début de la réponse : « {excerpt(row['answer'])} »")
+        if row.get("history"):
+            lines.append("- après : " + " → ".join(f"« {h} »" for h in row["history"]))
+        lines.append(
+            f"- ouverture de la réponse : « {excerpt(row.get('opening', row['answer']))} »"
+        )
     return "\n".join(lines)
 
 

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import json
+import statistics
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.followup import Turn
 from assistant.service import Assistant
 from assistant.types import Answer, Hit
 from assistant.writer import FALLBACK, Writer
-from evals.metrics import citation_checks, fact_found, fact_recall, first_rank, percentile
+from evals.metrics import (
+    citation_checks,
+    fact_found,
+    fact_recall,
+    first_rank,
+    lead_fact_recall,
+    lead_source,
+    opening,
+    percentile,
+    reference_exact,
+    verdict_given,
+    word_count,
+)
 
 OURS = "ess-assistant"
 QUALITY_BAR = {
@@ -21,9 +35,14 @@ QUALITY_BAR = {
     "citation_validity": 0.98,
     "refusal_accuracy": 0.9,
     "false_refusal_rate": 0.05,
+    "usable": 0.75,
+    "lead_fact_recall": 0.8,
+    "median_words": 150,
+    "reference_exact": 1.0,
 }
 
-AskFn = Callable[[str, int], tuple[Answer, list[Hit]]]
+# (question, k, earlier questions of the conversation, oldest first) -> answer and passages
+AskFn = Callable[[str, int, list[str]], tuple[Answer, list[Hit]]]
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,12 @@ class Question:
     expected_sources: list[str]
     must_contain: list[list[str]]
     answerable: bool
+    kind: str = ""
+    history: tuple[str, ...] = ()
+    # "oui" / "non" / "oui, sous conditions": the opening of a yes/no answer starts with it
+    verdict: str = ""
+    # A question that names an article: {"doc_id", "article", "absent", "also_in"}
+    reference: dict[str, Any] | None = None
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -50,7 +75,13 @@ def load_questions(path: Path) -> list[Question]:
                     question=str(row["question"]),
                     expected_sources=list(row.get("expected_sources", [])),
                     must_contain=[list(f) for f in row.get("must_contain", [])],
-                    answerable=bool(row.get("answerable", True)),
+                    # An article the documents lack cannot be quoted: the right answer says so.
+                    answerable=bool(row.get("answerable", True))
+                    and not (row.get("reference") or {}).get("absent", False),
+                    kind=str(row.get("kind", "")),
+                    history=tuple(str(h) for h in row.get("history", [])),
+                    verdict=str(row.get("verdict", "")),
+                    reference=dict(row["reference"]) if row.get("reference") else None,
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -66,19 +97,54 @@ def ranked_documents(answer: Answer, hits: list[Hit]) -> list[str]:
 
 def evaluate_one(q: Question, ask: AskFn, k: int) -> dict[str, Any]:
     started = time.perf_counter()
-    answer, hits = ask(q.question, k)
+    answer, hits = ask(q.question, k, list(q.history))
     latency = (time.perf_counter() - started) * 1000
     rank = first_rank(ranked_documents(answer, hits), q.expected_sources)
-    valid, total = citation_checks(answer.answer, [c.model_dump() for c in answer.citations])
+    citations = [c.model_dump() for c in answer.citations]
+    valid, total = citation_checks(answer.answer, citations)
     recall = fact_recall(answer.answer, q.must_contain) if q.answerable else None
+    lead_recall = lead_fact_recall(answer.answer, q.must_contain) if q.answerable else None
+    lead_doc = None if answer.refused else lead_source(answer.answer, citations)
+    lead_hit = lead_doc is not None and (not q.expected_sources or lead_doc in q.expected_sources)
+    verdict_ok = not q.verdict or verdict_given(answer.answer, q.verdict)
+    reference_ok: bool | None = None
+    if q.reference:
+        ref = q.reference
+        reference_ok = reference_exact(
+            answer.answer,
+            citations,
+            [str(ref.get("doc_id", "")), *map(str, ref.get("also_in", []))],
+            str(ref.get("article", "")),
+            bool(ref.get("absent", False)),
+        )
+    # What a person can act on as printed: answered, every expected fact in the opening, the
+    # opening citing a right source, the verdict first when one is expected, the named article.
+    usable = (
+        q.answerable
+        and not answer.refused
+        and lead_recall in (None, 1.0)
+        and lead_hit
+        and verdict_ok
+        and reference_ok is not False
+    )
     return {
         "id": q.id,
         "persona": q.persona,
+        "kind": q.kind,
         "question": q.question,
+        "history": list(q.history),
         "answerable": q.answerable,
         "refused": answer.refused,
         "rank": rank,
         "fact_recall": recall,
+        "lead_fact_recall": lead_recall,
+        "lead_source": lead_doc,
+        "lead_source_hit": lead_hit,
+        "verdict_ok": verdict_ok,
+        "reference_exact": reference_ok,
+        "usable": usable,
+        "words": word_count(answer.answer),
+        "opening": opening(answer.answer),
         "citations_valid": valid,
         "citations_total": total,
         "latency_ms": round(latency, 1),
@@ -89,6 +155,11 @@ def evaluate_one(q: Question, ask: AskFn, k: int) -> dict[str, Any]:
         "missing_facts": [
             f[0] for f in q.must_contain if q.answerable and not fact_found(answer.answer, f)
         ],
+        "missing_lead_facts": [
+            f[0]
+            for f in q.must_contain
+            if q.answerable and not fact_found(opening(answer.answer), f)
+        ],
     }
 
 
@@ -97,6 +168,10 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     unanswerable = [r for r in rows if not r["answerable"]]
     ranks = [r["rank"] for r in answerable]
     recalls = [r["fact_recall"] for r in answerable if r["fact_recall"] is not None]
+    lead_recalls = [
+        r["lead_fact_recall"] for r in answerable if r.get("lead_fact_recall") is not None
+    ]
+    answered = [r for r in answerable if not r["refused"]]
     valid = sum(r["citations_valid"] for r in rows if not r["refused"])
     total = sum(r["citations_total"] for r in rows if not r["refused"])
     latencies = [r["latency_ms"] for r in rows]
@@ -110,6 +185,15 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "hit_at_5": share([r is not None and r <= 5 for r in ranks]),
         "mrr": round(sum(1 / r for r in ranks if r) / len(ranks), 4) if ranks else 0.0,
         "fact_recall": round(sum(recalls) / len(recalls), 4) if recalls else 0.0,
+        "lead_fact_recall": round(sum(lead_recalls) / len(lead_recalls), 4)
+        if lead_recalls
+        else 0.0,
+        "lead_source_hit": share([r.get("lead_source_hit", False) for r in answered]),
+        "usable": share([r.get("usable", False) for r in answerable]),
+        "reference_exact": share(
+            [r["reference_exact"] for r in rows if r.get("reference_exact") is not None]
+        ),
+        "median_words": statistics.median([r.get("words", 0) for r in rows]) if rows else 0,
         "citation_validity": round(valid / total, 4) if total else 1.0,
         "refusal_accuracy": share([r["refused"] for r in unanswerable]),
         "false_refusal_rate": share([r["refused"] for r in answerable]),
@@ -136,7 +220,18 @@ def evaluate_assistant(
     assistant: Assistant, questions: list[Question], k: int = 5, writer: Writer | None = None
 ) -> dict[str, Any]:
     """Our path; with `writer`, the LLM's checked answers (or their extractive fallback)."""
-    return evaluate(questions, lambda q, kk: assistant.ask_with_hits(q, kk, writer=writer), k)
+
+    def ask(question: str, kk: int, history: list[str]) -> tuple[Answer, list[Hit]]:
+        return assistant.ask_with_hits(question, kk, conversation(history), writer=writer)
+
+    def conversation(history: list[str]) -> list[Turn]:
+        """The earlier turns as the page sends them back: each as the assistant understood it."""
+        turns: list[Turn] = []
+        for earlier in history:
+            turns.append(Turn(question=assistant.understand(earlier, turns, writer)))
+        return turns
+
+    return evaluate(questions, ask, k)
 
 
 def compare(
@@ -163,6 +258,10 @@ def as_json(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 METRICS = [
+    "usable",
+    "lead_fact_recall",
+    "lead_source_hit",
+    "reference_exact",
     "hit_at_1",
     "hit_at_5",
     "mrr",
@@ -187,5 +286,10 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             + " | ".join(f"{results[n]['latency_ms'][pct]:.0f}" for n in names)
             + " |"
         )
+    lines.append(
+        "| mots (médiane) | "
+        + " | ".join(f"{results[n]['median_words']:.0f}" for n in names)
+        + " |"
+    )
     lines.append("| questions | " + " | ".join(str(results[n]["n"]) for n in names) + " |")
     return "\n".join(lines)

@@ -40,7 +40,8 @@ _PROVENANCE = re.compile(r"^(?:Statut|Source)\s*:\s")
 _CODE_NAME = re.compile(r"^CODE [A-ZÀ-Ý' ,-]{3,80}$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _PARAGRAPH_MARK = re.compile(r"^(?:«\s*)?(?:[IVX]+\.?\s*[-–.]|\d+°)")
-_ITEM_KIND = re.compile(r"^(?:«\s*)?(?:(\d+°)|([a-z]\))|([-–•*])\s)")
+_ITEM_KIND = re.compile(r"^(?:«\s*)?(?:(\d+°)|([a-z]\))|([-–•*])\s|(\d{1,2}\.)\s)")
+_LIST_STRETCH = 1.6  # a list may run this far past the passage size rather than be cut
 _MAX_LEAD = 400  # a longer announcing sentence is not repeated in the list's next passage
 
 
@@ -57,6 +58,7 @@ class Section:
     path: list[str]
     article: str = ""
     lines: list[Line] = field(default_factory=list)
+    code: str = ""  # the code a gathered article belongs to ("Code rural et de la pêche maritime")
 
     @property
     def heading(self) -> str:
@@ -95,7 +97,8 @@ def split_sections(pages: list[Page], legal: bool) -> list[Section]:
     sections: list[Section] = [Section(path=[])]
 
     def start(article: str = "") -> None:
-        sections.append(Section(path=[label for _, label in path], article=article))
+        code = next((label for level, label in path if level < 0), "")
+        sections.append(Section(path=[label for _, label in path], article=article, code=code))
 
     def set_level(level: int, label: str) -> None:
         nonlocal path
@@ -115,7 +118,7 @@ def split_sections(pages: list[Page], legal: bool) -> list[Section]:
             if legal and _PROVENANCE.match(line):
                 continue
             if legal and _CODE_NAME.match(line):
-                path = [(-1, line.title().replace("De ", "de ").replace("Du ", "du "))]
+                path = [(-1, line.capitalize())]  # "Code rural et de la pêche maritime"
                 start()
                 continue
             if legal and (article := _article_heading(line)):
@@ -159,7 +162,14 @@ def _groups(lines: list[Line], size: int, overlap: int) -> list[list[Line]]:
     for unit in units:
         kind = _item_kind(unit.text)
         new_paragraph = bool(_PARAGRAPH_MARK.match(unit.text)) and length > size * 0.4
-        if current and (length + len(unit.text) > size or new_paragraph):
+        # The steps of a numbered list stay together: "5." is not cut from "1." to "4.".
+        list_goes_on = (
+            kind in {".", "°"}
+            and bool(current)
+            and (_item_kind(current[-1].text) == kind or current[-1].text.rstrip().endswith(":"))
+            and length + len(unit.text) <= size * _LIST_STRETCH
+        )
+        if current and (length + len(unit.text) > size or new_paragraph) and not list_goes_on:
             groups.append(current)
             tail = current[-1]
             carry = [tail] if len(tail.text) <= overlap and not new_paragraph else []
@@ -183,16 +193,48 @@ def _groups(lines: list[Line], size: int, overlap: int) -> list[list[Line]]:
 def _item_kind(text: str) -> str:
     """ "°" for "1°", ")" for "a)", "-" for a bullet, "" for a line that is no list item."""
     if m := _ITEM_KIND.match(text):
-        return "°" if m.group(1) else ")" if m.group(2) else "-"
+        return "°" if m.group(1) else ")" if m.group(2) else "." if m.group(4) else "-"
     return ""
 
 
-def chunk_id(meta: DocumentMeta, context: str, text: str) -> str:
-    """Content hash: same document facts, place and text give the same id on every run."""
+# Bumped when a chunk's metadata changes shape (here: its legal text, article key and position),
+# so that the next ingest replaces passages whose text did not change but whose metadata did.
+CHUNK_VERSION = 4
+
+
+def chunk_id(meta: DocumentMeta, context: str, text: str, position: int = 0) -> str:
+    """Content hash: same document facts, place, text and rank give the same id on every run."""
     key = "\x1f".join(
-        [meta.doc_id, meta.title, meta.date, meta.status, meta.kind, meta.source, context, text]
+        [
+            str(CHUNK_VERSION),
+            meta.doc_id,
+            meta.title,
+            meta.date,
+            meta.status,
+            meta.kind,
+            meta.source,
+            context,
+            text,
+            str(position),
+        ]
     )
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+_TEXT_NAME = re.compile(
+    r"^(?P<name>(?:Loi|Ordonnance|Décret)(?: organique)? n° ?[\d-]+|Code (?:[^:,(—–]+?))"
+    r"(?=\s*(?:[:,(—–]|du \d|$))"
+)
+
+
+def legal_text_name(meta: DocumentMeta, section: Section) -> str:
+    """The law or code a legal passage belongs to, as a lawyer names it: the code banner of a
+    document that gathers several codes, else the start of the document's title ("Loi n°
+    2014-856", "Code de la commande publique", "Code du travail")."""
+    if section.code:
+        return section.code
+    match = _TEXT_NAME.match(meta.title.strip())
+    return match.group("name").strip() if match else ""
 
 
 def chunk_document(
@@ -202,13 +244,14 @@ def chunk_document(
     chunks: list[Chunk] = []
     seen: set[str] = set()
     label = meta.short or meta.title
-    for section in split_sections(pages, is_legal(meta, pages)):
+    legal = is_legal(meta, pages)
+    for section in split_sections(pages, legal):
         context = " > ".join(part for part in [label, section.heading] if part)
         for group in _groups(section.lines, size, overlap):
             text = "\n".join(line.text for line in group).strip()
             if len(text) < 10 and not section.article:
                 continue
-            cid = chunk_id(meta, context, text)
+            cid = chunk_id(meta, context, text, len(chunks))
             if cid in seen:
                 continue
             seen.add(cid)
@@ -223,6 +266,8 @@ def chunk_document(
                     page_end=pages_in[-1] if pages_in else None,
                     article=section.article,
                     heading=section.heading,
+                    legal_text=legal_text_name(meta, section) if legal else "",
+                    position=len(chunks),
                 )
             )
     return chunks

@@ -23,6 +23,10 @@ _STRUCTURAL = re.compile(
     r"[IVXLC]+\.?\s*[-–.]|\d+°|[a-z]\)|\d+[.)]\s)"
 )
 _TERMINAL = (".", ";", ":", "!", "?", "»", '"', ")")
+_RULE = re.compile(r"^[=\-_*~#]{3,}$")  # "=====" under a title, "-----" between articles
+# Page artefacts of scraped web pages: an image's file name left where the image was.
+_IMAGE_NAME = re.compile(r"(?<![\w/])[\w-]+\.(?:jpe?g|png|gif|svg|webp|JPE?G|PNG)(?![a-z])\s*")
+_BULLET = re.compile(r"^[*•]\s+")
 
 
 def clean_spaces(text: str) -> str:
@@ -86,7 +90,7 @@ def join_lines(text: str, vocabulary: set[str] | None = None) -> str:
 
 def _continues(prev: str, line: str) -> bool:
     """Whether `line` is the wrapped rest of `prev` rather than a new paragraph or heading."""
-    if prev.startswith("#") or line.startswith("#"):
+    if prev.startswith("#") or line.startswith("#") or _RULE.match(prev) or _RULE.match(line):
         return False
     if _HEADING_START.match(prev):
         return line.isupper() or line[0].islower()
@@ -99,9 +103,16 @@ def _continues(prev: str, line: str) -> bool:
     return line[0].islower() or prev[-1].isalnum() or prev.endswith((",", "'", "’", "-"))
 
 
+def strip_artefacts(text: str) -> str:
+    """Image file names left in scraped text ("document.jpg Michel Abhervé a…") go; bullets
+    written "*" or "•" become "- ", the one bullet the rest of the pipeline knows."""
+    lines = (_BULLET.sub("- ", _IMAGE_NAME.sub("", line)) for line in text.split("\n"))
+    return "\n".join(lines)
+
+
 def normalise_pages(pages: list[str], is_pdf: bool) -> list[str]:
     """The whole read-time pipeline for one document's pages."""
-    cleaned = [clean_spaces(p) for p in pages]
+    cleaned = [clean_spaces(strip_artefacts(p)) for p in pages]
     if is_pdf:
         cleaned = strip_running_lines(cleaned)
     vocabulary = hyphenated_vocabulary("\n".join(cleaned))

@@ -2,9 +2,12 @@
 
 import re
 
-from assistant.answer import AnswerBuilder, french_date, is_injection
+from assistant.answer import AnswerBuilder, is_injection
+from assistant.citations import french_date
 from assistant.config import Settings
 from assistant.embedding import Embedder
+from assistant.followup import Turn
+from assistant.question import understand
 from assistant.sentence_vectors import SentenceVectors
 from assistant.service import Assistant
 from assistant.types import Hit
@@ -45,10 +48,12 @@ def test_older_source_that_disagrees_is_named_with_its_date(assistant: Assistant
         "du capital d'une SCIC. Est-ce toujours vrai ?"
     )
     assert not answer.refused
+    assert "50 %" in opening(answer.answer)
     assert answer.answer.index("50 %") < answer.answer.index("20 %")
     assert "2011" in answer.answer and "antérieur" in answer.answer
     historic = [c for c in answer.citations if c.status == "historique"]
     assert historic and any("historique" in w for w in answer.warnings)
+    assert answer.answer.count("À noter") == 1
 
 
 def test_pdf_passage_is_cited_at_its_article_and_page(assistant: Assistant) -> None:
@@ -139,12 +144,15 @@ def test_a_sentence_announcing_a_list_is_never_quoted_without_it(assistant: Assi
     )
     assert not answer.refused
     assert "toute personne physique qui :\n1°" in answer.answer
+    assert "1° 1°" not in answer.answer
 
 
 def test_a_list_split_across_passages_is_quoted_with_its_lead_once(assistant: Assistant) -> None:
     answer = assistant.ask("C'est quoi la définition de l'utilité sociale dans la loi ESS ?")
     assert not answer.refused
-    assert answer.answer.startswith("Sont considérées comme poursuivant une utilité sociale")
+    assert opening(answer.answer).startswith(
+        "Sont considérées comme poursuivant une utilité sociale"
+    )
     assert answer.answer.count("Sont considérées comme poursuivant une utilité sociale") == 1
     assert "fragilité" in answer.answer and "exclusions" in answer.answer
 
@@ -167,6 +175,93 @@ def test_a_rule_is_quoted_with_its_sequel_even_when_the_rule_alone_scores_better
         dense=0.6,
     )
     builder = AnswerBuilder(Settings(), lexical=None, vectors=SentenceVectors(embedder))
-    answer = builder.build("À quoi sert la conférence régionale de l'économie sociale ?", [hit])
+    question = understand("À quoi sert la conférence régionale de l'économie sociale ?")
+    answer = builder.build(question, [hit])
     assert not answer.refused
     assert "formulation de propositions" in answer.answer
+
+
+def opening(text: str) -> str:
+    """What a reader sees first: the answer up to its first blank line."""
+    return re.split(r"\n\s*\n", text.strip(), maxsplit=1)[0]
+
+
+def words(text: str) -> int:
+    return len(re.sub(r"\[\d+\]", " ", text).split())
+
+
+def test_how_to_question_opens_with_the_numbered_steps(assistant: Assistant) -> None:
+    answer = assistant.ask("Comment créer une SCIC avec ma commune ?")
+    lead = opening(answer.answer)
+    assert not answer.refused
+    assert re.search(r"^1\. .+\n2\. ", lead, re.M), lead
+    assert "multisociétariat" in lead
+    assert "49 %" not in answer.answer  # votes in farm co-operatives: another quantity
+
+
+def test_yes_no_question_opens_with_the_verdict_the_text_states(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Peut-on réserver un marché à une structure d'insertion par l'activité économique ?"
+    )
+    assert opening(answer.answer).startswith("Oui")
+    assert any(c.locator.endswith("L2113-13") for c in answer.citations)
+
+
+def test_two_part_question_gets_one_opening_per_part_in_order(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Jusqu'à combien une commune peut-elle détenir du capital d'une SCIC, et quelles sont "
+        "les étapes pour la créer ?"
+    )
+    lead = opening(answer.answer)
+    assert "50 %" in lead and re.search(r"^1\. ", lead, re.M), lead
+    assert lead.index("50 %") < re.search(r"^1\. ", lead, re.M).start()
+
+
+def test_follow_ups_are_rewritten_by_substitution_and_keep_their_subject(
+    assistant: Assistant,
+) -> None:
+    first = assistant.ask("Comment créer une SCIC avec ma commune ?")
+    turns = [Turn(question=first.question)]
+    second = assistant.ask("et pour une région ?", history=turns)
+    assert second.question == "Comment créer une SCIC avec une région ?"
+    turns.append(Turn(question=second.question))
+    third = assistant.ask("Et combien d'associés minimum ?", history=turns)
+    assert not third.refused
+    assert "trois catégories" in opening(third.answer)
+
+
+def test_a_question_near_the_field_but_outside_the_documents_is_refused(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Quelle est l'indemnité de fonction d'un adjoint au maire ?")
+    assert answer.refused
+    assert "à consulter" in answer.answer
+
+
+def test_the_missing_figure_message_only_when_a_figure_is_asked(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Pourquoi la co-construction est-elle si centrale quand on parle d'ESS ?"
+    )
+    assert "chiffre demandé" not in answer.answer
+
+
+def test_answers_are_short_whole_and_free_of_page_artefacts(assistant: Assistant) -> None:
+    for question in [
+        "Une association qui lutte contre l'isolement en milieu rural, est-ce de l'utilité "
+        "sociale ?",
+        "Une commune peut-elle être associée d'une SCIC ?",
+        "Qu'est-ce que la loi ESS a changé pour les SCIC ?",
+        "Comment les collectivités peuvent-elles soutenir l'ESS sur leur territoire ?",
+    ]:
+        answer = assistant.ask(question)
+        text = answer.answer
+        assert not answer.refused, question
+        assert words(text) <= 220, text
+        assert "Cette fiche" not in text and ".jpg" not in text.lower()
+        assert not re.search(r"^\s*\* ", text, re.M), text
+        assert not re.search(r"\w\(…\)|[a-zé]+ \(…\)$", text), text
+        assert text.count("\n- ") <= 5
+        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", text)]
+        assert sorted(set(numbers)) == [c.n for c in answer.citations]
+        excerpts = [c.excerpt for c in answer.citations]
+        assert len(excerpts) == len(set(excerpts)), "a passage listed twice"

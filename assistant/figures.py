@@ -1,0 +1,173 @@
+"""Figures in sentences: the quantity a question asks for, and whether two sources give
+different values of the same quantity.
+
+Pure functions over text, so they are tested without an index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.french import fold, stem, terms
+
+# A figure in a sentence: a number (digits or words) with its unit, or a share in words. Article
+# numbers, dates and "1°" are not figures: they would answer "combien ?" with anything.
+_NUMBER = (
+    r"(?:\d[\d  .,]*|un|une|demi|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
+    r"vingt|trente|quarante|cinquante|soixante|cent|mille)"
+)
+_UNITS = (
+    r"%|pour ?cent|euros?|€|ans?|annees?|mois|jours?|semaines?|heures?|fois|salaries|habitants|"
+    r"membres|personnes|exercices?|categories|associes|sieges|voix"
+)
+_SHARE_UNITS = r"%|pour ?cent"
+# What the question asks for -> the units that answer it.
+_ASKED_UNITS = [
+    (
+        r"\b(montant|euros?|cout\w*|prix|budget|bareme|tarif|seuil|touche\w*|paye\w*|indemnite|"
+        r"remuneration|salaire|cotisation|redevance|amende)\b|€",
+        r"euros?|€",
+    ),
+    (r"\b(pourcentage|taux|proportion|part|parts|quota|%|capital)(?!\w)", _SHARE_UNITS),
+    (
+        r"\b(delai|duree|temps|ans|annees?|mois|jours?|semaines?|frequence|periodicite|"
+        r"quand|tous les combien)\b",
+        r"ans?|annees?|mois|jours?|semaines?|heures?|minutes?|annuel\w*|mensuel\w*|tous les|"
+        r"demi-journees?|journees?",
+    ),
+    (r"\b(heures?|minutes?)\b", r"heures?|minutes?|h\b"),
+]
+_SHARE = re.compile(r"\b(moitie|tiers|quarts?|majorite|septiemes?|dixiemes?|centiemes?)\b")
+_PERCENT = re.compile(r"(\d+(?:[,.]\d+)?)\s?(?:%|pour ?cent)")
+# "50 % du capital", "49 % des voix": what a percentage is a share of.
+_SHARE_OF = re.compile(
+    r"(\d+(?:[,.]\d+)?)\s?(?:%|pour ?cent)\s+(?:au (?:plus|moins|maximum|minimum)\s+)?"
+    r"(?:du|de la|de l'|des|d')\s*([a-z]+(?:\s+(?:de|d')\s*[a-z]+)?)"
+)
+DELEGATED = re.compile(
+    r"(fixee?s? |determinee?s? |precisee?s? |definie?s? )(par|en) (decret|voie reglementaire|"
+    r"arrete|conseil d'etat)"
+)
+
+
+_DATE = re.compile(
+    r"\b(?:1er|\d{1,2})\s+(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|"
+    r"octobre|novembre|decembre)\s+\d{4}\b|\b(?:depuis|avant|apres|a compter du|au|en|jusqu'en)\s+"
+    r"(?:19|20)\d{2}\b"
+)
+_FREQUENCY = re.compile(
+    r"\b(?:tous les (?:deux |trois |quatre |cinq |six )?(?:ans|mois)|chaque (?:annee|an|mois)|"
+    r"annuel\w*|au moins (?:une fois )?(?:tous les|par|une fois par)\s+\w+|une fois par \w+|"
+    r"dans (?:un|le) delai (?:de|d')\s+\S+\s+\w+|triennal\w*|biennal\w*)"
+)
+_ASKS_WHEN = re.compile(r"\bquand\b|\bdate\b|\bfrequence\b|\bperiodicite\b|tous les combien")
+
+
+def figure_in(text: str, asked: str = "", counted: tuple[str, ...] = ()) -> str | None:
+    """The phrase of `text` that states the kind of quantity the (folded) question asks for: an
+    amount in euros for "combien coûte", a share for "quel pourcentage", a duration for "quel
+    délai", the counted noun for "combien d'associés"; any number with a unit otherwise."""
+    folded = fold(text)
+    if _ASKS_WHEN.search(asked) and (when := _DATE.search(folded) or _FREQUENCY.search(folded)):
+        return when.group(0)
+    units = [
+        next(
+            (unit for words, unit in _ASKED_UNITS if re.fullmatch(words, w)),
+            re.escape(w[:-1] if w.endswith("s") else w) + "s?",
+        )
+        for w in counted
+    ] or [unit for words, unit in _ASKED_UNITS if re.search(words, asked)]
+    if (not units or any(unit is _SHARE_UNITS for unit in units)) and (
+        share := _SHARE.search(folded)
+    ):
+        return share.group(0)
+    pattern = "|".join(units) if units else _UNITS
+    # "trois catégories d'associés": up to two words, an elided article included, between.
+    found = re.search(rf"\b{_NUMBER}\s*(?:[\w']+\s+|\w+'){{0,2}}?(?:{pattern})(?!\w)", folded)
+    return found.group(0) if found else None
+
+
+def percents(text: str) -> list[str]:
+    return [v.replace(".", ",") for v in _PERCENT.findall(fold(text))]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A percentage and what it is a share of ("capital", "vote")."""
+
+    value: str
+    of: str
+
+
+# What a percentage in these texts is a share of: the capital, the votes, the profits… A
+# percentage with none of these near it is not compared with another.
+_MEASURED = frozenset(
+    stem(w)
+    for w in [
+        "capital",
+        "voix",
+        "vote",
+        "benefices",
+        "excedents",
+        "resultat",
+        "reserves",
+        "sommes",
+        "chiffre",
+        "affaires",
+        "effectif",
+        "salaries",
+        "travailleurs",
+        "personnes",
+        "heures",
+        "marches",
+        "lots",
+        "montant",
+        "budget",
+        "subventions",
+        "achats",
+        "depenses",
+        "recettes",
+        "fonds",
+        "remuneration",
+        "salaire",
+        "parts",
+        "actions",
+        "titres",
+        "emplois",
+    ]
+)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The percentages of `text` with what they are a share of: the nearest measured noun
+    after ("50 % du capital") or, failing that, before ("le capital à hauteur de 20 %")."""
+    folded = fold(text)
+    out = []
+    for match in _PERCENT.finditer(folded):
+        after = [stem(w) for w in re.findall(r"[a-z]+", folded[match.end() : match.end() + 60])]
+        before = [
+            stem(w)
+            for w in re.findall(r"[a-z]+", folded[max(0, match.start() - 70) : match.start()])
+        ]
+        noun = next((w for w in after[:5] if w in _MEASURED), None) or next(
+            (w for w in reversed(before[-7:]) if w in _MEASURED), None
+        )
+        if noun is not None:
+            out.append(Quantity(match.group(1).replace(".", ","), noun))
+    return out
+
+
+def same_quantity(a: str, b: str) -> tuple[Quantity, Quantity] | None:
+    """Two different values of the same quantity in two sentences ("50 % du capital" and "20 %
+    du capital"), or None: a share of votes and a share of capital do not disagree."""
+    for qa in quantities(a):
+        for qb in quantities(b):
+            if qa.of == qb.of and qa.value != qb.value:
+                return qa, qb
+    return None
+
+
+def subject_terms(text: str, quantity: Quantity) -> set[str]:
+    """Content terms of a sentence besides its figures: what the quantity is about."""
+    return set(terms(text)) - {quantity.of, "pourcent"} - {t for t in terms(text) if t.isdigit()}

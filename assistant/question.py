@@ -1,0 +1,314 @@
+"""What a question asks, decided once: its kind, its terms, its subject and its parts.
+
+Retrieval and the answer both read this one object, so the rules that tell a yes/no question
+from a how-to, or a figure from a definition, live in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import lru_cache
+
+from assistant.articles import ArticleRef, named_articles
+from assistant.definitions import Subject, asked_subject
+from assistant.followup import ABOUT
+from assistant.french import content_words, fold, stem, terms
+from assistant.glossary import acronyms, expand
+
+# Words the texts use where they give each kind of answer.
+_KIND_WORDS = {
+    "étapes": "étapes démarches",
+    "critères": "conditions critères",
+    "définition": "définition",
+}
+
+
+class Kind(StrEnum):
+    """What kind of answer the question wants first."""
+
+    YESNO = "oui/non"
+    FIGURE = "chiffre"
+    WHEN = "date ou fréquence"
+    STEPS = "étapes"
+    DEFINITION = "définition"
+    CRITERIA = "critères"
+    WHO = "qui"
+    EXPLAIN = "explication"
+
+
+# On folded text. Order matters: the first shape that matches decides.
+_STEPS = re.compile(
+    r"\b(?:quelles? (?:sont |seraient )?(?:les |la )?(?:grandes? |principales? |premieres? )?"
+    r"(?:etapes?|demarches?|procedures?|marche a suivre)"
+    r"|(?:les |la |des )(?:etapes?|demarches?|marche a suivre)\b"
+    r"|par ou (?:on )?commencer|comment (?:on )?(?:s'y prendre|s'y prend|proceder|faire pour)"
+    r"|(?:que|qu'est-ce qu'(?:il|on)) (?:faut-il|dois-je|doit-on|devons-nous|je dois|on doit|"
+    r"il faut) faire|comment (?:faut-il|dois-je|doit-on|peut-on|puis-je|on peut|on doit|je peux|"
+    r"je dois|pouvons-nous|devons-nous|faire pour|s'organiser pour)?\s*(?:creer|monter|lancer|"
+    r"mettre en (?:place|oeuvre)|constituer|obtenir|demander|devenir|integrer|inserer|rediger|"
+    r"elaborer|adopter|faire|organiser|construire|reserver|transformer|reprendre|monter|"
+    r"preparer|passer|candidater|entrer|rejoindre|installer|sensibiliser|animer|co-construire|"
+    r"utiliser|mobiliser|associer|accompagner|financer|soutenir))\b"
+)
+_FIGURE = re.compile(
+    r"\b(?:combien|jusqu'(?:a|ou) (?:quel|combien|ou)|jusqu'ou|a (?:partir de|hauteur de) "
+    r"(?:quel|combien)|quel(?:le)?s? (?:est |sont |etait |serait )?(?:le |la |les |l')?"
+    r"(?:part|montant|seuil|plafond|taux|proportion|pourcentage|nombre|budget|bareme|cout|prix|"
+    r"tarif|minimum|maximum|limite|quota|quotite|duree|delai|indemnite|remuneration|salaire|"
+    r"cotisation|redevance|amende)|(?:quelle|quel) (?:part|montant|"
+    r"seuil|plafond|taux|pourcentage|nombre|duree|delai|limite|minimum|maximum))\b"
+)
+# "quand" asks a time only where it opens the question ("Quand doit-on…", "depuis quand"), not
+# as a conjunction ("…quand le patron partira", "quand même").
+_WHEN = re.compile(
+    r"(?:^|[.?!:;,]\s*|\bet\s+|\b(?:depuis|jusqu'a|a partir de|des)\s+)quand\b(?!\s+meme)|"
+    r"\b(?:a quelle (?:date|frequence|periodicite|echeance)|tous les combien|a quel moment|"
+    r"quelle (?:frequence|periodicite|date|echeance)|en quelle annee|avant quelle date|"
+    r"dans quel delai|c'est quand|c est quand)\b"
+)
+_WHO = re.compile(
+    r"(?:^|[,.:;] ?)(?:et )?(?:qui|aupres de qui|a qui|par qui|quel (?:organisme|service|acteur|"
+    r"interlocuteur|ministere|prefet)|quelle (?:autorite|instance|structure|administration|"
+    r"collectivite|institution)|quels (?:acteurs|organismes)|quelles (?:collectivites|"
+    r"structures|instances|autorites))\b"
+)
+_CRITERIA = re.compile(
+    r"\b(?:quel(?:le)?s (?:sont |seraient )?(?:les )?(?:categories|types|formes|conditions|"
+    r"criteres|obligations|regles|exigences|structures|activites|missions|entreprises|acteurs|"
+    r"organismes|principes|mentions|informations|clauses|elements|pieces|documents|objectifs|"
+    r"domaines|secteurs|statuts)|quelles? (?:sont |seraient )?(?:les )?(?:conditions?|criteres?|obligations?|regles?|"
+    r"exigences?)|a quelles? conditions?|sous quelles? conditions?|quels (?:sont )?(?:les )?"
+    r"(?:criteres?|principes?|engagements?)|conditions? (?:pour|a remplir)|criteres? (?:pour|de)|"
+    r"que doit (?:faire|respecter|remplir)|qu'est-ce qu'(?:il faut|on doit) (?:remplir|respecter))\b"
+)
+_DEFINITION = re.compile(
+    r"(?:c'?est quoi|qu'?est-ce qu(?:e|')|\bdefinition\b|\bdefini[rt]?\b|que (?:veut dire|"
+    r"signifie|designe|recouvre)|\bveut dire\b|\bsignification\b|qu'?appelle-t-on|ca designe|"
+    r"ca veut dire|kesako|c'est qui)"
+)
+_EXPLAIN = re.compile(
+    r"\b(?:pourquoi|a quoi (?:ca )?sert|a quoi servent|en quoi|comment (?:fonctionne|marche|"
+    r"expliquer|presenter|s'articule|est|sont)|quel (?:interet|role|lien|est l'interet)|"
+    r"quelle (?:difference|articulation|place)|quels (?:avantages|interets|roles|leviers|outils)|"
+    r"quelles (?:differences|possibilites|options|solutions|pistes))\b"
+)
+# A yes/no question: inverted subject ("peut-elle", "a-t-on", "est-il"), "est-ce que" without
+# another question word, or a statement ending with "?" and no question word.
+_INVERSION = re.compile(
+    r"\b\w+-(?:t-)?(?:il|elle|ils|elles|on|je|nous|vous)\b(?!-)|\best-ce qu(?:e|')|^(?:y a-t-il|"
+    r"a-t-on|peut-on|doit-on|faut-il|puis-je|dois-je|ai-je)\b"
+)
+# Words that make a question ask something other than yes or no. "que", "qu'", "où" and
+# "quand" count only where they open it ("Que dit…", "Où trouver…", "Quand…"): inside a
+# sentence they are conjunctions ("je pense que", "quand même").
+_QUESTION_WORD = re.compile(
+    r"\b(?:combien|comment|pourquoi|quel|quelle|quels|quelles|lequel|laquelle|lesquels|"
+    r"lesquelles|quoi|qu'est-ce|qu'est ce)\b|(?:^|[,:;]\s*)(?:que|qu'|ou|quand|qui)\b|"
+    r"\b(?:depuis|jusqu'a) quand\b|\b(?:a|par|avec|pour|de|aupres de) qui\b|\bqui (?:doit|peut|"
+    r"decide|delivre|fixe|finance|paie|paye|est|sont|a|assure|gere|porte|signe|controle|"
+    r"accompagne|s'occupe)\b"
+)
+# "…combien… et quelles sont les étapes ?", "…obligatoires, et on peut être combien ?": where
+# a second question may start; it does when both sides ask something.
+_PART_BREAK = re.compile(
+    r"\?\s+|\s*[,;]\s+(?:et|mais|puis)\s+|\s*;\s+|\s+et\s+(?=(?:quel|"
+    r"quelle|quels|quelles|comment|combien|qui|pourquoi|quand|est-ce|peut-on|doit-on|faut-il|"
+    r"a quoi|dans quels?|sous quelles?|que\s|qu'))"
+)
+_LAW_WORDS = re.compile(
+    r"\b(?:loi|code|article|legale?s?|legalement|juridique\w*|decret|reglementaire|texte de loi|"
+    r"au sens de)\b"
+)
+_ORDINAL_TAIL = re.compile(r"^[\s,;:.!?]+|[\s,;:.!?]+$")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the assistant understood it."""
+
+    text: str  # as asked (a follow-up already rewritten into a standalone question)
+    folded: str  # lowercase, accents off
+    kind: Kind
+    terms: tuple[str, ...]  # stemmed content terms, each once, in order
+    expansions: tuple[tuple[str, frozenset[str]], ...]  # term -> its long form's terms (acronyms)
+    subject: Subject | None = None  # the term a definition question asks about
+    counted: tuple[str, ...] = ()  # "combien d'heures" -> ("heures",)
+    parts: tuple[Question, ...] = ()  # two questions in one, in the order asked
+    search_text: str = ""  # what retrieval searches for: the question with acronyms spelt out
+    # What keyword search looks for: the same, with the words a text uses to give the kind of
+    # answer wanted ("comment créer…" is answered under "Quelles étapes pour créer…").
+    keywords: str = ""
+    articles: tuple[ArticleRef, ...] = ()  # articles the question names ("L. 2113-15 du CCP")
+    # Terms only found in the sentences before the question itself ("Je suis maire d'une
+    # commune de 3 000 habitants."): the setting, which weighs less than what is asked.
+    setting: frozenset[str] = frozenset()
+    # "au sens de la loi", "juridiquement", "quel article": the text itself is wanted first.
+    wants_law: bool = False
+    asking: str = ""  # the sentence that asks, when sentences before it set the scene
+
+    @property
+    def wants_figure(self) -> bool:
+        return self.kind in (Kind.FIGURE, Kind.WHEN)
+
+    @property
+    def groups(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        return self.expansions
+
+    def part_texts(self) -> list[str]:
+        return [p.text for p in self.parts] or [self.text]
+
+
+def kind_of(folded: str) -> Kind:
+    """The kind of answer a (folded) single question wants first."""
+    if _DEFINITION.search(folded) and not _STEPS.search(folded):
+        return Kind.DEFINITION
+    if _STEPS.search(folded):
+        return Kind.STEPS
+    if _WHEN.search(folded):
+        return Kind.WHEN
+    if _FIGURE.search(folded):
+        return Kind.FIGURE
+    if _CRITERIA.search(folded):
+        return Kind.CRITERIA
+    if _WHO.search(folded):
+        return Kind.WHO
+    if _EXPLAIN.search(folded):
+        return Kind.EXPLAIN
+    if _is_yes_no(folded):
+        return Kind.YESNO
+    return Kind.EXPLAIN
+
+
+def _is_yes_no(folded: str) -> bool:
+    # Only the question itself: a context sentence before it ("Je suis maire. …") says nothing.
+    last = re.split(r"(?<=[.!:])\s+", folded.strip())[-1]
+    if _INVERSION.search(last):
+        # "est-ce que" followed by another question word is not a yes/no ("est-ce que quelqu'un
+        # sait combien…"); an inverted verb after "comment" is a how.
+        head = last[: _INVERSION.search(last).start()]  # type: ignore[union-attr]
+        return not _QUESTION_WORD.search(head)
+    return last.rstrip().endswith("?") and not _QUESTION_WORD.search(last)
+
+
+def _asking_sentence(text: str) -> str:
+    """The sentence that asks (the last one with a question mark, else the last one)."""
+    pieces = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]
+    asking = [p for p in pieces if p.endswith("?")]
+    if asking:
+        start = pieces.index(asking[0])
+        return " ".join(pieces[start:])
+    return pieces[-1] if pieces else text
+
+
+def _counted(folded: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"combien (?:de |d')(\w+)", folded))
+
+
+def _expansions(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    known = acronyms()
+    out: list[tuple[str, frozenset[str]]] = []
+    seen: set[str] = set()
+    for word in content_words(text):
+        term = stem(word)
+        if term in seen:
+            continue
+        seen.add(term)
+        out.append((term, frozenset(terms(known[word])) if word in known else frozenset()))
+    return tuple(out)
+
+
+def split_parts(text: str) -> list[str]:
+    """The questions of a message that asks several, each stripped; one item when it asks one.
+    A part too short to stand alone ("et le délai ?") is not split off."""
+    pieces = [p for p in _PART_BREAK.split(text) if p and p.strip()]
+    parts: list[str] = []
+    for piece in pieces:
+        piece = _ORDINAL_TAIL.sub("", piece)
+        if parts and len(content_words(piece)) < 1:
+            parts[-1] = f"{parts[-1]} {piece}"
+        elif piece:
+            parts.append(piece)
+    # A leading context sentence ("Je suis maire d'une commune.") is not a question of its own.
+    asking = [p for p in parts if _asks(p)]
+    if len(asking) < 2:
+        return [text.strip()]
+    return asking
+
+
+def _asks(piece: str) -> bool:
+    folded = fold(piece)
+    return bool(_QUESTION_WORD.search(folded) or _INVERSION.search(folded)) and bool(
+        content_words(piece)
+    )
+
+
+@lru_cache(maxsize=4096)
+def understand(text: str) -> Question:
+    """Analyse `text` once; the result is shared by retrieval and the answer. A follow-up
+    rewritten as "Combien d'associés ? — à propos de : Comment créer une SCIC…" asks what comes
+    before the dash, about what comes after it."""
+    asked, _, about = text.partition(ABOUT)
+    if about:
+        single = _single(asked.strip(), context=about.strip())
+        return replace(single, text=text, articles=tuple(named_articles(text)))
+    folded = fold(text)
+    parts: tuple[Question, ...] = ()
+    pieces = split_parts(text)
+    if len(pieces) > 1:
+        # Each part keeps the terms of the whole message for retrieval: "et quelles sont les
+        # étapes ?" is about the SCIC the first part named.
+        topic = " ".join(w for w in content_words(pieces[0]))
+        parts = tuple(
+            _single(piece, context=topic if i else "") for i, piece in enumerate(pieces[:3])
+        )
+    single = _single(text)
+    return Question(
+        text=single.text,
+        folded=folded,
+        kind=parts[0].kind if parts else single.kind,
+        terms=single.terms,
+        expansions=single.expansions,
+        subject=single.subject,
+        counted=single.counted,
+        parts=parts,
+        search_text=single.search_text,
+        keywords=parts[0].keywords if parts else single.keywords,
+        articles=tuple(named_articles(text)),
+        setting=single.setting,
+        wants_law=single.wants_law,
+        asking=single.asking,
+    )
+
+
+def _single(text: str, context: str = "") -> Question:
+    folded = fold(text)
+    kind = kind_of(folded)
+    subject = asked_subject(text) if kind in (Kind.DEFINITION, Kind.CRITERIA) else None
+    if subject is not None:
+        kind = Kind.DEFINITION if kind is Kind.DEFINITION else kind
+    searched = f"{text} ({context})" if context else text
+    expansions = _expansions(searched)
+    asking = _asking_sentence(text)
+    setting = (
+        frozenset(t for t, _ in expansions) - set(terms(asking)) if asking != text else frozenset()
+    )
+    if context:
+        setting = setting | (frozenset(terms(context)) - set(terms(text)))
+    search_text = expand(searched)
+    hint = _KIND_WORDS.get(kind.value, "")
+    return Question(
+        text=text,
+        folded=folded,
+        kind=kind,
+        terms=tuple(t for t, _ in expansions),
+        expansions=expansions,
+        subject=subject,
+        counted=_counted(folded),
+        search_text=search_text,
+        keywords=f"{search_text} {hint}" if hint else search_text,
+        setting=setting,
+        wants_law=bool(_LAW_WORDS.search(folded)),
+        asking=asking if asking != text else "",
+    )

@@ -1,0 +1,110 @@
+"""The verdict that opens the answer to a yes/no question, read off the sentence that answers.
+
+Only what the sentence states: a permission ("peut", "ont le droit") gives "Oui", one under
+conditions "Oui, à certaines conditions", a prohibition "Non". Anything else gives no verdict,
+and the cited sentence speaks for itself: a wrong "Oui" is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.french import fold, stem
+
+YES = "Oui."
+NO = "Non."
+YES_IF = "Oui, à certaines conditions."
+
+# On folded text.
+_ASKS_PERMISSION = re.compile(
+    r"\b(?:peu[tx]|peuvent|pourrai\w*|pourr\w+|puis|pouvons|pouvez|possible|le droit|droit de|"
+    r"autorise\w*|ouvert\w*|permis\w*|peut-on|peut-elle|peut-il|peuvent-elles|peuvent-ils|"
+    r"envisageable|admis\w*)\b"
+)
+_ASKS_OBLIGATION = re.compile(
+    r"\b(?:doi[st]|doivent|devons|devez|oblige\w*|obligatoire\w*|faut-il|il faut|tenue?s? de|"
+    r"impose\w*)\b"
+)
+_PERMITS = re.compile(
+    r"\b(?:peu(?:t|vent)|(?:ont|a) le droit|(?:est|sont) (?:autorisee?s?|admise?s?|ouverte?s?)|"
+    r"(?:est|sont) possibles?|peut etre|peuvent etre)\b"
+)
+_FORBIDS = re.compile(
+    r"\b(?:ne (?:peu(?:t|vent)|sont|est|doi(?:t|vent)|saurai\w*) (?:pas|jamais|en aucun cas|"
+    r"plus)|ne peu(?:t|vent) (?:\w+ ){0,3}(?:pas|jamais)|(?:est|sont) interdite?s?|"
+    r"(?:il est )?interdit|n'est pas (?:possible|autorise|permis)|aucune? \w+ ne peu)\b"
+)
+_OBLIGES = re.compile(
+    r"\b(?:doi(?:t|vent)|(?:est|sont) tenue?s? de|(?:est|sont) obligatoires?|obligatoirement|"
+    r"(?:est|sont) obligee?s? de)\b"
+)
+_NOT_OBLIGED = re.compile(
+    r"\b(?:n'est pas obligatoire|ne sont pas obligatoires|n'(?:est|sont) pas tenue?s?|"
+    r"facultati\w+|rien n'oblige|sans obligation)\b"
+)
+_CONDITIONS = re.compile(
+    r"\b(?:sous reserve|a condition|a la condition|dans (?:les|des) conditions|dans la limite|"
+    r"dans le respect|si |lorsqu|lorsque|des lors que|pourvu que|jusqu'a|sauf|au-dela|"
+    r"en dessous|dans le cadre|selon (?:les|des) modalites|conformement)"
+)
+_STATED = re.compile(r"^\s*(oui|non)\b[\s,.:;!-]*(.*)$", re.S)
+
+
+def stated(text: str) -> str | None:
+    """ "Oui" / "Non" when a text opens with it (a practice note answering its own question)."""
+    match = _STATED.match(fold(text))
+    if not match:
+        return None
+    if match.group(1) == "non":
+        return NO
+    return YES_IF if _CONDITIONS.search(match.group(2)[:200]) else YES
+
+
+# The verb a yes/no question asks about, after its modal: "peut-elle être associée", "doit-on
+# prévenir", "a-t-on le droit de réserver". On folded text.
+_ASKED_VERB = re.compile(
+    r"\b(?:peu[tx]|peuvent|pourr\w+|puis|doi[st]|doivent|faut|droit de|droit d'|possible de|"
+    r"autorise\w* a|oblige\w* de|tenue?s? de)(?:-(?:t-)?(?:il|elle|ils|elles|on|je|nous|vous))?"
+    r"\s+(?:(?:pas|plus|encore|bien|vraiment|aussi|quand meme|legalement|directement|en|y|lui|"
+    r"leur|la|le|les|l'|se|s'|me|m'|nous|vous)\s*)*(?:etre\s+|avoir\s+)?(?P<verb>[a-z]{3,})"
+)
+
+
+def asked_verb(question: str) -> str | None:
+    """The stem of the verb the question asks permission or obligation for."""
+    match = _ASKED_VERB.search(fold(question))
+    return stem(match.group("verb")) if match else None
+
+
+def _governs(said: str, modal: re.Pattern[str], verb: str) -> bool:
+    """Whether a modal of `said` bears on `verb` (within the next few words)."""
+    for match in modal.finditer(said):
+        window = said[match.end() : match.end() + 60].split()[:6]
+        if any(stem(w.strip(",.;:")) == verb for w in window):
+            return True
+        before = said[max(0, match.start() - 40) : match.start()].split()[-3:]
+        if any(stem(w.strip(",.;:")) == verb for w in before):  # "réservés … peuvent être"
+            return True
+    return False
+
+
+def verdict(question: str, sentence: str) -> str | None:
+    """The verdict `sentence` gives to the yes/no `question`, or None when it states none: the
+    sentence's permission, prohibition or obligation must bear on the verb the question asks
+    about ("peut-elle être associée" / "Peut être associé … toute personne publique")."""
+    asked, said = fold(question), fold(sentence)
+    verb = asked_verb(question)
+    if verb is None:
+        return None
+    if _ASKS_OBLIGATION.search(asked):
+        if _governs(said, _NOT_OBLIGED, verb):
+            return NO
+        if _governs(said, _OBLIGES, verb) and not _governs(said, _FORBIDS, verb):
+            return YES_IF if _CONDITIONS.search(said) else YES
+        return None
+    if _ASKS_PERMISSION.search(asked):
+        if _governs(said, _FORBIDS, verb):
+            return NO
+        if _governs(said, _PERMITS, verb):
+            return YES_IF if _CONDITIONS.search(said) else YES
+    return None

@@ -16,7 +16,7 @@ from assistant.french import content_words, fold, stem, terms
 from assistant.glossary import acronyms
 from assistant.injection import is_instruction
 from assistant.lexical import LexicalIndex
-from assistant.references import find_references, own_reference
+from assistant.references import find_references, own_reference, stored_link
 from assistant.sentence_vectors import SentenceVectors, sentence_id
 from assistant.types import SECONDARY_KINDS, Answer, Citation, Hit
 from assistant.units import COMPLETE, answer_units
@@ -462,6 +462,7 @@ class AnswerBuilder:
         link: str | None = refs[0].link if refs else None
         if meta.get("kind") in {"loi", "code"} and own:
             link = own.link
+        link = stored_link(meta) or link  # an imported article links to its own page
         return Citation(
             n=n,
             doc_id=hit.doc_id,

@@ -23,6 +23,23 @@ class DocumentMeta:
     source: str = ""
     short: str = ""
     path: str = ""
+    # An article imported from Légifrance (ingest/legifrance): its version id, its own page on
+    # Légifrance, and the dates its wording was in force ("" = still in force / unknown).
+    legiarti: str = ""
+    url: str = ""
+    valid_from: str = ""
+    valid_to: str = ""
+
+    @property
+    def version_fields(self) -> dict[str, str]:
+        """The Légifrance fields that are set (none for other documents)."""
+        fields = {
+            "legiarti": self.legiarti,
+            "url": self.url,
+            "valid_from": self.valid_from,
+            "valid_to": self.valid_to,
+        }
+        return {k: v for k, v in fields.items() if v}
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,7 @@ class Chunk:
             "article": self.article,
             "heading": self.heading,
             "context": self.context,
+            **self.doc.version_fields,
         }
         if self.page is not None:
             meta["page"] = self.page

@@ -189,9 +189,10 @@ def _item_kind(text: str) -> str:
 
 def chunk_id(meta: DocumentMeta, context: str, text: str) -> str:
     """Content hash: same document facts, place and text give the same id on every run."""
-    key = "\x1f".join(
-        [meta.doc_id, meta.title, meta.date, meta.status, meta.kind, meta.source, context, text]
-    )
+    parts = [meta.doc_id, meta.title, meta.date, meta.status, meta.kind, meta.source]
+    # Only documents that have them hash the Légifrance fields: other ids stay as they were.
+    parts += [f"{k}={v}" for k, v in meta.version_fields.items()]
+    key = "\x1f".join([*parts, context, text])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 

@@ -173,6 +173,24 @@ def test_a_new_version_is_current_and_the_old_one_stays_dated_as_historique(
     assert "cinquante millions" in (settings.legifrance_dir / new["file"]).read_text("utf-8")
 
 
+def test_renaming_a_text_in_the_list_renames_its_files_without_leaving_the_old_ones(
+    tmp_path: Path,
+) -> None:
+    fake = FakeLegifrance(first_records())
+    with serve(fake) as base:
+        settings = make_settings(tmp_path, base)
+        run_sync(settings)
+        listing = settings.legifrance_list
+        listing.write_text(
+            listing.read_text().replace('court = "Loi n° 2014-856"', 'court = "Loi ESS"')
+        )
+        report = run_sync(settings)
+    assert report.updated == ["Loi ESS, art. 13"]
+    names = sorted(files(settings))
+    assert names == sorted(["catalog.toml", *(e["file"] for e in catalog(settings).values())])
+    assert [n for n in names if "loi" in n] == [f"loi-ess-13-{LOI_ESS_13}.txt"]
+
+
 def test_a_token_refused_before_its_time_is_renewed(tmp_path: Path) -> None:
     fake = FakeLegifrance(first_records(), revoke_after_first_use=True)
     with serve(fake) as base:

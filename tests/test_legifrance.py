@@ -220,6 +220,14 @@ def test_retry_after_is_honoured(tmp_path: Path) -> None:
     assert second[0] - first[0] >= 0.95
 
 
+def test_a_request_refused_for_one_article_fails_that_article_only(tmp_path: Path) -> None:
+    fake = FakeLegifrance(first_records(), failures=[400])  # the first search: loi, art. 13
+    with serve(fake) as base:
+        report = run_sync(make_settings(tmp_path, base))
+    assert report.failed == ["Loi n° 2014-856, art. 13"]
+    assert len(report.added) == 2
+
+
 def test_a_lasting_outage_is_reported_in_french_and_nothing_is_lost(tmp_path: Path) -> None:
     fake = FakeLegifrance(first_records())
     with serve(fake) as base:

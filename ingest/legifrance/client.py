@@ -115,8 +115,10 @@ class LegifranceClient:
                 "Légifrance refuse le jeton PISTE (401) : vérifiez que l'application PISTE est "
                 "abonnée à l'API Légifrance"
             )
-        if status == 404:
-            raise LegifranceResponseError(f"Légifrance ne trouve pas la ressource ({route} : 404)")
+        if status in {400, 404}:  # this request (one list entry), not the whole sync
+            raise LegifranceResponseError(
+                f"Légifrance refuse ou ne trouve pas ({route} : HTTP {status})"
+            )
         if status >= 400:
             raise LegifranceError(f"Légifrance refuse la requête {route} (HTTP {status})")
         try:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from assistant.french import fold
-from assistant.references import find_references, own_reference
+from assistant.references import find_references, own_reference, stored_link
 from assistant.types import Citation, Hit
 
 HISTORIC = "historique"
@@ -63,6 +63,7 @@ def citation(n: int, hit: Hit, quoted: list[str] | None = None) -> Citation:
     link: str | None = refs[0].link if refs else None
     if meta.get("kind") in LEGAL_KINDS and own:
         link = own.link
+    link = stored_link(meta) or link  # an imported article's own Légifrance page
     return Citation(
         n=n,
         doc_id=hit.doc_id,

@@ -276,6 +276,34 @@ def feedback_export(
     typer.echo(f"{n} avis exportés dans {out}", err=True)
 
 
+legifrance_app = typer.Typer(
+    help="Textes officiels tenus à jour depuis Légifrance.", no_args_is_help=True
+)
+app.add_typer(legifrance_app, name="legifrance")
+
+
+@legifrance_app.command("sync")
+def legifrance_sync(
+    archive: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--archive",
+            help="Archive LEGI de la DILA (.tar.gz), répétable, de la plus ancienne à la plus "
+            "récente ; sans elle, l'API Légifrance (identifiants ESS_LEGIFRANCE_CLIENT_ID / _SECRET)",
+        ),
+    ] = None,
+) -> None:
+    """Importe la version en vigueur des articles listés dans corpus/legifrance.toml ; une
+    version remplacée reste, datée, en « historique »."""
+    from ingest.legifrance.sync import run_sync
+
+    report = run_sync(_settings(), archive or [], progress=typer.echo)
+    for line in report.lines():
+        typer.echo(line)
+    if report.failed:
+        sys.exit(1)
+
+
 def main() -> None:
     """Entry point: French one-line errors, never a traceback, for the errors users can meet."""
     logging.basicConfig(level=os.environ.get("ESS_LOG_LEVEL", "WARNING"))

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SHARED_CORPUS = Path("../shared/corpus")
@@ -99,6 +99,18 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)  # empty: closed
     log_questions: bool = False  # True: questions logged anonymised (masked, hashed client)
 
+    # Légifrance import (`ess-assistant legifrance sync`): PISTE credentials (OAuth2 client
+    # credentials), the production endpoints by default (the sandbox ones in the README), the
+    # list of articles to import, and the retries on 429 / 5xx (delay doubling from backoff_s).
+    legifrance_client_id: str = ""
+    legifrance_client_secret: SecretStr = SecretStr("")
+    legifrance_token_url: str = "https://oauth.piste.gouv.fr/api/oauth/token"
+    legifrance_api_url: str = "https://api.piste.gouv.fr/dila/legifrance/lf-engine-app"
+    legifrance_list: Path = Path("corpus/legifrance.toml")
+    legifrance_retries: int = Field(default=4, ge=1, le=10)
+    legifrance_backoff_s: float = Field(default=1.0, ge=0.0, le=60.0)
+    legifrance_timeout_s: float = Field(default=30.0, gt=0.0)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -127,6 +139,11 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Files sent to `POST /admin/documents`; always part of what `ingest` indexes."""
         return self.data_dir / "uploads"
+
+    @property
+    def legifrance_dir(self) -> Path:
+        """Articles written by `ess-assistant legifrance sync`; indexed with the corpus folders."""
+        return self.data_dir / "legifrance"
 
     @property
     def feedback_db(self) -> Path:

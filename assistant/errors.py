@@ -45,3 +45,18 @@ class LLMUnavailableError(EssError):
     @classmethod
     def timeout(cls, seconds: float) -> "LLMUnavailableError":
         return cls(f"le modèle de langue n'a pas répondu dans le délai ({seconds:g} s)")
+
+
+class LegifranceError(EssError):
+    """Légifrance (API PISTE or a LEGI archive) cannot give what the sync asked for: missing or
+    refused credentials, an unreadable archive, a refused request."""
+
+
+class LegifranceUnavailableError(LegifranceError):
+    """Légifrance cannot be reached, or keeps answering 429 / 5xx after the retries: the sync
+    stops, what it already wrote stays."""
+
+
+class LegifranceResponseError(LegifranceError):
+    """One answer (or one archive file) is malformed or names no such article: that article is
+    reported and left as it was, the others go on."""

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
-LEGIFRANCE_SEARCH = "https://www.legifrance.gouv.fr/search/all?tab_selection=all&query="
+LEGIFRANCE = "https://www.legifrance.gouv.fr"
+LEGIFRANCE_SEARCH = f"{LEGIFRANCE}/search/all?tab_selection=all&query="
+_LEGIARTI = re.compile(r"^LEGIARTI\d{12}$")
+_ARTICLE_PAGE = re.compile(rf"^{re.escape(LEGIFRANCE)}/(?:codes|loda)/article_lc/LEGIARTI\d{{12}}$")
 
 _CODES = (
     "général des collectivités territoriales",
@@ -91,3 +95,18 @@ def own_reference(article: str, title: str) -> Reference | None:
         return None
     label = f"{article} {title}"
     return Reference(text=label, link=legifrance_link(label))
+
+
+def article_url(legiarti: str, in_code: bool) -> str:
+    """The Légifrance page of one version of an article: codes and other texts (LODA: lois,
+    ordonnances, décrets) have their own paths; the id names the version shown."""
+    if not _LEGIARTI.match(legiarti):
+        raise ValueError(f"identifiant d'article Légifrance invalide : {legiarti!r}")
+    return f"{LEGIFRANCE}/{'codes' if in_code else 'loda'}/article_lc/{legiarti}"
+
+
+def stored_link(meta: Mapping[str, object]) -> str | None:
+    """The article's own Légifrance page when the passage was imported from Légifrance (its
+    `url` metadata); None otherwise, and for anything that is not such a page."""
+    url = str(meta.get("url") or "")
+    return url if _ARTICLE_PAGE.match(url) else None

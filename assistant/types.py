@@ -25,6 +25,23 @@ class DocumentMeta:
     source: str = ""
     short: str = ""
     path: str = ""
+    # An article imported from Légifrance (ingest/legifrance): its version id, its own page on
+    # Légifrance, and the dates its wording was in force ("" = still in force / unknown).
+    legiarti: str = ""
+    url: str = ""
+    valid_from: str = ""
+    valid_to: str = ""
+
+    @property
+    def version_fields(self) -> dict[str, str]:
+        """The Légifrance fields that are set (none for other documents)."""
+        fields = {
+            "legiarti": self.legiarti,
+            "url": self.url,
+            "valid_from": self.valid_from,
+            "valid_to": self.valid_to,
+        }
+        return {k: v for k, v in fields.items() if v}
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,7 @@ class Chunk:
             # What a question naming "l'article 13 de la loi ESS" is matched on (articles.py).
             "article_key": number_key(self.article) if self.article else "",
             "text_key": (text_key(self.legal_text) or "") if self.legal_text else "",
+            **self.doc.version_fields,
         }
         if self.page is not None:
             meta["page"] = self.page

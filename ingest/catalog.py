@@ -41,6 +41,10 @@ class Catalog:
             source=entry.get("source", ""),
             short=entry.get("short", ""),
             path=str(path),
+            legiarti=entry.get("legiarti", ""),
+            url=entry.get("url", ""),
+            valid_from=entry.get("valid_from", ""),
+            valid_to=entry.get("valid_to", ""),
         )
 
 

@@ -204,20 +204,11 @@ CHUNK_VERSION = 4
 
 def chunk_id(meta: DocumentMeta, context: str, text: str, position: int = 0) -> str:
     """Content hash: same document facts, place, text and rank give the same id on every run."""
-    key = "\x1f".join(
-        [
-            str(CHUNK_VERSION),
-            meta.doc_id,
-            meta.title,
-            meta.date,
-            meta.status,
-            meta.kind,
-            meta.source,
-            context,
-            text,
-            str(position),
-        ]
-    )
+    parts = [str(CHUNK_VERSION), meta.doc_id, meta.title, meta.date, meta.status, meta.kind]
+    parts.append(meta.source)
+    # Only documents that have them hash the Légifrance fields: other ids stay as they were.
+    parts += [f"{k}={v}" for k, v in meta.version_fields.items()]
+    key = "\x1f".join([*parts, context, text, str(position)])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 

@@ -88,7 +88,8 @@ def discover(paths: Sequence[Path], summary: IngestSummary) -> list[_Source]:
         for folder, dirs, files in os.walk(root, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                if name.startswith(".") or name == CATALOG_FILE:
+                # TOML files are settings (catalogs, the Légifrance list), never documents.
+                if name.startswith(".") or name == CATALOG_FILE or name.endswith(".toml"):
                     continue
                 here = Path(folder)
                 if here not in catalogs:
@@ -241,10 +242,9 @@ def ingest(
 
 
 def default_roots(settings: Settings) -> list[Path]:
-    """The configured folders, plus the uploads folder once something was uploaded."""
+    """The configured folders, plus the uploads and Légifrance folders once they hold something."""
     roots = list(settings.corpus_dirs)
-    if settings.uploads_dir.is_dir():
-        roots.append(settings.uploads_dir)
+    roots += [d for d in (settings.uploads_dir, settings.legifrance_dir) if d.is_dir()]
     return roots
 
 

@@ -61,7 +61,7 @@ def test_a_list_cut_in_two_keeps_what_it_lists_in_its_second_passage() -> None:
     lead = "Sont considérées comme poursuivant une utilité sociale les entreprises qui remplissent "
     lead += "l'une des conditions suivantes :"
     items = [
-        f"{n}° " + ("Elles poursuivent un objectif de cohésion territoriale. " * 8)
+        f"{n}° " + ("Elles poursuivent un objectif de cohésion territoriale. " * 12)
         for n in (1, 2, 3)
     ]
     text = "Article 2\n" + lead + "\n" + "\n".join(items) + "\nLe décret précise ces conditions."
@@ -70,3 +70,16 @@ def test_a_list_cut_in_two_keeps_what_it_lists_in_its_second_passage() -> None:
     assert len(with_items) >= 2
     assert all(c.text.startswith(lead) for c in with_items)
     assert sum(c.text.count("3° ") for c in chunks) == 1  # items are not repeated
+
+
+def test_numbered_steps_stay_in_one_passage_when_the_list_runs_a_little_long() -> None:
+    """"5. Côté collectivité : faire décider la prise de participation…" cut from steps 1 to 4
+    would leave the official with four steps of five."""
+    note = DocumentMeta(doc_id="note", title="Fiche", kind="fiche")
+    steps = "\n".join(
+        f"{n}. Étape {n} : " + ("une démarche à mener avec les associés du projet. " * 4)
+        for n in range(1, 6)
+    )
+    text = "# Créer une SCIC\n## Quelles étapes ?\n" + steps
+    chunks = chunk_document(note, [Page(None, text)], size=1000)
+    assert len(chunks) == 1 and "1. Étape 1" in chunks[0].text and "5. Étape 5" in chunks[0].text

@@ -156,7 +156,11 @@ class AnswerBuilder:
         conflict = find_conflict(first.lead, merged, hits)
         if conflict is not None:
             newer, older, _ = conflict
-            if _about_quantity(question, newer.text) and newer is not first.lead:
+            about = _about_quantity(question, newer.text)
+            quoted = [first.lead, *first.more]
+            if not about and newer not in quoted and older not in quoted:
+                conflict = None  # two figures the answer does not give: no note about them
+            elif about and newer is not first.lead:
                 # The question is about the contested figure: the current text's value opens,
                 # and the note below says which older text differs.
                 first.more = [c for c in [first.lead, *first.more] if c is not older][:2]

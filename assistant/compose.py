@@ -35,7 +35,7 @@ _META = re.compile(
     r"guide|partie|section)|\?\s*$"
 )
 _ITEM_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•*])\s+")
-_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+_CLAUSE_END = re.compile(r"(?<=[,;:.!?])\s+")
 _ITEM_WORDS = 32  # one step of a list of steps: its first clause when longer
 
 
@@ -108,6 +108,45 @@ def first_words(text: str, max_words: int) -> str:
     if boundary > len(head) * 0.5:
         head = head[:boundary]
     return head.rstrip(" ,;:") + " …"
+
+
+def around_figure(text: str, value: str, max_words: int) -> str:
+    """The clause of `text` that gives the percentage `value`, widened with its neighbours while
+    it stays under `max_words`, with "…" where it was cut."""
+    clauses = _CLAUSE_END.split(" ".join(text.split()))
+    pattern = re.compile(rf"(?<![\d,]){re.escape(value)}\s?%")
+    at = next((i for i, c in enumerate(clauses) if pattern.search(c)), None)
+    if at is None:
+        return excerpt_around(text, set(), max_words)
+    start, end = at, at + 1
+    size = len(clauses[at].split())
+    while True:
+        grown = False
+        previous = clauses[start - 1] if start > 0 else ""
+        if (
+            previous
+            and not previous.endswith((".", "!", "?"))
+            and size + len(previous.split()) <= max_words
+        ):
+            start -= 1
+            size += len(clauses[start].split())
+            grown = True
+        if end < len(clauses) and size + len(clauses[end].split()) <= max_words:
+            size += len(clauses[end].split())
+            end += 1
+            grown = True
+        if not grown:
+            break
+    piece = " ".join(clauses[start:end])
+    if size > max_words * 1.5:
+        words = piece.split()
+        index = next((i for i, w in enumerate(words) if w.startswith(value)), 0)
+        first = max(0, index - max_words // 2)
+        piece = " ".join(words[first : first + max_words])
+        start, end = (1 if first else 0), len(clauses) + 1
+    if end < len(clauses) or not COMPLETE.search(piece):
+        piece = piece.rstrip(" ,;:") + " …"
+    return ("… " if start > 0 else "") + piece
 
 
 def steps(text: str) -> str:
@@ -228,20 +267,25 @@ class Writeup:
         self.points.append(f"- {body}{self.cite(c)}")
 
     def disagreement(self, newer: Candidate, older: Candidate, values: str) -> None:
+        """The older text's figure, quoted with its number, then its date and status and the
+        text that prevails: a reader sees both values and which one to act on."""
         new_meta, old_meta = self.hits[newer.hit_index].meta, self.hits[older.hit_index].meta
         number = self.cite(older, label=False).strip()
-        if not any(f"[{n}]" in " ".join(self.opening) for n in [self._number_of(newer)]):
-            newer_number = self.cite(newer, label=False).strip()
-        else:
-            newer_number = f"[{self._number_of(newer)}]"
+        quoted = around_figure(older.text, values.split()[0], 28)
         note = (
-            f"À noter : « {document_label(old_meta)} » ({french_date(str(old_meta.get('date', '')))}"
-            f", statut : {old_meta.get('status', '')}) indiquait {values} {number} ; ce texte est "
+            f"À noter : « {display(quoted).rstrip('.')} » {number} — "
+            f"« {document_label(old_meta)} » ({french_date(str(old_meta.get('date', '')))}"
+            f", statut : {old_meta.get('status', '')}) indiquait {values} ; ce texte est "
             f"antérieur à « {document_label(new_meta)} » "
-            f"({french_date(str(new_meta.get('date', '')))}), qui prévaut {newer_number}."
+            f"({french_date(str(new_meta.get('date', '')))}), qui prévaut."
         )
         self.notes.append(note)
-        self.warnings.append(note.replace("À noter : ", "Sources en désaccord : "))
+        self.warnings.append(
+            f"Sources en désaccord : « {document_label(old_meta)} » "
+            f"({french_date(str(old_meta.get('date', '')))}, statut : {old_meta.get('status', '')})"
+            f" indiquait {values} ; ce texte est antérieur à « {document_label(new_meta)} » "
+            f"({french_date(str(new_meta.get('date', '')))}), qui prévaut."
+        )
 
     def _number_of(self, c: Candidate) -> int:
         return self.numbers.get(_key(self.hits[c.hit_index]), 0)

@@ -73,7 +73,7 @@ def test_a_list_cut_in_two_keeps_what_it_lists_in_its_second_passage() -> None:
 
 
 def test_numbered_steps_stay_in_one_passage_when_the_list_runs_a_little_long() -> None:
-    """"5. Côté collectivité : faire décider la prise de participation…" cut from steps 1 to 4
+    """ "5. Côté collectivité : faire décider la prise de participation…" cut from steps 1 to 4
     would leave the official with four steps of five."""
     note = DocumentMeta(doc_id="note", title="Fiche", kind="fiche")
     steps = "\n".join(

@@ -41,6 +41,20 @@ QUALITY_BAR = {
     "reference_exact": 1.0,
 }
 
+# What the suite holds today on evals/questions.jsonl (figures of the last evaluation, rounded
+# down): a change that loses ground fails tests/test_eval.py. Below QUALITY_BAR where the target
+# is not met yet (see evals/REPORT.md).
+FLOOR = {
+    "usable": 0.54,
+    "lead_fact_recall": 0.64,
+    "hit_at_5": 0.99,
+    "citation_validity": 0.98,
+    "refusal_accuracy": 0.74,
+    "false_refusal_rate": 0.07,
+    "reference_exact": 0.93,
+    "median_words": 150,
+}
+
 # (question, k, earlier questions of the conversation, oldest first) -> answer and passages
 AskFn = Callable[[str, int, list[str]], tuple[Answer, list[Hit]]]
 

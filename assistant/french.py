@@ -12,6 +12,7 @@ from importlib import resources
 
 import Stemmer
 
+
 def _word_list(name: str) -> frozenset[str]:
     """A list of folded words kept as data beside this module (one per line, # comments)."""
     text = resources.files("assistant").joinpath(name).read_text(encoding="utf-8")

@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     llm_gguf: Path | None = None
     llm_timeout_s: float = Field(default=60.0, gt=0.0)
     llm_max_tokens: int = Field(default=600, ge=16)
+    llm_passages: int = Field(default=5, ge=1, le=20)  # passages the LLM reads, cited ones first
     llm_context_chars: int = Field(default=3200, ge=500)  # passages given to the LLM (~800 tokens)
     # Share of a sentence's content words its cited passages must hold (threshold chosen on the
     # evaluation set by `python -m evals.guard_threshold`: 0.6 keeps 97 % of true citations and

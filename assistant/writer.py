@@ -60,6 +60,16 @@ class Writer:
         self.question = prompt("question")
         self.followup = prompt("followup")
 
+    def passages(self, hits: list[Hit], extractive: Answer) -> list[Hit]:
+        """What the model reads: the passages the extractive answer cites, in its order, then the
+        best remaining ones, at most `llm_passages`. A small model answers better from few."""
+        cited = {c.excerpt for c in extractive.citations}
+        first = [h for c in extractive.citations for h in hits if h.text == c.excerpt]
+        unique = list(dict.fromkeys(h.chunk_id for h in first))
+        chosen = [next(h for h in first if h.chunk_id == cid) for cid in unique]
+        chosen += [h for h in hits if h.text not in cited]
+        return chosen[: self.settings.llm_passages]
+
     def messages(self, question: str, hits: list[Hit], extractive: Answer) -> list[Message]:
         budget = self.settings.llm_context_chars // max(1, len(hits))
         quoted = {c.excerpt: c.quoted for c in extractive.citations}
@@ -74,6 +84,7 @@ class Writer:
         if extractive.refused or not hits:
             yield Final(extractive, replaced=False)
             return
+        hits = self.passages(hits, extractive)
         pieces: list[str] = []
         try:
             for piece in self.llm.stream(

@@ -479,7 +479,7 @@ class AnswerBuilder:
 # A sentence saying that what it is about is missing from the sources ("…ne sont pas dans nos
 # sources : à vérifier sur Légifrance"). On folded text.
 _NOT_IN_SOURCES = re.compile(
-    r"\b(?:ne (?:figure|figurent|sont|est) pas|n'(?:est|apparai\w+) pas) dans (?:nos|notre|les) "
+    r"\b(?:ne (?:figure|figurent|sont|est)(?: pas)?|n'(?:est|apparai\w+) pas) dans (?:nos|notre|les) "
     r"(?:sources|corpus|extraits?|textes? (?:du|de notre) corpus)"
 )
 _REFERENCE_WORDS = re.compile(

@@ -185,15 +185,17 @@ def _ingest(state: AppState) -> IngestReport:
     if not _ingest_lock.acquire(blocking=False):
         raise HTTPException(409, "une indexation est déjà en cours : réessayez dans un moment")
     try:
-        from assistant.store import ChunkStore, open_client
+        from assistant.store import ChunkStore, fresh_client
         from ingest.index import ingest
 
         settings: Settings = state.settings
-        store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, state.embedder)
+        # A client of its own: one opened earlier may predate an ingest run from the CLI.
+        client = fresh_client(settings)
+        store, _ = ChunkStore.for_ingest(client, settings.collection, state.embedder)
         summary = ingest(settings, store)
     finally:
         _ingest_lock.release()
-    state.reset()
+    # The new files make a new generation: the next request swaps it in (snapshot.py).
     body: dict[str, Any] = asdict(summary)
     return IngestReport(
         **{k: body[k] for k in ("added", "kept", "replaced", "removed", "notes", "chunks_total")},

@@ -21,6 +21,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
 from assistant.errors import (
     ChromaUnavailableError,
+    DamagedIndexError,
     EmptyIndexError,
     EssError,
     InvalidQuestionError,
@@ -29,9 +30,9 @@ from assistant.errors import (
 from assistant.feedback import FeedbackIn, FeedbackRow, FeedbackStore
 from assistant.followup import Turn
 from assistant.llm import ChatModel, build_llm
-from assistant.manifest import Manifest
 from assistant.privacy import log_question
 from assistant.service import Assistant
+from assistant.snapshot import Generations
 from assistant.types import Answer
 from assistant.writer import Writer, sse_events
 
@@ -76,22 +77,13 @@ class AppState:
         self.embedder = embedder
         self.writer = writer  # an LLM that writes answers, when one is configured
         self.feedback = FeedbackStore(settings.feedback_db)
-        self._assistant: Assistant | None = None
+        self.generations = Generations(settings, embedder)
+        self._assistant = Assistant(settings, self.generations)
 
     def assistant(self) -> Assistant:
-        # Opened lazily so that a service started before the first ingest begins to answer
-        # as soon as an index exists, without a restart.
-        current = self._assistant
-        if current is None or Manifest.changed(
-            self.settings.data_dir, current.retriever.manifest.stamp
-        ):
-            # First use, or an ingest (here or in another process) made new versions current.
-            current = self._assistant = Assistant.open(self.settings, self.embedder)
-        return current
-
-    def reset(self) -> None:
-        """Forget the open index: the next request reopens it (after an admin ingest)."""
-        self._assistant = None
+        """The assistant over the newest index generation; each of its calls checks once
+        whether an ingest (here or in another process) finished since, and swaps it in."""
+        return self._assistant
 
 
 def get_state(request: Request) -> AppState:
@@ -112,7 +104,7 @@ def create_app(
         writer = Writer(model, settings) if model else None
         app.state.ess = AppState(settings, embedder or build_embedder(settings), writer)
         try:
-            app.state.ess.assistant()
+            app.state.ess.generations.current()
         except EssError as exc:
             log.warning("index not ready at start-up: %s", exc)
         yield
@@ -140,6 +132,7 @@ def create_app(
     async def ess_error(_: Request, exc: EssError) -> JSONResponse:
         status = {
             EmptyIndexError: 503,
+            DamagedIndexError: 503,
             ModelMismatchError: 503,
             ChromaUnavailableError: 503,
             InvalidQuestionError: 422,
@@ -205,9 +198,15 @@ def create_app(
         body: dict[str, Any] = {"model": state.embedder.name, "collection": settings.collection}
         body["llm"] = state.writer.llm.name if state.writer else None
         try:
-            body |= {"status": "ok", "chunks": state.assistant().store.count()}
+            snapshot = state.generations.current()
         except EssError as exc:
-            body |= {"status": "indisponible", "chunks": 0, "detail": str(exc)}
+            return body | {"status": "indisponible", "chunks": 0, "detail": str(exc)}
+        body |= {"status": "ok", "chunks": snapshot.store.count()}
+        problems = [*snapshot.problems]
+        if state.generations.failure:  # the newest files are unreadable: the previous ones serve
+            problems.append(f"{state.generations.failure} (l'index précédent reste servi)")
+        if problems:  # answering, but an ingest should repair what is listed
+            body |= {"status": "dégradé", "detail": " ; ".join(problems)}
         return body
 
     @app.post("/feedback", response_model=FeedbackRow, status_code=201)

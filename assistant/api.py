@@ -116,6 +116,7 @@ def create_app(
         lifespan=lifespan,
     )
     guards.install(app, settings)  # size cap, CORS only for listed origins, French errors
+    app.add_middleware(admin.AdminGate, token=settings.admin_token)  # before any body is read
     app.include_router(admin.router)
 
     @app.exception_handler(RequestValidationError)

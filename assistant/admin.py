@@ -7,7 +7,6 @@ which every ingest indexes beside the configured folders.
 
 from __future__ import annotations
 
-import io
 import os
 import secrets
 import tempfile
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -185,12 +184,10 @@ def delete_document(
 
 
 @router.get("/feedback.csv")
-def feedback_csv(request: Request) -> Response:
+def feedback_csv(request: Request) -> StreamingResponse:
     """Tous les avis, en CSV (UTF-8)."""
-    out = io.StringIO()
-    _state(request).feedback.export_csv(out)
-    return Response(
-        out.getvalue(),
+    return StreamingResponse(  # a few hundred rows at a time, never the whole table
+        _state(request).feedback.csv_pieces(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="avis.csv"'},
     )

@@ -31,6 +31,7 @@ from assistant.feedback import FeedbackIn, FeedbackRow, FeedbackStore
 from assistant.followup import Turn
 from assistant.llm import ChatModel, build_llm
 from assistant.privacy import log_question
+from assistant.ratelimit import RateLimits
 from assistant.service import Assistant
 from assistant.snapshot import Generations
 from assistant.types import Answer
@@ -87,6 +88,9 @@ class AppState:
         self.embedder = embedder
         self.writer = writer  # an LLM that writes answers, when one is configured
         self.feedback = FeedbackStore(settings.feedback_db)
+        self.limits = RateLimits(
+            {"ask": settings.rate_limit_ask, "feedback": settings.rate_limit_feedback}
+        )
         self.generations = Generations(settings, embedder)
         self._assistant = Assistant(settings, self.generations)
 
@@ -101,6 +105,20 @@ def get_state(request: Request) -> AppState:
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def limited(group: str) -> Any:
+    """A dependency that spends one request of the client's `group` budget (429 when spent)."""
+
+    def check(request: Request, state: StateDep) -> None:
+        state.limits.check(group, _client(request) or "?")
+
+    return Depends(check)
+
+
+TOO_MANY: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Trop de requêtes de ce client : réessayez plus tard"}
+}
 
 
 def create_app(
@@ -163,13 +181,18 @@ def create_app(
         detail = str(ChromaUnavailableError(settings.chroma_url, type(exc).__name__))
         return JSONResponse(status_code=503, content={"detail": detail})
 
-    @app.post("/ask", response_model=Answer)
+    @app.post("/ask", response_model=Answer, dependencies=[limited("ask")], responses=TOO_MANY)
     def ask(body: AskRequest, state: StateDep, request: Request) -> Answer:
         if settings.log_questions:
             log_question(body.question, _client(request), request.headers.get("user-agent", ""))
         return state.assistant().ask(body.question, body.k, body.history, state.writer)
 
-    @app.post("/ask/stream", response_class=StreamingResponse)
+    @app.post(
+        "/ask/stream",
+        response_class=StreamingResponse,
+        dependencies=[limited("ask")],
+        responses=TOO_MANY,
+    )
     def ask_stream(body: AskRequest, state: StateDep, request: Request) -> StreamingResponse:
         """Server-Sent Events : `delta` ({"text"}) au fil de la rédaction par le modèle de
         langue, puis un `final` : la réponse vérifiée (même JSON que POST /ask) et `replace`,
@@ -226,7 +249,13 @@ def create_app(
             body |= {"status": "dégradé", "detail": " ; ".join(problems)}
         return body
 
-    @app.post("/feedback", response_model=FeedbackRow, status_code=201)
+    @app.post(
+        "/feedback",
+        response_model=FeedbackRow,
+        status_code=201,
+        dependencies=[limited("feedback")],
+        responses=TOO_MANY,
+    )
     def give_feedback(body: FeedbackIn, state: StateDep) -> FeedbackRow:
         """Avis sur une réponse : utile ou non, commentaire et étiquettes facultatifs."""
         return state.feedback.add(body)

@@ -4,6 +4,8 @@ a document that gives orders is quoted for its facts, never obeyed."""
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import socket
 import threading
@@ -239,3 +241,46 @@ def test_long_and_non_latin_upload_names(client_for: Callable[..., TestClient]) 
     ids = [send(name).json()["doc_id"] for name in ("Устав.md", "Положение.md", "規約.md")]
     assert len(set(ids)) == 3 and "document" not in ids, ids
     assert send("Règlement intérieur.md").json()["doc_id"] == "reglement-interieur"
+
+
+def test_rate_limits_per_client_and_off_when_empty(client_for: Callable[..., TestClient]) -> None:
+    limited = client_for(rate_limit_ask="3/minute", rate_limit_feedback="2/minute")
+    asked = [limited.post("/ask", json={"question": "SCIC ?"}) for _ in range(4)]
+    assert [r.status_code for r in asked] == [503, 503, 503, 429]  # no index: 503, then spent
+    assert asked[-1].json()["detail"].startswith("trop de requêtes : au plus 3 par minute")
+    assert int(asked[-1].headers["retry-after"]) >= 1
+    streamed = limited.post("/ask/stream", json={"question": "SCIC ?"})
+    assert streamed.status_code == 429  # one budget for both ways of asking
+    note = {"question": "SCIC ?", "useful": True}
+    sent = [limited.post("/feedback", json=note).status_code for _ in range(3)]
+    assert sent == [201, 201, 429]
+    free = client_for(rate_limit_ask="", rate_limit_feedback="")
+    assert {free.post("/ask", json={"question": "SCIC ?"}).status_code for _ in range(40)} == {503}
+    with pytest.raises(ValueError):
+        Settings(rate_limit_ask="beaucoup")
+
+
+def test_feedback_text_is_capped_and_the_export_streamed_and_neutralised(
+    client_for: Callable[..., TestClient],
+) -> None:
+    client = client_for(admin_token=TOKEN, rate_limit_feedback="")
+    huge = client.post(
+        "/feedback", json={"question": "SCIC ?", "useful": True, "cited": ["x" * 100_000]}
+    )
+    assert huge.status_code == 422
+    planted = {
+        "question": '=HYPERLINK("http://example.org";"clic")',
+        "useful": False,
+        "comment": "@SUM(1+1)*cmd|' /C calc'!A0",
+        "cited": ["-2+3"],
+    }
+    assert client.post("/feedback", json=planted).status_code == 201
+    for i in range(1200):  # more rows than one piece of the export
+        note = {"question": f"Question {i} sur les SCIC", "useful": i % 2 == 0}
+        assert client.post("/feedback", json=note).status_code == 201
+    export = client.get("/admin/feedback.csv", headers=AUTH)
+    assert export.status_code == 200 and "content-length" not in export.headers  # streamed
+    rows = list(csv.reader(io.StringIO(export.text)))
+    assert len(rows) == 1 + 1201 and rows[-1][2] == "Question 1199 sur les SCIC"
+    question, comment, cited = rows[1][2], rows[1][5], rows[1][7]
+    assert question.startswith("'=") and comment.startswith("'@") and cited == "'-2+3"

@@ -75,7 +75,9 @@ def _setup(tmp_path: Path, embedder: Embedder) -> tuple[Settings, Path]:
     extra = tmp_path / "extra"
     extra.mkdir()
     (extra / "guide-tiers-lieux.md").write_text(guide(1), encoding="utf-8")
-    settings = Settings(data_dir=tmp_path / "data", corpus_dirs=[ROOT / "corpus", extra])
+    settings = Settings(
+        data_dir=tmp_path / "data", corpus_dirs=[ROOT / "corpus", extra], rate_limit_ask=""
+    )
     store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
     ingest(settings, store)
     return settings, extra

@@ -24,6 +24,7 @@ from assistant.embedding import Embedder
 from assistant.errors import DamagedIndexError, EssError
 from assistant.lexical import IDS_FILE, LexicalIndex
 from assistant.manifest import MANIFEST_FILE, Manifest
+from assistant.question import understand
 from assistant.retrieval import QueryCache, Retriever
 from assistant.sentence_vectors import SentenceVectors
 from assistant.store import ChunkStore, fresh_client, open_client
@@ -105,7 +106,19 @@ def build(
             lexical = LexicalIndex.from_store(store, manifest.allows)
     retriever = Retriever(store, lexical, settings, manifest=manifest, cache=cache)
     builder = AnswerBuilder(settings, lexical, SentenceVectors(embedder, store))
+    warm_up(retriever, builder)
     return Snapshot(generation, store, manifest, retriever, builder, tuple(problems))
+
+
+WARM_UP = "économie sociale et solidaire collectivités territoriales"
+
+
+def warm_up(retriever: Retriever, builder: AnswerBuilder) -> None:
+    """Answer once before serving: Chroma loads a collection's vectors at its first query and
+    the answer path its models at first use, so without this the first users after a start
+    or a swap waited 27 s each. A snapshot that cannot answer is never swapped in."""
+    asked = understand(WARM_UP)
+    builder.build(asked, retriever.search(asked), retriever.query_vectors(asked))
 
 
 @dataclass

@@ -26,17 +26,20 @@ _ARTICLE_WORD = r"\b(?:article|artcile|aticle|articles|art)\b\.?\s*"
 _LAWS = [
     (
         r"\bloi\s+(?:n[°o]?\s*)?2014-856\b|\bloi\s+(?:ess|sse|ses|hamon)\b|"
-        r"\bloi\s+(?:du\s+)?31\s+juillet\s+2014\b|\bloi\s+(?:relative\s+a\s+l'|sur\s+l')"
-        r"(?:economie\s+sociale|ess)|\bloi\s+(?:de\s+)?2014\b",
+        r"\bloi\s+(?:du\s+)?31\s+juillet\s+2014\b|\bloi\s+(?:du\s+)?31[/.]0?7[/.](?:20)?14\b|"
+        r"\bloi\s+(?:relative\s+a\s+l'|sur\s+l')"
+        r"(?:economie\s+sociale(?:\s+et\s+solidaire)?|ess)|\bloi\s+(?:de\s+)?2014\b",
         "2014-856",
     ),
     (
         r"\bloi\s+(?:n[°o]?\s*)?47-1775\b|\bloi\s+(?:de|du)\s+(?:10\s+septembre\s+)?1947\b|"
+        r"\bloi\s+(?:du\s+)?10[/.]0?9[/.]1947\b|"
         r"\bstatut\s+de\s+la\s+cooperation\b",
         "47-1775",
     ),
     (
         r"\bloi\s+(?:n[°o]?\s*)?2000-321\b|\bloi\s+(?:du\s+)?12\s+avril\s+2000\b|"
+        r"\bloi\s+(?:du\s+)?12[/.]0?4[/.]2000\b|"
         r"\bloi\s+(?:de\s+)?2000\b|\bloi\s+dcra\b",
         "2000-321",
     ),
@@ -185,3 +188,20 @@ def _next_reference(text: str) -> int:
 def _only_text(folded: str) -> str | None:
     keys = {key for pattern, key in _LAWS + _CODES if re.search(pattern, folded)}
     return keys.pop() if len(keys) == 1 else None
+
+
+# What says only which text is meant, not what is asked of it: "(édition 2006)", "version 2014".
+_EDITION = re.compile(r"\(?\b(?:edition|version|redaction)\s+(?:de\s+|du\s+|au\s+)?[\d/ ]+\)?")
+_TEXT_WORDS = re.compile(r"\b(?:la\s+|le\s+|du\s+|de\s+la\s+|des\s+)?(?:loi|code)\b")
+
+
+def without_references(question: str) -> str:
+    """The folded question without the articles and texts it names: what it asks of them
+    ("oblige-t-il les régions à…"), empty for "L. 2113-15 du code de la commande publique"."""
+    folded = fold(question)
+    for ref in named_articles(question):
+        folded = folded.replace(fold(ref.typed), " ")
+    for pattern, _ in _LAWS + _CODES:
+        folded = re.sub(pattern, " ", folded)
+    folded = _TEXT_WORDS.sub(" ", _EDITION.sub(" ", folded))
+    return re.sub(r"\s+", " ", folded).strip()

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant import verdict as verdicts
-from assistant.articles import ArticleRef, of_text, shown_number, text_name, without_references
+from assistant.articles import (
+    ArticleRef,
+    cites,
+    mention,
+    of_text,
+    shown_number,
+    text_name,
+    without_references,
+)
 from assistant.citations import HISTORIC, LEGAL_KINDS, article_label, citation
 from assistant.compose import Writeup, display, excerpt_around, is_meta
 from assistant.config import Settings
@@ -358,8 +366,16 @@ class AnswerBuilder:
         text = (
             f"L'article {shown_number(ref.number)}{where} ne figure pas dans les documents indexés."
         )
+        citing = [
+            h
+            for h in hits
+            if h.meta.get("article_key") != ref.number
+            and cites(h.text, ref, str(h.meta.get("text_key") or "") or None)
+        ]
         same_text = [h for h in hits if ref.text and h.meta.get("text_key") == ref.text]
-        near = same_text + [h for h in hits if h not in same_text]
+        near = citing + same_text + [h for h in hits if h not in citing + same_text]
+        if citing:  # [1] below: what a passage says of it ("L'article 19 quinquies est modifié")
+            text += f"\nIl est cité en [1] : « {mention(citing[0].text, ref)} »"
         return self.refusal(near, text)
 
     # -- writing ----------------------------------------------------------------------------

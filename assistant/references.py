@@ -139,9 +139,9 @@ def article_link(number: str, text: str | None) -> str | None:
 
 
 def passage_link(meta: Mapping[str, object]) -> str | None:
-    """Where the citation of a passage that is an article of a legal text lands: the article's
-    own page when imported from Légifrance or when the document is that one article (its
-    catalog source names it), else `article_link`, else the text's page from the catalog."""
+    """Where the citation of a passage of a legal text lands: the article's own page when
+    imported from Légifrance or when the document is that one article (its catalog source
+    names it), else `article_link`, else the text's page (ours, or the catalog's source)."""
     if stored := stored_link(meta):
         return stored
     article = str(meta.get("article") or "")
@@ -149,9 +149,8 @@ def passage_link(meta: Mapping[str, object]) -> str | None:
     number = number_key(article)
     if _ARTICLE_PAGE.match(source) and number and _names(str(meta.get("title") or ""), number):
         return source
-    if not number:
-        return None
-    link = article_link(number, str(meta.get("text_key") or "") or None)
+    text = str(meta.get("text_key") or "") or None
+    link = article_link(number, text) if number else text_page(text)
     return link or (source if _TEXT_PAGE.match(source) else None)
 
 

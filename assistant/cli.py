@@ -96,10 +96,13 @@ def ask(
     if answer.citations:
         typer.echo("\nSources :")
         for c in answer.citations:
-            where = f", {c.locator}" if c.locator else ""
+            # An article is named as a lawyer cites it, then the document that holds it.
+            if c.label and c.label != c.title:
+                name = f"{c.label} — {c.title}"
+            else:
+                name = c.title + (f", {c.locator}" if c.locator else "")
             typer.echo(
-                f"[{c.n}] {c.title}{where} ({c.date}, {c.status})"
-                + (f"\n    {c.link}" if c.link else "")
+                f"[{c.n}] {name} ({c.date}, {c.status})" + (f"\n    {c.link}" if c.link else "")
             )
     for warning in answer.warnings:
         typer.echo(f"Attention : {warning}")

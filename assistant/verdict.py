@@ -27,7 +27,7 @@ _ASKS_OBLIGATION = re.compile(
 )
 _PERMITS = re.compile(
     r"\b(?:peu(?:t|vent)|(?:ont|a) le droit|(?:est|sont) (?:autorisee?s?|admise?s?|ouverte?s?)|"
-    r"(?:est|sont) possibles?|peut etre|peuvent etre)\b"
+    r"(?:est|sont) possibles?|peut etre|peuvent etre|permet(?:tent)?)\b"
 )
 _FORBIDS = re.compile(
     r"\b(?:ne (?:peu(?:t|vent)|sont|est|doi(?:t|vent)|saurai\w*) (?:pas|jamais|en aucun cas|"
@@ -85,6 +85,11 @@ def asked_verb(question: str) -> str | None:
     return stem(match.group("verb")) if match else None
 
 
+# How far after its modal the asked verb may come ("permet à une commune, une intercommunalité,
+# un département ou une région de devenir associé").
+_WINDOW = 14
+
+
 def _word(token: str) -> str:
     """A token without its punctuation and elided article ("l'origine" -> "origine")."""
     return token.strip(",.;:()«»").rsplit("'", 1)[-1]
@@ -93,7 +98,8 @@ def _word(token: str) -> str:
 def _governs(said: str, modal: re.Pattern[str], verb: str) -> bool:
     """Whether a modal of `said` bears on `verb` (within the next few words)."""
     for match in modal.finditer(said):
-        window = said[match.end() : match.end() + 60].split()[:6]
+        clause = re.split(r"[.;:?!]\s", said[match.end() : match.end() + 120], maxsplit=1)[0]
+        window = clause.split()[:_WINDOW]
         if any(stem(_word(w)) == verb for w in window):
             return True
         before = said[max(0, match.start() - 40) : match.start()].split()[-3:]

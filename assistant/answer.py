@@ -171,7 +171,9 @@ class AnswerBuilder:
             elif about and newer is not first.lead:
                 # The question is about the contested figure: the current text's value opens,
                 # and the note below says which older text differs.
-                first.more = [c for c in [first.lead, *first.more] if c is not older][:2]
+                first.more = [
+                    c for c in [first.lead, *first.more] if c is not older and not _same(c, newer)
+                ][:2]
                 first.lead, first.verdict = newer, None
         for opening in openings:
             opening.basis = self.basis(opening, ranked_by_part[parts.index(opening.part)], hits)

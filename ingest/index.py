@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,25 @@ from ingest.chunk import chunk_document
 from ingest.read import read_document
 
 log = logging.getLogger(__name__)
+
+WRITE_SLICE = 256  # passages embedded, then written to Chroma, at a time
+
+
+class Stages:
+    """Adds the seconds spent in each named step of an ingest to `into` (the profile the
+    scale benchmark reports)."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - started
+            self.into[name] = round(self.into.get(name, 0.0) + spent, 3)
 
 
 @dataclass
@@ -51,7 +71,9 @@ class IngestSummary:
     chunks_kept: int = 0
     chunks_removed: int = 0
     chunks_total: int = 0
+    sentences_added: int = 0
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds spent in each step
 
     def lines(self) -> list[str]:
         """The summary in French, as the CLI prints it."""
@@ -125,20 +147,67 @@ def embed_chunks(store: ChunkStore, chunks: list[Chunk], batch: int, progress: b
     return np.vstack(parts)
 
 
+def _sentence_rows(hits: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(sentence id, passage id, text) of the answer units of each (passage id, text)."""
+    return [
+        (sentence_id(cid, j), cid, unit)
+        for cid, text in hits
+        for j, unit in enumerate(answer_units(text))
+    ]
+
+
+def _embed(store: ChunkStore, texts: Sequence[str], batch: int) -> np.ndarray:
+    parts = [store.embedder.embed(texts[s : s + batch]) for s in range(0, len(texts), batch)]
+    return np.vstack(parts) if parts else np.zeros((0, store.embedder.dimension), np.float32)
+
+
+def add_passages(
+    store: ChunkStore, chunks: Sequence[Chunk], batch: int, progress: bool, timer: Stages
+) -> int:
+    """Embed and store `chunks` with the vectors of their sentences, a slice at a time, so
+    memory stays bounded whatever the corpus size and one progress bar counts passages per
+    second (sentences included) and the time left. Returns how many sentences were stored."""
+    sentences = 0
+    step = max(batch, WRITE_SLICE)
+    bar = tqdm(
+        total=len(chunks),
+        desc="Vectorisation (passages et leurs phrases)",
+        unit=" passages",
+        disable=not progress,
+        smoothing=0.05,
+    )
+    with bar:
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
+            rows = _sentence_rows([(c.id, c.text) for c in part])
+            with timer("embed_passages"):
+                vectors = _embed(store, [c.index_text for c in part], batch)
+            with timer("embed_sentences"):
+                sentence_vectors = _embed(store, [text for _, _, text in rows], batch)
+            with timer("store"):
+                store.upsert(part, vectors)
+                if rows:
+                    store.upsert_sentences(rows, sentence_vectors, UNITS_VERSION)
+            sentences += len(rows)
+            bar.update(len(part))
+    return sentences
+
+
 def embed_sentences(store: ChunkStore, current: set[str], batch: int, progress: bool) -> int:
-    """Embed and store the answer units of every current passage that has none stored yet (new
-    passages, an index built before sentences were stored, or split by an older version of
-    `answer_units`); returns how many were embedded.
+    """Embed and store the answer units of every current passage that has none stored yet (an
+    index built before sentences were stored, an ingest killed between a passage and its
+    sentences, or split by an older version of `answer_units`); returns how many were embedded.
     Answers then fetch these vectors instead of embedding sentences while the user waits."""
     if store.sentences is None:
         return 0
     needed = sorted(current - store.passages_with_sentences(UNITS_VERSION))
-    rows = [
-        (sentence_id(hit.chunk_id, j), hit.chunk_id, unit)
-        for start in range(0, len(needed), 500)
-        for hit in store.get(needed[start : start + 500])
-        for j, unit in enumerate(answer_units(hit.text))
-    ]
+    rows = _sentence_rows(
+        [
+            (hit.chunk_id, hit.text)
+            for start in range(0, len(needed), 500)
+            for hit in store.get(needed[start : start + 500])
+        ]
+    )
     parts = []
     with tqdm(total=len(rows), desc="Phrases", unit="phrase", disable=not progress) as bar:
         for start in range(0, len(rows), batch):
@@ -164,15 +233,18 @@ def ingest(
     previous = Manifest.load(settings.data_dir)
     existing: dict[str, set[str]] = {}
     doc_paths: dict[str, str] = {}
+    scan_started = time.perf_counter()
     for cid, _, stored in store.records(include_text=False):
         doc_id = str(stored.get("doc_id", ""))
         existing.setdefault(doc_id, set()).add(cid)
         doc_paths[doc_id] = str(stored.get("path", ""))
+    summary.stages["scan_index"] = round(time.perf_counter() - scan_started, 3)
 
     seen: dict[str, str] = {}
     current: dict[str, set[str]] = {}  # the manifest to write: doc -> its chunk ids now
     to_add: list[Chunk] = []
     to_delete: list[str] = []
+    read_started = time.perf_counter()
     for source in discover(roots, summary):
         try:
             read = read_document(source.path, settings.max_text_bytes, settings.max_pdf_pages)
@@ -217,6 +289,7 @@ def ingest(
         else:
             summary.kept.append(meta.doc_id)
 
+    read_s = time.perf_counter() - read_started
     for doc_id, ids in existing.items():
         if doc_id not in seen and _within(doc_paths.get(doc_id, ""), roots):
             summary.removed.append(doc_id)
@@ -229,15 +302,21 @@ def ingest(
 
     # New versions first, then the manifest that makes them current, then the old versions go:
     # killed at any point, the index serves one whole version of each document.
-    vectors = embed_chunks(store, to_add, settings.embedding_batch, progress)
-    store.upsert(to_add, vectors)
-    embed_sentences(store, set().union(*current.values()), settings.embedding_batch, progress)
+    timer = Stages(summary.stages)
+    batch = settings.embedding_batch
+    summary.sentences_added = add_passages(store, to_add, batch, progress, timer)
+    with timer("sentences_check"):
+        current_ids = set().union(*current.values()) - {c.id for c in to_add}
+        summary.sentences_added += embed_sentences(store, current_ids, batch, progress)
     Manifest(current).save(settings.data_dir)
-    store.delete(to_delete)
-    store.delete_sentences(to_delete)
-    rebuild_lexical(settings, store)
+    with timer("delete"):
+        store.delete(to_delete)
+        store.delete_sentences(to_delete)
+    with timer("lexical"):
+        rebuild_lexical(settings, store)
     summary.chunks_total = store.count()
     summary.seconds = time.perf_counter() - started
+    summary.stages["read_chunk"] = round(read_s, 3)
     return summary
 
 

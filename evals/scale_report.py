@@ -1,0 +1,222 @@
+"""The scale section of evals/BENCH.md and its chart (cost against corpus size, log scales)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+BEGIN, END = "<!-- scale:begin -->", "<!-- scale:end -->"
+
+# JSON key, French label, target at 100× ("<= x" or ">= x", "" when none).
+ROWS: list[tuple[str, str, str]] = [
+    ("documents", "documents", ""),
+    ("passages", "passages", ""),
+    ("sentences", "phrases vectorisées", ""),
+    ("ingest_cold_s", "ingestion à froid, modèle compris (s)", "<= 900"),
+    ("passages_per_s", "passages/s (phrases comprises)", ""),
+    ("ingest_peak_mb", "mémoire max. de l'ingestion (Mo)", "<= 2048"),
+    ("ingest_noop_s", "ré-ingestion sans changement (s)", ""),
+    ("noop_passages_embedded", "passages ré-vectorisés sans changement", "<= 0"),
+    ("add_one_s", "ajout d'un document (s)", "<= 5"),
+    ("index_mb", "index sur disque (Mo)", ""),
+    ("startup_s", "démarrage d'un worker, modèle et index prêts (s)", "<= 10"),
+    ("worker_rss_mb", "mémoire d'un worker (Mo)", "<= 1536"),
+    ("ask_p50_ms", "/ask, 1 utilisateur, questions nouvelles, p50 (ms)", "<= 50"),
+    ("ask_p95_ms", "/ask, 1 utilisateur, p95 (ms)", "<= 150"),
+    ("ask_p99_ms", "/ask, 1 utilisateur, p99 (ms)", ""),
+    ("c16_answers_per_s", "16 utilisateurs : réponses/s", ">= 40"),
+    ("c16_p95_ms", "16 utilisateurs : p95 (ms)", "<= 500"),
+    ("c16_new_share", "16 utilisateurs : part de questions nouvelles", ""),
+    ("errors", "erreurs", "<= 0"),
+    ("chroma_server_rss_mb", "mémoire du serveur Chroma (Mo)", ""),
+]
+
+# Panels of the chart: title, then (key, label) of each line.
+PANELS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "durées (s)",
+        [
+            ("ingest_cold_s", "ingestion à froid"),
+            ("ingest_noop_s", "sans changement"),
+            ("add_one_s", "ajout d'un document"),
+            ("startup_s", "démarrage d'un worker"),
+        ],
+    ),
+    (
+        "latence de /ask (ms)",
+        [
+            ("ask_p50_ms", "1 util. p50"),
+            ("ask_p95_ms", "1 util. p95"),
+            ("c16_p95_ms", "16 util. p95"),
+        ],
+    ),
+    (
+        "mémoire et disque (Mo)",
+        [
+            ("ingest_peak_mb", "ingestion (pic)"),
+            ("worker_rss_mb", "un worker"),
+            ("index_mb", "index sur disque"),
+        ],
+    ),
+]
+
+
+def meets(value: Any, target: str) -> bool | None:
+    """Whether `value` meets a target written "<= x" or ">= x"; None when not measured."""
+    if not target or not isinstance(value, int | float):
+        return None
+    op, bound = target.split()
+    return value <= float(bound) if op == "<=" else value >= float(bound)
+
+
+def scale_chart(rows: list[dict[str, Any]], path: Path) -> Path:
+    """One panel per kind of cost, each cost against the number of passages, log-log; solid
+    lines for embedded Chroma, dashed for the Chroma server."""
+    fig = Figure(figsize=(13, 4.4), dpi=100)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, len(PANELS))
+    for ax, (title, series) in zip(axes, PANELS, strict=True):
+        for i, (key, label) in enumerate(series):
+            for mode, style in (("embedded", "-"), ("server", "--")):
+                points = sorted(
+                    (r["passages"], r[key])
+                    for r in rows
+                    if r["mode"] == mode and isinstance(r.get(key), int | float) and r[key] > 0
+                )
+                if not points:
+                    continue
+                ax.plot(
+                    [p for p, _ in points],
+                    [v for _, v in points],
+                    style,
+                    marker="o",
+                    color=f"C{i}",
+                    label=label if mode == "embedded" else f"{label} (serveur)",
+                )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("passages dans l'index (échelle log.)")
+        ax.set_title(title)
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=7)
+    fig.suptitle("Coût selon la taille du corpus (1×, 10×, 100× le corpus de départ)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png", metadata={"Software": None})
+    return path
+
+
+def _cell(row: dict[str, Any], key: str, target: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return "–"
+    ok = meets(value, target) if row["factor"] >= 100 else None
+    return f"{value}" + {True: " ✓", False: " ✗", None: ""}[ok]
+
+
+def section(saved: dict[str, Any], chart: str) -> str:
+    """The Markdown of the scale section, between its markers."""
+    rows = saved["rows"]
+    m = saved.get("machine", {})
+    heads = [
+        f"{r['factor']}× {'serveur Chroma' if r['mode'] == 'server' else 'embarqué'}" for r in rows
+    ]
+    lines = [
+        "| mesure | cible à 100× | " + " | ".join(heads) + " |",
+        "|---|---|" + "---|" * len(rows),
+    ]
+    for key, label, target in ROWS:
+        if not any(key in r for r in rows):
+            continue
+        shown = target.replace("<=", "≤").replace(">=", "≥")
+        lines.append(
+            f"| {label} | {shown} | " + " | ".join(_cell(r, key, target) for r in rows) + " |"
+        )
+    stages = [
+        "| étape de l'ingestion à froid (s) | " + " | ".join(heads) + " |",
+        "|---|" + "---|" * len(rows),
+    ]
+    names = sorted({k for r in rows for k in r.get("stages_cold", {})})
+    for name in names:
+        stages.append(
+            f"| {name} | "
+            + " | ".join(str(r.get("stages_cold", {}).get(name, "–")) for r in rows)
+            + " |"
+        )
+    loads = ", ".join(
+        f"{h} : {r.get('loadavg_start')} → {r.get('loadavg_end')}"
+        for h, r in zip(heads, rows, strict=True)
+    )
+    return "\n".join(
+        [
+            BEGIN,
+            "## Passage à l'échelle : 1×, 10×, 100× le corpus de départ",
+            "",
+            "Régénéré par `ess-assistant bench --scale 1,10,100 [--chroma-server]` "
+            "(chaque taille est écrite dès qu'elle est mesurée, dans `evals/scale.json`).",
+            "",
+            f"Machine : {m.get('nproc', '?')} cœurs ({m.get('cpu', '?')}), "
+            f"{m.get('ram_gb', '?')} Go de RAM, **partagée** avec d'autres tâches : charge "
+            f"moyenne (1, 5, 15 min) au début et à la fin de chaque colonne : {loads}. "
+            "Les durées varient d'un passage à l'autre ; les tailles et la mémoire, peu.",
+            "",
+            "Corpus : 1× est le corpus de départ (`corpus/` et `../shared/corpus`) ; N× y ajoute "
+            "N − 1 copies synthétiques (`evals/scale_corpus.py`, graine fixe) : articles et "
+            "paragraphes du corpus de départ recombinés en documents qui ont leurs propres "
+            "identifiants, titres, dates et catalogue. **Il mesure la vitesse et la mémoire, "
+            "pas la qualité des réponses** ; son vocabulaire ne croît pas avec sa taille comme "
+            "celui d'un vrai corpus (le BM25 y est un peu plus petit que sur de vrais textes).",
+            "",
+            *lines,
+            "",
+            "✓ / ✗ : cible tenue ou non à 100×. ",
+            "",
+            f"![coût selon la taille]({chart})",
+            "",
+            *stages,
+            "",
+            "Protocole : chaque ingestion tourne dans son propre processus "
+            "(`python -m evals.scale_ingest`, comme `ess-assistant ingest`) : sa mémoire max. "
+            "(VmHWM) compte le modèle ; « à froid » part d'un dossier de données vide, modèle "
+            "compris ; « passages/s » divise les passages par la durée de l'ingestion seule "
+            "(lecture, découpage, vecteurs des passages et de leurs phrases, écriture, BM25) ; "
+            "« ajout d'un document » : un document de plus dans le dossier, puis `ingest`. "
+            "Serveur : un worker uvicorn neuf ; « démarrage » va du lancement à la première "
+            "réponse de `/health` (modèle chargé, index ouvert, BM25 chargé ou, avec un serveur "
+            "Chroma, reconstruit depuis le serveur) ; « 1 utilisateur » pose une fois chacune "
+            "des premières questions de `evals/questions.jsonl` (aucune en cache) ; « 16 "
+            "utilisateurs » : 16 threads httpx posent, chacun dans sa part, ces questions "
+            "précédées d'une tournure (« Pour une commune, … ») qui les rend nouvelles pour les "
+            "caches ; la part de questions nouvelles est indiquée. Mémoire d'un worker : VmHWM "
+            "du processus uvicorn.",
+            END,
+        ]
+    )
+
+
+def write_section(saved: dict[str, Any], report: Path) -> list[Path]:
+    """Put the scale section into `report`, replacing the earlier one, keeping the rest."""
+    chart = scale_chart(saved["rows"], report.parent / "report" / "scale.png")
+    text = report.read_text(encoding="utf-8") if report.is_file() else ""
+    body = section(saved, chart.relative_to(report.parent).as_posix())
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: body, text)
+    else:
+        text = text.rstrip() + "\n\n" + body + "\n"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(text, encoding="utf-8")
+    return [report, chart]
+
+
+def kept_section(report: Path) -> str:
+    """The scale section already in `report` ("" when none), for the speed benchmark, which
+    rewrites the rest of the file, to keep."""
+    if not report.is_file():
+        return ""
+    found = re.search(re.escape(BEGIN) + ".*?" + re.escape(END), report.read_text("utf-8"), re.S)
+    return found.group(0) if found else ""

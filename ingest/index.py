@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from assistant.config import Settings
 from assistant.errors import DocumentError
+from assistant.french import terms
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
 from assistant.sentence_vectors import sentence_id
@@ -233,8 +234,10 @@ def ingest(
     previous = Manifest.load(settings.data_dir)
     existing: dict[str, set[str]] = {}
     doc_paths: dict[str, str] = {}
+    stored_ids: list[str] = []  # in Chroma's order, which the lexical index keeps
     scan_started = time.perf_counter()
     for cid, _, stored in store.records(include_text=False):
+        stored_ids.append(cid)
         doc_id = str(stored.get("doc_id", ""))
         existing.setdefault(doc_id, set()).add(cid)
         doc_paths[doc_id] = str(stored.get("path", ""))
@@ -313,7 +316,9 @@ def ingest(
         store.delete(to_delete)
         store.delete_sentences(to_delete)
     with timer("lexical"):
-        rebuild_lexical(settings, store)
+        gone = set(to_delete)
+        stored_now = [cid for cid in stored_ids if cid not in gone] + [c.id for c in to_add]
+        rebuild_lexical(settings, store, stored_now, to_add)
     summary.chunks_total = store.count()
     summary.seconds = time.perf_counter() - started
     summary.stages["read_chunk"] = round(read_s, 3)
@@ -327,11 +332,37 @@ def default_roots(settings: Settings) -> list[Path]:
     return roots
 
 
-def rebuild_lexical(settings: Settings, store: ChunkStore) -> LexicalIndex:
+def rebuild_lexical(
+    settings: Settings,
+    store: ChunkStore,
+    ids: Sequence[str] | None = None,
+    added: Sequence[Chunk] = (),
+) -> LexicalIndex | None:
     """The BM25 index over every stored passage, and the corpus fingerprint that tells serving
-    workers (on any machine, with a Chroma server) to rebuild theirs."""
-    index = LexicalIndex.from_store(store)
-    if not settings.chroma_url:  # a server's workers rebuild from the server, not this file
-        index.save(settings.lexical_dir)
-    store.record_fingerprint(fingerprint(index.ids))
+    workers (on any machine, with a Chroma server) to rebuild theirs.
+
+    `ids` (every stored passage, in Chroma's order) and `added` (this ingest's new passages)
+    let it skip the work a large corpus makes slow: nothing is rebuilt when the passages are
+    those of the saved index, and only passages whose terms were not saved are analysed (read
+    from Chroma when they are not among `added`). Without `ids`, everything is read from Chroma.
+    Returns None when the saved index was kept as it is."""
+    if ids is None:
+        index = LexicalIndex.from_store(store)
+        if not settings.chroma_url:
+            index.save(settings.lexical_dir)
+        store.record_fingerprint(fingerprint(index.ids))
+        return index
+    store.record_fingerprint(fingerprint(ids))
+    if settings.chroma_url:
+        return None  # a server's workers rebuild from the server, not from a file here
+    if LexicalIndex.saved_ids(settings.lexical_dir) == list(ids):
+        return None
+    analysed = LexicalIndex.saved_terms(settings.lexical_dir)
+    analysed |= {c.id: terms(c.index_text) for c in added}
+    missing = [cid for cid in ids if cid not in analysed]
+    for start in range(0, len(missing), 500):
+        for hit in store.get(missing[start : start + 500]):
+            analysed[hit.chunk_id] = terms(f"{hit.meta.get('context', '')}\n{hit.text}")
+    index = LexicalIndex.from_terms((cid, analysed[cid]) for cid in ids if cid in analysed)
+    index.save(settings.lexical_dir, analysed)
     return index

@@ -1,5 +1,6 @@
 """Ingest against a real Chroma PersistentClient and the real embedding model."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,46 @@ def test_index_refuses_another_model(tmp_path: Path, folder: Path, embedder: Emb
 def test_empty_index_is_a_clear_error(tmp_path: Path, embedder: Embedder) -> None:
     with pytest.raises(EmptyIndexError, match="ess-assistant ingest"):
         Assistant.open(make_settings(tmp_path), embedder)
+
+
+def test_lexical_index_follows_chroma_and_analyses_only_what_changed(
+    tmp_path: Path, folder: Path, embedder: Embedder
+) -> None:
+    """The BM25 index holds exactly the stored passages, in Chroma's order, after every kind of
+    ingest; an ingest that changes nothing keeps its file; one more document is analysed alone
+    (the others' terms come from the saved ones) and is found at once."""
+    from assistant.lexical import TERMS_FILE, LexicalIndex
+
+    settings = make_settings(tmp_path, folder)
+
+    def stored(store: ChunkStore) -> list[str]:
+        return [cid for cid, _, _ in store.records(include_text=False)]
+
+    _, store = run(settings, embedder)
+    assert LexicalIndex.saved_ids(settings.lexical_dir) == stored(store)
+    terms_file = settings.lexical_dir / TERMS_FILE
+    before = terms_file.stat().st_mtime_ns
+    summary, store = run(settings, embedder)
+    assert summary.chunks_added == 0 and terms_file.stat().st_mtime_ns == before  # kept as is
+
+    saved = LexicalIndex.saved_terms(settings.lexical_dir)
+    marker = next(iter(saved))
+    saved[marker] = ["motdetest"]  # a term only the saved analysis holds
+    terms_file.write_text(
+        json.dumps({cid: " ".join(t) for cid, t in saved.items()}), encoding="utf-8"
+    )
+    (folder / "recyclerie.md").write_text(
+        "# Recyclerie\nUne ressourcerie collecte les objets et les remet en état.\n",
+        encoding="utf-8",
+    )
+    summary, store = run(settings, embedder)
+    assert summary.added == ["recyclerie"]
+    lexical = LexicalIndex.load(settings.lexical_dir)
+    assert lexical is not None and lexical.ids == stored(store)
+    assert [cid for cid, _ in lexical.search("motdetest", 3)] == [marker]  # not re-analysed
+    found = [cid for cid, _ in lexical.search("ressourcerie recyclerie", 3)]
+    assert found and found[0] in store.ids_by_document()["recyclerie"]
+
+    (folder / "clauses.txt").unlink()
+    _, store = run(settings, embedder)
+    assert LexicalIndex.saved_ids(settings.lexical_dir) == stored(store)

@@ -177,6 +177,13 @@ def bench(
         bool, typer.Option("--chroma-server", help="Avec --scale : mesure aussi avec `chroma run`")
     ] = False,
     seed: Annotated[int, typer.Option("--seed", help="Graine du corpus synthétique")] = 1,
+    random_vectors: Annotated[
+        bool,
+        typer.Option(
+            "--random-vectors",
+            help="Avec --scale : vecteurs aléatoires à l'ingestion (tout sauf le modèle)",
+        ),
+    ] = False,
 ) -> None:
     """Mesure ingestion, latence de /ask (1 et 16 utilisateurs), mémoire, face au pipeline naïf ;
     avec --scale, la même chose à 1×, 10×, 100× le corpus de départ."""
@@ -189,6 +196,7 @@ def bench(
             starter_dirs=[d.resolve() for d in settings.corpus_dirs if d.is_dir()],
             modes=("embedded", "server") if chroma_server else ("embedded",),
             seed=seed,
+            random_vectors=random_vectors,
             load_seconds=seconds,
             progress=sys.stderr.isatty(),
         )

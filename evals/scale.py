@@ -54,6 +54,10 @@ class ScaleConfig:
     single_seconds: float = 120.0  # a bound on the one-user pass on a slow machine
     work_dir: Path | None = None  # corpora, data folders, logs; a temporary folder if None
     progress: bool = False  # the ingest's progress bar on stderr
+    # Random vectors stored under the model's name at ingest (the model runs only to answer):
+    # measures everything that grows with the corpus when the model cannot be run at that size
+    # in the time available. Its ingest figures then leave the model out; said in the report.
+    random_vectors: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -67,9 +71,12 @@ def variants(questions: Sequence[str]) -> list[str]:
     return out
 
 
-def run_ingest(env: dict[str, str], log: Path, progress: bool) -> dict[str, Any]:
+def run_ingest(
+    env: dict[str, str], log: Path, progress: bool, random_vectors: bool = False
+) -> dict[str, Any]:
     """`evals.scale_ingest` in a subprocess; its figures."""
     command = [sys.executable, "-m", "evals.scale_ingest", *(["--progress"] if progress else [])]
+    command += ["--random-vectors"] if random_vectors else []
     with log.open("ab") as err:
         done = subprocess.run(
             command,
@@ -84,15 +91,20 @@ def run_ingest(env: dict[str, str], log: Path, progress: bool) -> dict[str, Any]
 
 
 def measure_ingests(
-    corpus: ScaleCorpus, env: dict[str, str], mode: str, work: Path, progress: bool
+    corpus: ScaleCorpus,
+    env: dict[str, str],
+    mode: str,
+    work: Path,
+    progress: bool,
+    random_vectors: bool = False,
 ) -> dict[str, Any]:
     """Cold ingest, the same again with nothing changed, then one more document."""
     log = work / f"ingest-{mode}-{corpus.factor}.log"
-    cold = run_ingest(env, log, progress)
-    noop = run_ingest(env, log, False)
+    cold = run_ingest(env, log, progress, random_vectors)
+    noop = run_ingest(env, log, False, random_vectors)
     extra = extra_document(corpus, f"ajout-{mode}")
     try:
-        added = run_ingest(env, log, False)
+        added = run_ingest(env, log, False, random_vectors)
     finally:
         extra.unlink()
     core = max(cold["ingest_s"], 1e-6)
@@ -101,11 +113,13 @@ def measure_ingests(
         "passages": cold["chunks_total"],
         "sentences": cold["sentences_added"],
         "ingest_cold_s": cold["wall_s"],
+        "ingest_cold_cpu_s": cold["cpu_s"],
         "passages_per_s": round(cold["chunks_added"] / core, 1),
         "ingest_peak_mb": cold["peak_rss_mb"],
         "ingest_noop_s": noop["ingest_s"],
         "noop_passages_embedded": noop["chunks_added"],
         "add_one_s": added["ingest_s"],
+        "add_one_cpu_s": added["cpu_s"],
         "add_one_passages": added["chunks_added"],
         "model_load_s": cold["model_s"],
         "stages_cold": cold["stages"],
@@ -130,20 +144,38 @@ def latency(single: LoadResult, loaded: LoadResult, users: int, distinct: int) -
 
 
 def measure_served(
-    env: dict[str, str], questions: list[str], config: ScaleConfig, log: Path
+    env: dict[str, str],
+    questions: list[str],
+    config: ScaleConfig,
+    log: Path,
+    chroma: Server | None = None,
 ) -> dict[str, Any]:
-    """A fresh one-worker server: start-up, one user with new questions, then 16 users."""
+    """A fresh one-worker server: start-up, one user with new questions, then 16 users; the
+    CPU time each costs the worker (and the Chroma server), which a busy machine distorts far
+    less than wall time."""
     asked = variants(questions)
+
+    def cpu() -> float:
+        return server.cpu_seconds() + (chroma.cpu_seconds() if chroma else 0.0)
+
     with serve(OURS_APP, env, workers=1, log=log, wait_s=900) as server:
-        startup_s = server.ready_s
+        startup_s, startup_cpu = server.ready_s, server.cpu_seconds()
+        before = cpu()
         single = one_user(server.url, questions[: config.single_questions], config.single_seconds)
+        between = cpu()
         stride = max(len(asked) // config.users, 1)
         loaded = concurrent_users(
             server.url, asked, config.users, config.load_seconds, stride=stride
         )
+        after = cpu()
         figures = latency(single, loaded, config.users, len(asked))
         figures["worker_rss_mb"] = round(server.peak_rss_mb(), 1)
     figures["startup_s"] = round(startup_s, 2)
+    figures["startup_cpu_s"] = round(startup_cpu, 2)
+    answered = len(single.latencies_ms)
+    figures["ask_cpu_ms"] = round(1000 * (between - before) / answered, 1) if answered else 0.0
+    answered = len(loaded.latencies_ms)
+    figures["c16_cpu_ms"] = round(1000 * (after - between) / answered, 1) if answered else 0.0
     return figures
 
 
@@ -169,14 +201,16 @@ def measure_size(
         **config.extra_env,
     }
     row: dict[str, Any] = {"factor": corpus.factor, "mode": mode, "seed": corpus.seed}
+    row["vectors"] = "random" if config.random_vectors else "model"
     row["loadavg_start"] = [round(x, 2) for x in os.getloadavg()]
     started = time.perf_counter()
     with chroma_for(mode, chroma_path, work / f"chroma-{corpus.factor}.log") as chroma:
         if chroma is not None:
             env["ESS_CHROMA_URL"] = chroma.url
-        row |= measure_ingests(corpus, env, mode, work, config.progress)
+        row |= measure_ingests(corpus, env, mode, work, config.progress, config.random_vectors)
         row["index_mb"] = round(folder_mb(data) + (folder_mb(chroma_path) if chroma else 0), 1)
-        row |= measure_served(env, questions, config, work / f"serve-{mode}-{corpus.factor}.log")
+        log = work / f"serve-{mode}-{corpus.factor}.log"
+        row |= measure_served(env, questions, config, log, chroma)
         if chroma is not None:
             row["chroma_server_rss_mb"] = round(chroma.peak_rss_mb(), 1)
     row["bench_s"] = round(time.perf_counter() - started, 1)
@@ -205,6 +239,10 @@ def run_scale(
     return result
 
 
+def _key(row: dict[str, Any]) -> tuple[int, str, str]:
+    return row["factor"], row["mode"], row.get("vectors", "model")
+
+
 def merge(path: Path, row: dict[str, Any]) -> dict[str, Any]:
     """The results file with `row` in place of the earlier row of the same size and mode."""
     saved: dict[str, Any] = {"rows": []}
@@ -214,7 +252,9 @@ def merge(path: Path, row: dict[str, Any]) -> dict[str, Any]:
         r for r in saved.get("rows", []) if (r["factor"], r["mode"]) != (row["factor"], row["mode"])
     ]
     rows.append(row)
-    saved["rows"] = sorted(rows, key=lambda r: (r["mode"] != "embedded", r["factor"]))
+    saved["rows"] = sorted(
+        rows, key=lambda r: (r.get("vectors") != "model", r["mode"] != "embedded", r["factor"])
+    )
     saved["machine"] = machine()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(saved, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -223,7 +263,7 @@ def merge(path: Path, row: dict[str, Any]) -> dict[str, Any]:
 
 def summary_line(row: dict[str, Any]) -> str:
     return (
-        f"{row['factor']}× ({row['mode']}) : {row['passages']} passages, ingestion "
+        f"{row['factor']}× ({row['mode']}, vecteurs {row.get('vectors')}) : {row['passages']} passages, ingestion "
         f"{row['ingest_cold_s']} s ({row['passages_per_s']} passages/s, {row['ingest_peak_mb']} "
         f"Mo), ajout d'un document {row['add_one_s']} s, démarrage {row['startup_s']} s, "
         f"worker {row['worker_rss_mb']} Mo, /ask p50 {row['ask_p50_ms']} ms p95 "

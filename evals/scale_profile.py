@@ -14,6 +14,7 @@ their dimension, not on what they mean).
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -136,6 +137,8 @@ def profile(
         sum(1 for _ in store.records(include_text=False))
     with timed(out, "scan_sentences_s"):
         store.passages_with_sentences(UNITS_VERSION)
+    with timed(out, "sentences_by_first_id_s"):  # what the ingest now does
+        store.passages_with_sentences(UNITS_VERSION, [c.id for c in chunks])
     before = rss_mb()
     with timed(out, "bm25_from_chroma_s"):
         LexicalIndex.from_store(store)
@@ -151,6 +154,39 @@ def profile(
     return out
 
 
+def model_cost(dirs: list[Path], sample: int) -> dict[str, Any]:
+    """CPU and wall seconds the real model spends per passage, its sentences included, on the
+    first `sample` passages of the starter corpus: the part of an ingest that does not grow
+    with the index, to be multiplied by the number of passages."""
+    import resource
+
+    from assistant.embedding import build_embedder
+
+    settings = Settings(corpus_dirs=dirs)
+    chunks = read_and_chunk(dirs, settings)[:sample]
+    units = [u for c in chunks for u in answer_units(c.text)]
+    model = build_embedder(settings)
+    model.embed(["échauffement"])
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    cpu0, wall0 = cpu(), time.perf_counter()
+    for start in range(0, len(chunks), settings.embedding_batch):
+        model.embed([c.index_text for c in chunks[start : start + settings.embedding_batch]])
+    for start in range(0, len(units), settings.embedding_batch):
+        model.embed(units[start : start + settings.embedding_batch])
+    cpu1, wall1 = cpu(), time.perf_counter()
+    return {
+        "passages": len(chunks),
+        "sentences": len(units),
+        "cpu_s_per_passage": round((cpu1 - cpu0) / len(chunks), 4),
+        "wall_s_per_passage": round((wall1 - wall0) / len(chunks), 4),
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
@@ -158,8 +194,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--factor", type=int, default=100)
     parser.add_argument("--json", type=Path, default=Path("evals/scale-profile.json"))
     parser.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
+    parser.add_argument("--model-sample", type=int, default=0, help="only the model's cost")
     args = parser.parse_args(argv)
     dirs = [d.resolve() for d in Settings().corpus_dirs if d.is_dir()]
+    if args.model_sample:
+        cost = model_cost(dirs, args.model_sample)
+        saved = json.loads(args.json.read_text()) if args.json.is_file() else {}
+        saved["model"] = cost
+        args.json.write_text(json.dumps(saved, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(json.dumps(cost))
+        return
     questions = load_questions(args.questions)[:100]
     with tempfile.TemporaryDirectory(prefix="ess-profile-") as tmp:
         result = profile(args.factor, dirs, Path(tmp), questions)

@@ -201,7 +201,7 @@ def embed_sentences(store: ChunkStore, current: set[str], batch: int, progress: 
     Answers then fetch these vectors instead of embedding sentences while the user waits."""
     if store.sentences is None:
         return 0
-    needed = sorted(current - store.passages_with_sentences(UNITS_VERSION))
+    needed = sorted(current - store.passages_with_sentences(UNITS_VERSION, sorted(current)))
     rows = _sentence_rows(
         [
             (hit.chunk_id, hit.text)

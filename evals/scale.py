@@ -290,7 +290,9 @@ def run_and_report(
     from evals.scale_report import write_section
 
     def on_row(row: dict[str, Any]) -> None:
-        write_section(merge(json_out, row), report)
+        profile_file = json_out.with_name("scale-profile.json")
+        profile = json.loads(profile_file.read_text("utf-8")) if profile_file.is_file() else None
+        write_section(merge(json_out, row), report, profile)
         echo(summary_line(row))
 
     return run_scale(config, on_row)

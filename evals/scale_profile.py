@@ -91,7 +91,7 @@ def read_and_chunk(dirs: list[Path], settings: Settings) -> list[Chunk]:
 
 
 def profile(
-    factor: int, starter_dirs: list[Path], work: Path, questions: list[str]
+    factor: int, starter_dirs: list[Path], work: Path, questions: list[str], chroma: bool = True
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"factor": factor}
     corpus = build(starter_dirs, work / "corpus", factor)
@@ -122,6 +122,9 @@ def profile(
     assert loaded is not None
     out["bm25_search_ms"] = latencies_ms(lambda q: loaded.search(q, settings.candidates), questions)
 
+    if not chroma:
+        out["rss_end_mb"] = round(rss_mb(), 1)
+        return out
     vectors = RandomVectors()
     store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, vectors)
     with timed(out, "chroma_upsert_passages_s"):
@@ -195,6 +198,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, default=Path("evals/scale-profile.json"))
     parser.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
     parser.add_argument("--model-sample", type=int, default=0, help="only the model's cost")
+    parser.add_argument("--no-chroma", action="store_true", help="reading, chunking, BM25 only")
     args = parser.parse_args(argv)
     dirs = [d.resolve() for d in Settings().corpus_dirs if d.is_dir()]
     if args.model_sample:
@@ -206,7 +210,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     questions = load_questions(args.questions)[:100]
     with tempfile.TemporaryDirectory(prefix="ess-profile-") as tmp:
-        result = profile(args.factor, dirs, Path(tmp), questions)
+        result = profile(args.factor, dirs, Path(tmp), questions, not args.no_chroma)
     saved = json.loads(args.json.read_text()) if args.json.is_file() else {}
     saved[str(args.factor)] = result
     args.json.write_text(json.dumps(saved, ensure_ascii=False, indent=2), encoding="utf-8")

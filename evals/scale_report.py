@@ -136,7 +136,51 @@ def _cell(row: dict[str, Any], key: str, target: str) -> str:
     return f"{value}" + {True: " ✓", False: " ✗", None: ""}[ok]
 
 
-def section(saved: dict[str, Any], chart: str) -> str:
+PROFILE_ROWS = [
+    ("passages", "passages"),
+    ("sentences", "phrases"),
+    ("read_chunk_s", "lecture et découpage de tous les fichiers (s)"),
+    ("bm25_build_s", "analyse française et construction du BM25 (s)"),
+    ("bm25_build_rss_mb", "mémoire prise par la construction du BM25 (Mo)"),
+    ("bm25_file_mb", "BM25 sur disque (Mo)"),
+    ("bm25_load_s", "chargement du BM25 par un worker (s)"),
+    ("bm25_loaded_rss_mb", "mémoire du BM25 chargé (Mo)"),
+    ("bm25_search_ms", "recherche BM25 (ms, p50 / p95)"),
+]
+
+
+def profile_table(profile: dict[str, Any]) -> list[str]:
+    """The stages measured without Chroma nor the model (`evals.scale_profile --no-chroma`)."""
+    sizes = sorted((k for k in profile if k.isdigit()), key=int)
+    if not sizes:
+        return []
+    lines = [
+        "Mesuré sans Chroma ni modèle (`python -m evals.scale_profile --factor N --no-chroma`) :",
+        "",
+        "| étape | " + " | ".join(f"{n}×" for n in sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    for key, label in PROFILE_ROWS:
+        cells = []
+        for n in sizes:
+            value = profile[n].get(key, "–")
+            if isinstance(value, dict):
+                value = f"{value.get('p50')} / {value.get('p95')}"
+            cells.append(str(value))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    model = profile.get("model")
+    if model:
+        lines += [
+            "",
+            f"Coût du modèle à l'ingestion (`--model-sample {model['passages']}`) : "
+            f"{model['cpu_s_per_passage']} s de CPU et {model['wall_s_per_passage']} s par "
+            f"passage, ses {model['sentences'] / model['passages']:.1f} phrases comprises "
+            f"(charge {model['loadavg']}).",
+        ]
+    return [*lines, ""]
+
+
+def section(saved: dict[str, Any], chart: str, profile: dict[str, Any] | None = None) -> str:
     """The Markdown of the scale section, between its markers."""
     rows = saved["rows"]
     m = saved.get("machine", {})
@@ -202,6 +246,10 @@ def section(saved: dict[str, Any], chart: str) -> str:
             "",
             *stages,
             "",
+            *profile_table(profile or {}),
+            "Ce qui en découle pour une machine dédiée, et les cibles à 100× (estimations) : "
+            "`docs/deploy.md`, section 4.",
+            "",
             "Protocole : chaque ingestion tourne dans son propre processus "
             "(`python -m evals.scale_ingest`, comme `ess-assistant ingest`) : sa mémoire max. "
             "(VmHWM) compte le modèle ; « à froid » part d'un dossier de données vide, modèle "
@@ -221,11 +269,13 @@ def section(saved: dict[str, Any], chart: str) -> str:
     )
 
 
-def write_section(saved: dict[str, Any], report: Path) -> list[Path]:
+def write_section(
+    saved: dict[str, Any], report: Path, profile: dict[str, Any] | None = None
+) -> list[Path]:
     """Put the scale section into `report`, replacing the earlier one, keeping the rest."""
     chart = scale_chart(saved["rows"], report.parent / "report" / "scale.png")
     text = report.read_text(encoding="utf-8") if report.is_file() else ""
-    body = section(saved, chart.relative_to(report.parent).as_posix())
+    body = section(saved, chart.relative_to(report.parent).as_posix(), profile)
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: body, text)

@@ -6,8 +6,11 @@ its chunks, and a document that disappeared from a scanned folder loses its chun
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
+import stat
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,12 +30,17 @@ from assistant.store import ChunkStore, fingerprint
 from assistant.types import Chunk
 from assistant.units import UNITS_VERSION, answer_units
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
-from ingest.chunk import chunk_document
+from ingest.chunk import CHUNK_VERSION, chunk_document
 from ingest.read import read_document
 
 log = logging.getLogger(__name__)
 
 WRITE_SLICE = 256  # passages embedded, then written to Chroma, at a time
+# Each file's signature (bytes, catalog entry, chunking settings) when last indexed: an ingest
+# reads and chunks only the files whose signature changed (at 100× the corpus, reading and
+# chunking every file again cost more than adding one document).
+SIGNATURES_FILE = "sources.json"
+MAX_SIGNED_BYTES = 200_000_000
 
 
 class Stages:
@@ -248,7 +256,18 @@ def ingest(
     to_add: list[Chunk] = []
     to_delete: list[str] = []
     read_started = time.perf_counter()
+    known = load_signatures(settings.data_dir)
+    signatures: dict[str, tuple[str, str]] = {}  # path -> (signature, doc id), written at the end
     for source in discover(roots, summary):
+        sig = signature(source, settings)
+        doc_id = unchanged(known.get(str(source.path)), sig, existing, previous, seen)
+        if doc_id:  # same bytes, catalog entry and settings as when it was indexed: not read
+            seen[doc_id] = str(source.path)
+            current[doc_id] = existing[doc_id]
+            signatures[str(source.path)] = (sig, doc_id)
+            summary.kept.append(doc_id)
+            summary.chunks_kept += len(existing[doc_id])
+            continue
         try:
             read = read_document(source.path, settings.max_text_bytes, settings.max_pdf_pages)
         except DocumentError as exc:
@@ -277,6 +296,8 @@ def ingest(
             continue
         new_ids = {c.id for c in chunks}
         current[meta.doc_id] = new_ids
+        if sig:
+            signatures[str(source.path)] = (sig, meta.doc_id)
         old_ids = existing.get(meta.doc_id, set())
         fresh = [c for c in chunks if c.id not in old_ids]
         stale = sorted(old_ids - new_ids)
@@ -307,11 +328,15 @@ def ingest(
     # killed at any point, the index serves one whole version of each document.
     timer = Stages(summary.stages)
     batch = settings.embedding_batch
+    # Killed from here on, the next ingest reads every file again: no signature vouches for a
+    # document whose new version may be half stored.
+    (settings.data_dir / SIGNATURES_FILE).unlink(missing_ok=True)
     summary.sentences_added = add_passages(store, to_add, batch, progress, timer)
     with timer("sentences_check"):
         current_ids = set().union(*current.values()) - {c.id for c in to_add}
         summary.sentences_added += embed_sentences(store, current_ids, batch, progress)
     Manifest(current).save(settings.data_dir)
+    save_signatures(settings.data_dir, signatures)
     with timer("delete"):
         store.delete(to_delete)
         store.delete_sentences(to_delete)
@@ -323,6 +348,66 @@ def ingest(
     summary.seconds = time.perf_counter() - started
     summary.stages["read_chunk"] = round(read_s, 3)
     return summary
+
+
+def signature(source: _Source, settings: Settings) -> str:
+    """What a file's passages depend on: its bytes, its catalog entry, the chunking settings
+    and version. "" (never skipped) for what is not a regular file of a sensible size."""
+    try:
+        info = source.path.stat()
+    except OSError:
+        return ""
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SIGNED_BYTES:
+        return ""
+    digest = hashlib.sha256()
+    try:
+        with source.path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    entry = source.catalog.entries.get(source.path.name)
+    facts = [entry, settings.chunk_size, settings.chunk_overlap, settings.max_pdf_pages]
+    digest.update(json.dumps([*facts, CHUNK_VERSION], sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def unchanged(
+    known: tuple[str, str] | None,
+    sig: str,
+    existing: dict[str, set[str]],
+    previous: Manifest,
+    seen: dict[str, str],
+) -> str:
+    """The doc id of a file indexed with this very signature whose stored passages are exactly
+    its current version ("" when it must be read: new, changed, or left half replaced)."""
+    if not sig or known is None or known[0] != sig:
+        return ""
+    doc_id = known[1]
+    ids = existing.get(doc_id)
+    if (
+        not ids
+        or doc_id in seen
+        or (previous.docs is not None and previous.docs.get(doc_id) != ids)
+    ):
+        return ""
+    return doc_id
+
+
+def load_signatures(data_dir: Path) -> dict[str, tuple[str, str]]:
+    try:
+        raw = json.loads((data_dir / SIGNATURES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(path): (str(v[0]), str(v[1])) for path, v in raw.items()}
+
+
+def save_signatures(data_dir: Path, signatures: dict[str, tuple[str, str]]) -> None:
+    """Beside the manifest, replaced whole."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = data_dir / f".{SIGNATURES_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(signatures, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, data_dir / SIGNATURES_FILE)
 
 
 def default_roots(settings: Settings) -> list[Path]:

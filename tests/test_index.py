@@ -167,3 +167,39 @@ def test_lexical_index_follows_chroma_and_analyses_only_what_changed(
     (folder / "clauses.txt").unlink()
     _, store = run(settings, embedder)
     assert LexicalIndex.saved_ids(settings.lexical_dir) == stored(store)
+
+
+def test_reingest_reads_only_changed_files_and_catalog_changes_count(
+    tmp_path: Path, folder: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100× the corpus, re-reading every file cost more than adding one document: an ingest
+    reads a file again only when its bytes, its catalog entry or the chunking settings changed."""
+    import ingest.index as index_module
+
+    settings = make_settings(tmp_path, folder)
+    run(settings, embedder)
+    read: list[str] = []
+    real = index_module.read_document
+
+    def counting(path: Path, max_bytes: int | None, max_pages: int | None) -> object:
+        read.append(path.name)
+        return real(path, max_bytes, max_pages)
+
+    monkeypatch.setattr(index_module, "read_document", counting)
+    summary, _ = run(settings, embedder)
+    assert read == [] and sorted(summary.kept) == ["clauses", "note-scic"]
+
+    (folder / "clauses.txt").write_text(
+        "Article 1\nLes clauses sociales favorisent l'insertion par l'activité économique.\n",
+        encoding="utf-8",
+    )
+    summary, _ = run(settings, embedder)
+    assert read == ["clauses.txt"] and summary.replaced == ["clauses"]
+
+    read.clear()
+    catalog = (folder / "catalog.toml").read_text(encoding="utf-8")
+    (folder / "catalog.toml").write_text(catalog.replace("Note SCIC", "Note sur la SCIC"), "utf-8")
+    summary, store = run(settings, embedder)
+    assert read == ["note.md"] and summary.replaced == ["note-scic"]
+    titles = {m["title"] for _, _, m in store.records(include_text=False)}
+    assert "Note sur la SCIC" in titles and "Note SCIC" not in titles

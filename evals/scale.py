@@ -244,13 +244,12 @@ def _key(row: dict[str, Any]) -> tuple[int, str, str]:
 
 
 def merge(path: Path, row: dict[str, Any]) -> dict[str, Any]:
-    """The results file with `row` in place of the earlier row of the same size and mode."""
+    """The results file with `row` in place of the earlier row of the same size, mode and
+    kind of vectors."""
     saved: dict[str, Any] = {"rows": []}
     if path.is_file():
         saved = json.loads(path.read_text(encoding="utf-8"))
-    rows = [
-        r for r in saved.get("rows", []) if (r["factor"], r["mode"]) != (row["factor"], row["mode"])
-    ]
+    rows = [r for r in saved.get("rows", []) if _key(r) != _key(row)]
     rows.append(row)
     saved["rows"] = sorted(
         rows, key=lambda r: (r.get("vectors") != "model", r["mode"] != "embedded", r["factor"])

@@ -144,6 +144,8 @@ def test_scale_report_is_a_section_of_bench_md_kept_by_the_speed_bench(
         written = write_section(saved, report)
     saved = merge(results, measured[0])  # measured again: replaced, not added
     assert len(json.loads(results.read_text())["rows"]) == 3 == len(saved["rows"])
+    saved = merge(results, {**measured[0], "vectors": "random"})  # another kind: kept apart
+    assert len(saved["rows"]) == 4
     write_section(saved, report)
     text = report.read_text(encoding="utf-8")
     assert text.count(BEGIN) == 1 and text.count(END) == 1

@@ -218,7 +218,9 @@ def embed_sentences(store: ChunkStore, current: set[str], batch: int, progress: 
         ]
     )
     parts = []
-    with tqdm(total=len(rows), desc="Phrases", unit="phrase", disable=not progress) as bar:
+    with tqdm(
+        total=len(rows), desc="Phrases", unit="phrase", disable=not progress or not rows
+    ) as bar:
         for start in range(0, len(rows), batch):
             part = rows[start : start + batch]
             parts.append(store.embedder.embed([text for _, _, text in part]))

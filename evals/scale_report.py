@@ -78,37 +78,61 @@ def meets(value: Any, target: str) -> bool | None:
     return value <= float(bound) if op == "<=" else value >= float(bound)
 
 
+def _points(rows: list[dict[str, Any]], key: str, mode: str, vectors: str) -> list[Any]:
+    return sorted(
+        (r["passages"], r[key])
+        for r in rows
+        if r["mode"] == mode
+        and r.get("vectors", "model") == vectors
+        and isinstance(r.get(key), int | float)
+        and r[key] > 0
+    )
+
+
 def scale_chart(rows: list[dict[str, Any]], path: Path) -> Path:
-    """One panel per kind of cost, each cost against the number of passages, log-log; solid
-    lines for embedded Chroma, dashed for the Chroma server."""
-    fig = Figure(figsize=(13, 4.4), dpi=100)
+    """One panel per kind of cost, each cost against the number of passages, log-log: lines
+    join the sizes measured alike (solid: embedded Chroma, dashed: Chroma server, random vectors
+    at ingest when a size was measured so), crosses are the sizes measured with the model."""
+    fig = Figure(figsize=(13, 4.6), dpi=100)
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, len(PANELS))
+    sizes = sorted({r["passages"] for r in rows})
     for ax, (title, series) in zip(axes, PANELS, strict=True):
         for i, (key, label) in enumerate(series):
             for mode, style in (("embedded", "-"), ("server", "--")):
-                points = sorted(
-                    (r["passages"], r[key])
-                    for r in rows
-                    if r["mode"] == mode and isinstance(r.get(key), int | float) and r[key] > 0
-                )
-                if not points:
-                    continue
-                ax.plot(
-                    [p for p, _ in points],
-                    [v for _, v in points],
-                    style,
-                    marker="o",
-                    color=f"C{i}",
-                    label=label if mode == "embedded" else f"{label} (serveur)",
-                )
+                points = _points(rows, key, mode, "random")
+                suffix = " (serveur)" if mode == "server" else ""
+                if points:
+                    ax.plot(
+                        [p for p, _ in points],
+                        [v for _, v in points],
+                        style,
+                        marker="o",
+                        color=f"C{i}",
+                        label=label + suffix,
+                    )
+                model = _points(rows, key, mode, "model")
+                if model:
+                    ax.plot(
+                        [p for p, _ in model],
+                        [v for _, v in model],
+                        "x",
+                        markersize=9,
+                        color=f"C{i}",
+                        label=f"{label}{suffix}, avec le modèle",
+                    )
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.set_xticks(sizes, [str(n) for n in sizes])
+        ax.minorticks_off()
         ax.set_xlabel("passages dans l'index (échelle log.)")
         ax.set_title(title)
         ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=7)
-    fig.suptitle("Coût selon la taille du corpus (1×, 10×, 100× le corpus de départ)")
+        ax.legend(fontsize=6)
+    fig.suptitle(
+        "Coût selon la taille du corpus (machine partagée, charge 12 à 22 : comparer les "
+        "tailles entre elles)"
+    )
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png", metadata={"Software": None})

@@ -184,11 +184,45 @@ def bench(
     seconds: Annotated[
         float, typer.Option("--seconds", min=1, help="Durée de la charge à 16 utilisateurs")
     ] = 20.0,
+    scale: Annotated[
+        str | None,
+        typer.Option(
+            "--scale",
+            help="Tailles du corpus, en multiples du corpus de départ (1,10,100) : mesure le "
+            "passage à l'échelle (corpus synthétique) au lieu de la comparaison au pipeline naïf",
+        ),
+    ] = None,
+    chroma_server: Annotated[
+        bool, typer.Option("--chroma-server", help="Avec --scale : mesure aussi avec `chroma run`")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Graine du corpus synthétique")] = 1,
+    random_vectors: Annotated[
+        bool,
+        typer.Option(
+            "--random-vectors",
+            help="Avec --scale : vecteurs aléatoires à l'ingestion (tout sauf le modèle)",
+        ),
+    ] = False,
 ) -> None:
-    """Mesure ingestion, latence de /ask (1 et 16 utilisateurs), mémoire, face au pipeline naïf."""
+    """Mesure ingestion, latence de /ask (1 et 16 utilisateurs), mémoire, face au pipeline naïf ;
+    avec --scale, la même chose à 1×, 10×, 100× le corpus de départ."""
+    settings = _settings()
+    if scale is not None:
+        from evals.scale import ScaleConfig, parse_factors, run_and_report
+
+        scaled = ScaleConfig(
+            factors=parse_factors(scale),
+            starter_dirs=[d.resolve() for d in settings.corpus_dirs if d.is_dir()],
+            modes=("embedded", "server") if chroma_server else ("embedded",),
+            seed=seed,
+            random_vectors=random_vectors,
+            load_seconds=seconds,
+            progress=sys.stderr.isatty(),
+        )
+        run_and_report(scaled, json_out or Path("evals/scale.json"), report, typer.echo)
+        return
     from evals.bench import BenchConfig, run_bench, summary_lines, write_outputs
 
-    settings = _settings()
     config = BenchConfig(corpus_dirs=list(settings.corpus_dirs), load_seconds=seconds)
     result = run_bench(config)
     for line in summary_lines(result):

@@ -23,6 +23,7 @@ from chromadb.config import Settings as ChromaSettings
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import ChromaUnavailableError, EmptyIndexError, ModelMismatchError
+from assistant.sentence_vectors import sentence_id
 from assistant.types import Chunk, Hit
 
 log = logging.getLogger(__name__)
@@ -171,11 +172,14 @@ class ChunkStore:
             self.collection.delete(ids=list(ids[start : start + PAGE]))
 
     # -- sentence vectors -------------------------------------------------------------------
-    def passages_with_sentences(self, version: int) -> set[str]:
+    def passages_with_sentences(self, version: int, among: Sequence[str] | None = None) -> set[str]:
         """Ids of the passages whose sentence vectors are stored, split by `version` of the
-        sentence splitter."""
+        sentence splitter; with `among`, only those passages are looked up, by the id of their
+        first sentence (sentences are written in order): no scan of every sentence stored."""
         if self.sentences is None:
             return set()
+        if among is not None:
+            return self._first_sentences(among, version)
         out: set[str] = set()
         offset = 0
         while True:
@@ -188,6 +192,19 @@ class ChunkStore:
                 if meta.get("units") == version
             )
             offset += len(batch["ids"])
+
+    def _first_sentences(self, chunk_ids: Sequence[str], version: int) -> set[str]:
+        assert self.sentences is not None
+        out: set[str] = set()
+        for start in range(0, len(chunk_ids), PAGE):
+            ids = [sentence_id(cid, 0) for cid in chunk_ids[start : start + PAGE]]
+            batch = self.sentences.get(ids=ids, include=["metadatas"])
+            out.update(
+                str(meta.get("chunk_id", ""))
+                for meta in (m or {} for m in batch["metadatas"] or [])
+                if meta.get("units") == version
+            )
+        return out
 
     def upsert_sentences(
         self, rows: Sequence[tuple[str, str, str]], vectors: np.ndarray, version: int

@@ -10,7 +10,8 @@ import logging
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
 from assistant.sentence_vectors import sentence_id
 from assistant.store import ChunkStore, fingerprint
-from assistant.types import Chunk
+from assistant.types import UPLOADED, Chunk, DocumentMeta
 from assistant.units import UNITS_VERSION, answer_units
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 from ingest.chunk import chunk_document
@@ -182,6 +183,8 @@ def ingest(
             seen.setdefault(meta.doc_id, str(source.path))  # keep what was indexed before
             continue
         meta = source.catalog.meta_for(source.path, read.title)
+        if _within(str(source.path), [settings.uploads_dir]):
+            meta = uploaded(meta, read.front_matter, source.path)
         if meta.doc_id in seen:
             summary.skipped.append(
                 Skipped(
@@ -239,6 +242,22 @@ def ingest(
     summary.chunks_total = store.count()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def uploaded(meta: DocumentMeta, front: dict[str, str], path: Path) -> DocumentMeta:
+    """An uploaded document as what it is: labelled as an upload whatever its title says (a
+    "Loi n° …" title cannot pass for the law), with when it was sent and the date and status
+    its front matter gives (none: undated, "déposé")."""
+    sent = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    return replace(
+        meta,
+        kind=UPLOADED,
+        title=f"Document déposé : {meta.title}",
+        short=f"document déposé « {meta.title[:60]} »",
+        date=front.get("date", ""),
+        status=front.get("status") or front.get("statut") or "déposé",
+        source=f"déposé par l'administration du service le {sent}",
+    )
 
 
 def default_roots(settings: Settings) -> list[Path]:

@@ -6,6 +6,7 @@ its chunks, and a document that disappeared from a scanned folder loses its chun
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -52,6 +53,7 @@ class IngestSummary:
     chunks_kept: int = 0
     chunks_removed: int = 0
     chunks_total: int = 0
+    read: int = 0  # files read and chunked; an unchanged file is not read again
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -62,7 +64,7 @@ class IngestSummary:
             f"{len(self.skipped)} ignorés.",
             f"Passages : {self.chunks_added} ajoutés, {self.chunks_kept} conservés, "
             f"{self.chunks_removed} supprimés ; {self.chunks_total} dans l'index "
-            f"({self.seconds:.1f} s).",
+            f"({self.read} fichiers lus, {self.seconds:.1f} s).",
         ]
         out += [f"Ignoré : {s.path} : {s.reason}" for s in self.skipped]
         out += [f"Note : {n}" for n in self.notes]
@@ -174,7 +176,24 @@ def ingest(
     current: dict[str, set[str]] = {}  # the manifest to write: doc -> its chunk ids now
     to_add: list[Chunk] = []
     to_delete: list[str] = []
+    sources: dict[str, str] = {}  # doc -> what it was read from, for the next ingest
     for source in discover(roots, summary):
+        doc_id = source.catalog.meta_for(source.path).doc_id
+        key = source_key(source, settings)
+        unchanged = existing.get(doc_id, set())
+        if (
+            key
+            and doc_id not in seen
+            and previous.sources.get(doc_id) == key
+            and unchanged
+            and unchanged == set((previous.docs or {}).get(doc_id, ()))
+        ):
+            seen[doc_id] = str(source.path)
+            current[doc_id], sources[doc_id] = unchanged, key
+            summary.kept.append(doc_id)
+            summary.chunks_kept += len(unchanged)
+            continue
+        summary.read += 1
         try:
             read = read_document(source.path, settings.max_text_bytes, settings.max_pdf_pages)
         except DocumentError as exc:
@@ -205,6 +224,8 @@ def ingest(
             continue
         new_ids = {c.id for c in chunks}
         current[meta.doc_id] = new_ids
+        if key:
+            sources[meta.doc_id] = key
         old_ids = existing.get(meta.doc_id, set())
         fresh = [c for c in chunks if c.id not in old_ids]
         stale = sorted(old_ids - new_ids)
@@ -235,7 +256,7 @@ def ingest(
     vectors = embed_chunks(store, to_add, settings.embedding_batch, progress)
     store.upsert(to_add, vectors)
     embed_sentences(store, set().union(*current.values()), settings.embedding_batch, progress)
-    Manifest(current).save(settings.data_dir)
+    Manifest(current, sources=sources).save(settings.data_dir)
     store.delete(to_delete)
     store.delete_sentences(to_delete)
     rebuild_lexical(settings, store)
@@ -258,6 +279,40 @@ def uploaded(meta: DocumentMeta, front: dict[str, str], path: Path) -> DocumentM
         status=front.get("status") or front.get("statut") or "déposé",
         source=f"déposé par l'administration du service le {sent}",
     )
+
+
+# The code that turns a file into passages: a new version of it re-reads every file.
+_READERS = [
+    Path(__file__).with_name(n)
+    for n in ("read.py", "chunk.py", "normalise.py", "catalog.py", "index.py")
+]
+_READERS += [Path(__file__).parent.parent / "assistant" / "types.py"]
+
+
+def source_key(source: _Source, settings: Settings) -> str:
+    """A hash of what a document's passages depend on: the file's bytes (and, for an upload,
+    when it was sent), its catalog entry, the chunking settings and the reading code; "" when
+    the file cannot be hashed (not a regular file: it is read, and refused, as before)."""
+    path = source.path
+    try:
+        if path.is_symlink() or not path.is_file():
+            return ""
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+        entry = source.catalog.entries.get(path.name, {})
+        digest.update(repr(sorted(entry.items())).encode())
+        digest.update(f"{path.stat().st_mtime_ns}|{path.resolve()}".encode())
+        digest.update(
+            f"{settings.chunk_size}|{settings.chunk_overlap}|{settings.max_pdf_pages}|"
+            f"{settings.max_text_bytes}|{settings.uploads_dir.resolve()}".encode()
+        )
+        for code in _READERS:
+            digest.update(code.read_bytes())
+    except OSError:
+        return ""
+    return digest.hexdigest()[:32]
 
 
 def default_roots(settings: Settings) -> list[Path]:

@@ -303,6 +303,17 @@ class ChunkStore:
         ]
         return sorted(hits, key=lambda h: (h.doc_id, int(h.meta.get("position", 0) or 0)))
 
+    def article_keys(self, text_key: str | None) -> dict[str, str]:
+        """The articles indexed of one legal text (of all, for None): article key -> the id
+        of one of its passages."""
+        where = {"text_key": text_key} if text_key else {"article_key": {"$ne": ""}}
+        batch = self.collection.get(where=cast(Where, where), include=["metadatas"])
+        return {
+            str(m.get("article_key")): cid
+            for cid, m in zip(batch["ids"], batch["metadatas"] or [], strict=False)
+            if m and m.get("article_key")
+        }
+
 
 def sentences_name(collection: str) -> str:
     """The collection that holds the sentence vectors of the passages of `collection`."""

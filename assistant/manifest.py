@@ -21,10 +21,18 @@ MANIFEST_FILE = "manifest.json"
 class Manifest:
     """Chunk ids per document; `None` (an index built before manifests) allows everything."""
 
-    def __init__(self, docs: Mapping[str, Set[str]] | None, stamp: float = 0.0) -> None:
+    def __init__(
+        self,
+        docs: Mapping[str, Set[str]] | None,
+        stamp: float = 0.0,
+        sources: Mapping[str, str] | None = None,
+    ) -> None:
         self.docs = {d: frozenset(ids) for d, ids in docs.items()} if docs is not None else None
         self._ids = frozenset().union(*self.docs.values()) if self.docs else frozenset()
         self.stamp = stamp
+        # What each document was read from (file hash, catalog entry, code): an ingest that
+        # finds the same does not read the file again.
+        self.sources = dict(sources or {})
 
     @classmethod
     def load(cls, data_dir: Path) -> Manifest:
@@ -38,11 +46,12 @@ class Manifest:
             parsed = {str(d): {str(i) for i in ids} for d, ids in docs.items()}
             if not all(isinstance(ids, list) for ids in docs.values()):
                 raise TypeError("a document's passages are not a list")
+            sources = {str(d): str(k) for d, k in raw.get("sources", {}).items()}
         except FileNotFoundError:
             return cls(None)
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
             raise DamagedIndexError(f"le fichier {MANIFEST_FILE} est illisible ({exc})") from exc
-        return cls(parsed, stamp)
+        return cls(parsed, stamp, sources)
 
     @classmethod
     def load_for_repair(cls, data_dir: Path) -> Manifest:
@@ -63,7 +72,10 @@ class Manifest:
         data_dir.mkdir(parents=True, exist_ok=True)
         path = data_dir / MANIFEST_FILE
         tmp = path.with_name(f".{MANIFEST_FILE}.{os.getpid()}.tmp")
-        body = {"documents": {d: sorted(ids) for d, ids in sorted(self.docs.items())}}
+        body = {
+            "documents": {d: sorted(ids) for d, ids in sorted(self.docs.items())},
+            "sources": dict(sorted(self.sources.items())),
+        }
         with tmp.open("w", encoding="utf-8") as out:
             json.dump(body, out)
             out.flush()

@@ -19,13 +19,14 @@ from assistant.injection import is_instruction
 from assistant.lexical import LexicalIndex
 from assistant.question import Kind, Question
 from assistant.sentence_vectors import SentenceVectors, sentence_id
-from assistant.types import SECONDARY_KINDS, Hit
+from assistant.types import SECONDARY_KINDS, UPLOADED, Hit
 from assistant.units import answer_units, gives_steps
 
 HISTORIC = "historique"
 # A practice note explains in plain words what a text says: it may open when its sentence
 # answers better, but starts a little behind the text it paraphrases.
 _SECONDARY_PRIOR = 0.85
+_UPLOADED_PRIOR = 0.5
 _DEFINES_ASKED = 2.5  # "c'est quoi X ?": the sentence that defines X is the answer
 _LIST_ASKED = 1.3  # "quelles étapes / quelles conditions": a list that gives them
 _FIGURE_SUBJECT = 0.25
@@ -203,6 +204,8 @@ class Scorer:
                 prior *= 0.8  # superseded texts never lead when a current one says as much
             if hit.meta.get("kind") in SECONDARY_KINDS:
                 prior *= _SECONDARY_PRIOR
+            if hit.meta.get("kind") == UPLOADED:
+                prior *= _UPLOADED_PRIOR  # anyone's words: below our notes and the texts
             if question.wants_law and hit.meta.get("kind") in LEGAL_KINDS:
                 prior *= _LAW_ASKED
             units = answer_units(hit.text)

@@ -9,8 +9,11 @@ from pydantic import BaseModel, Field
 
 from assistant.articles import number_key, text_key
 
-# Document kinds written by this project (practice notes): they paraphrase the texts they cite.
-SECONDARY_KINDS = frozenset({"fiche"})
+# A document sent to POST /admin/documents: whoever sent it, it is not an official text.
+UPLOADED = "depot"
+# Kinds that sit beside the official texts and never take their place: our practice notes
+# (they paraphrase the texts they cite) and uploaded documents (anyone's words).
+SECONDARY_KINDS = frozenset({"fiche", UPLOADED})
 
 
 @dataclass(frozen=True)

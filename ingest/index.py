@@ -14,7 +14,8 @@ import stat
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
 from assistant.sentence_vectors import sentence_id
 from assistant.store import ChunkStore, fingerprint
-from assistant.types import Chunk
+from assistant.types import UPLOADED, Chunk, DocumentMeta
 from assistant.units import UNITS_VERSION, answer_units
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 from ingest.chunk import CHUNK_VERSION, chunk_document
@@ -81,6 +82,7 @@ class IngestSummary:
     chunks_removed: int = 0
     chunks_total: int = 0
     sentences_added: int = 0
+    read: int = 0  # files read and chunked; an unchanged file is not read again
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # seconds spent in each step
 
@@ -92,7 +94,7 @@ class IngestSummary:
             f"{len(self.skipped)} ignorés.",
             f"Passages : {self.chunks_added} ajoutés, {self.chunks_kept} conservés, "
             f"{self.chunks_removed} supprimés ; {self.chunks_total} dans l'index "
-            f"({self.seconds:.1f} s).",
+            f"({self.read} fichiers lus, {self.seconds:.1f} s).",
         ]
         out += [f"Ignoré : {s.path} : {s.reason}" for s in self.skipped]
         out += [f"Note : {n}" for n in self.notes]
@@ -270,6 +272,7 @@ def ingest(
             summary.kept.append(doc_id)
             summary.chunks_kept += len(existing[doc_id])
             continue
+        summary.read += 1
         try:
             read = read_document(source.path, settings.max_text_bytes, settings.max_pdf_pages)
         except DocumentError as exc:
@@ -278,6 +281,8 @@ def ingest(
             seen.setdefault(meta.doc_id, str(source.path))  # keep what was indexed before
             continue
         meta = source.catalog.meta_for(source.path, read.title)
+        if _within(str(source.path), [settings.uploads_dir]):
+            meta = uploaded(meta, read.front_matter, source.path)
         if meta.doc_id in seen:
             summary.skipped.append(
                 Skipped(
@@ -410,6 +415,22 @@ def save_signatures(data_dir: Path, signatures: dict[str, tuple[str, str]]) -> N
     tmp = data_dir / f".{SIGNATURES_FILE}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(signatures, sort_keys=True), encoding="utf-8")
     os.replace(tmp, data_dir / SIGNATURES_FILE)
+
+
+def uploaded(meta: DocumentMeta, front: dict[str, str], path: Path) -> DocumentMeta:
+    """An uploaded document as what it is: labelled as an upload whatever its title says (a
+    "Loi n° …" title cannot pass for the law), with when it was sent and the date and status
+    its front matter gives (none: undated, "déposé")."""
+    sent = datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    return replace(
+        meta,
+        kind=UPLOADED,
+        title=f"Document déposé : {meta.title}",
+        short=f"document déposé « {meta.title[:60]} »",
+        date=front.get("date", ""),
+        status=front.get("status") or front.get("statut") or "déposé",
+        source=f"déposé par l'administration du service le {sent}",
+    )
 
 
 def default_roots(settings: Settings) -> list[Path]:

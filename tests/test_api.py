@@ -103,7 +103,7 @@ def test_k_is_strictly_an_integer(client: TestClient, k: object) -> None:
 
 
 def test_validation_errors_do_not_echo_the_input(client: TestClient) -> None:
-    r = client.post("/ask", json={"question": PERSONAL, "k": "cinq"})
+    r = client.post("/ask", json={"question": {"texte": PERSONAL}, "k": "cinq"})
     assert r.status_code == 422 and "marie.durand" not in r.text
 
 

@@ -29,7 +29,16 @@ FRENCH = re.compile(
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[str]:
     data = tmp_path_factory.mktemp("fuzz") / "data"
-    with serve(indexed_notes(data, embedder, admin_token=TOKEN), embedder) as url:
+    with serve(
+        indexed_notes(
+            data,
+            embedder,
+            admin_token=TOKEN,
+            rate_limit_ask="",  # the fuzzer is one client: without this most cases get 429
+            rate_limit_feedback="",
+        ),
+        embedder,
+    ) as url:
         yield url
     print(f"\nfuzz: {sum(CALLS.values())} requests, status codes {dict(sorted(CALLS.items()))}")
 

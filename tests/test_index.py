@@ -57,6 +57,27 @@ def test_ingest_twice_adds_nothing(tmp_path: Path, folder: Path, embedder: Embed
     assert store.count() == count
 
 
+def test_an_unchanged_file_is_not_read_again(
+    tmp_path: Path, folder: Path, embedder: Embedder
+) -> None:
+    """Issue 16, item 5: a no-change ingest reads no file (a PDF that costs minutes to parse
+    is parsed once); a changed file, a changed catalog entry are read again."""
+    pdf = make_pdf(folder / "guide.pdf", [["Le guide des achats responsables."]])
+    settings = make_settings(tmp_path, folder)
+    first, _ = run(settings, embedder)
+    assert first.read == 3
+    second, store = run(settings, embedder)
+    assert second.read == 0 and sorted(second.kept) == ["clauses", "guide", "note-scic"]
+    assert second.chunks_kept == first.chunks_added and second.chunks_added == 0
+    assert "0 fichiers lus" in second.lines()[1]
+    (folder / "clauses.txt").write_text("Article 1\nLes clauses environnementales.\n")
+    (folder / "catalog.toml").write_text(CATALOG.replace("Note SCIC", "Note sur les SCIC"))
+    third, store = run(settings, embedder)
+    assert third.read == 2 and sorted(third.replaced) == ["clauses", "note-scic"]
+    titles = {m["title"] for _, _, m in store.records(include_text=False)}
+    assert "Note sur les SCIC" in titles and pdf.exists()
+
+
 def test_changed_document_is_replaced_and_removed_one_disappears(
     tmp_path: Path, folder: Path, embedder: Embedder
 ) -> None:

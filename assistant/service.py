@@ -190,3 +190,8 @@ class Assistant:
             )
             row["chunks"] += 1
         return sorted(docs.values(), key=lambda d: d["doc_id"])
+
+    def document(self, doc_id: str) -> list[Hit]:
+        """One document's current passages in reading order; empty when it is not indexed."""
+        manifest = self.retriever.manifest
+        return [h for h in self.store.passages_of(doc_id) if manifest.allows(h.chunk_id)]

@@ -291,6 +291,19 @@ class ChunkStore:
         ]
         return sorted(hits, key=lambda h: (h.doc_id, int(h.meta.get("position", 0) or 0)))
 
+    def passages_of(self, doc_id: str) -> list[Hit]:
+        """Every passage of one document, in reading order (the document viewer)."""
+        batch = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        hits = [
+            Hit(
+                chunk_id=cid,
+                text=(batch["documents"] or [""])[i] or "",
+                meta=dict((batch["metadatas"] or [{}])[i] or {}),
+            )
+            for i, cid in enumerate(batch["ids"])
+        ]
+        return sorted(hits, key=lambda h: (int(h.meta.get("position", 0) or 0), h.chunk_id))
+
 
 def sentences_name(collection: str) -> str:
     """The collection that holds the sentence vectors of the passages of `collection`."""

@@ -116,16 +116,20 @@ export function groupCitations(citations) {
   return [...groups.values()];
 }
 
+// A passage's "* " lines shown as bullets (same length: offsets do not move).
+const bulleted = (text) => text.replace(/^(\s*)\* /gm, "$1• ");
+
 const fold = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
 // `text` with the sentences the answer quotes marked; with none (a refusal), the question's
 // longer words. The text is folded (accents, case) character by character so that offsets in
 // the folded copy are offsets in `text`.
-export function highlight(text, quoted, question) {
+export function highlight(source, quoted, question) {
+  const text = bulleted(source);
   const flat = [...text].map((ch) => { const f = fold(ch); return f.length === ch.length ? f : ch; }).join("");
   const spans = [];
   for (const sentence of quoted || []) {
-    const clean = sentence.replace(/\s*\(…\)\s*$/, "");
+    const clean = bulleted(sentence.replace(/\s*\(…\)\s*$/, ""));
     const probe = fold(clean).slice(0, 120);
     const at = probe ? flat.indexOf(probe) : -1;
     if (at >= 0) {

@@ -64,7 +64,7 @@ export async function openDocument(docId, target = null) {
     const isCited = target && p.text === target.excerpt;
     const section = el("section", { class: isCited ? "doc-passage cited" : "doc-passage", "aria-label": p.locator || "passage" },
       p.locator ? el("p", { class: "doc-locator" }, p.locator) : "",
-      el("div", { class: "doc-text" }, ...(isCited ? highlight(p.text, target.quoted, "") : [p.text])));
+      el("div", { class: "doc-text" }, ...highlight(p.text, isCited ? target.quoted : [], "")));
     if (isCited && !cited) cited = { section, page: p.page };
     return section;
   });

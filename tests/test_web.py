@@ -492,6 +492,7 @@ def test_documents_view_and_a_citation_opened_in_its_document(page: Page, server
     cited = viewer.locator(".doc-passage.cited")
     expect(cited).to_have_count(1)
     expect(cited).to_be_in_viewport()
+    expect(viewer.locator("h2")).to_be_in_viewport()  # title and links stay in view
     expect(cited.locator("mark").first).to_contain_text("50 %")
     assert viewer.locator(".doc-passage").count() >= 1
     marked = " ".join(cited.locator("mark").all_inner_texts())

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from assistant.citations import (
     LEGAL_KINDS,
+    according_to,
     article_label,
     citation,
     document_label,
@@ -244,7 +245,7 @@ class Writeup:
         body = as_list(c.text) if "\n" in c.text else display(c.text)
         number = self.cite(c, label=False)
         lead = f"{verdict} " if verdict else ""
-        self.opening.append(f"{lead}Selon {label} : « {body.rstrip('.')} »{number}")
+        self.opening.append(f"{lead}Selon {according_to(label)} : « {body.rstrip('.')} »{number}")
 
     def quote_article(self, hit: Hit, c: Candidate) -> None:
         """A named article itself: its name, then its opening paragraphs (about 90 words, whole

@@ -16,6 +16,7 @@ import chromadb
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
@@ -49,6 +50,17 @@ def open_client(settings: Settings) -> ClientAPI:
             raise ChromaUnavailableError(settings.chroma_url) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma)
+
+
+def fresh_client(settings: Settings) -> ClientAPI:
+    """An embedded client that reads the data folder as it is now. Chroma shares one client
+    (and its in-memory vectors) per folder within a process, and that client never sees what
+    another process wrote since: passages then found by BM25 but unknown to it answered 500
+    ("Error finding id"). Clients already open keep working on what they had read."""
+    if settings.chroma_url:
+        return open_client(settings)
+    SharedSystemClient.clear_system_cache()  # only the registry: open clients are untouched
+    return open_client(settings)
 
 
 def fingerprint(ids: Iterable[str]) -> str:
@@ -303,6 +315,17 @@ class ChunkStore:
             for i, cid in enumerate(batch["ids"])
         ]
         return sorted(hits, key=lambda h: (int(h.meta.get("position", 0) or 0), h.chunk_id))
+
+    def article_keys(self, text_key: str | None) -> dict[str, str]:
+        """The articles indexed of one legal text (of all, for None): article key -> the id
+        of one of its passages."""
+        where = {"text_key": text_key} if text_key else {"article_key": {"$ne": ""}}
+        batch = self.collection.get(where=cast(Where, where), include=["metadatas"])
+        return {
+            str(m.get("article_key")): cid
+            for cid, m in zip(batch["ids"], batch["metadatas"] or [], strict=False)
+            if m and m.get("article_key")
+        }
 
 
 def sentences_name(collection: str) -> str:

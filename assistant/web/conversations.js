@@ -2,7 +2,7 @@
 // exports: Markdown, a printable HTML page, and one answer as text for the clipboard.
 "use strict";
 
-import { el, frenchDate, groupCitations, linkOf } from "./render.js";
+import { el, frenchDate, groupCitations, linkOf, where } from "./render.js";
 
 const ALL_KEY = "ess-assistant-conversations";
 const CURRENT_KEY = "ess-assistant-current"; // per tab: a reload keeps the open conversation
@@ -69,9 +69,9 @@ export function list() {
 
 function sourceLine(group) {
   const c = group.citation;
-  const where = c.locator ? `, ${c.locator}` : "";
+  const at = where(c) ? `, ${where(c)}` : "";
   const link = linkOf(c);
-  return `${group.numbers.map((n) => `[${n}]`).join(" ")} ${c.title}${where} (${frenchDate(c.date)}, ${c.status})${link ? ` — ${link}` : ""}`;
+  return `${group.numbers.map((n) => `[${n}]`).join(" ")} ${c.title}${at} (${frenchDate(c.date)}, ${c.status})${link ? ` — ${link}` : ""}`;
 }
 
 // One answer as plain text with its sources: what the copy button puts on the clipboard.

@@ -48,6 +48,10 @@ export function statusBadge(item) {
   });
 }
 
+// Where in its document a passage is: an article named as a lawyer cites it ("Code rural et de
+// la pêche maritime, art. L521-3"), else its page or heading.
+export const where = (c) => (c.label && c.label !== c.title ? c.label : c.locator || "");
+
 export function linkOf(citation) {
   return citation.link || (/^https?:\/\//.test(citation.source || "") ? citation.source : "");
 }

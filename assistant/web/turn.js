@@ -3,7 +3,7 @@
 "use strict";
 
 import {
-  $, $$, el, frenchDate, groupCitations, isHistoric, linkOf, renderAnswerText, statusBadge,
+  $, $$, el, frenchDate, groupCitations, isHistoric, linkOf, renderAnswerText, statusBadge, where,
 } from "./render.js";
 import { openSource } from "./viewer.js";
 import { answerText } from "./conversations.js";
@@ -53,7 +53,7 @@ function renderSources(turn, index) {
   },
   el("button", { type: "button", class: "source-open", onclick: () => openSource(c, turn.question) },
     `${numbers.map((n) => `[${n}]`).join(" ")} ${c.title}`),
-  c.locator ? ` — ${c.locator}` : "",
+  where(c) ? ` — ${where(c)}` : "",
   " (", frenchDate(c.date), ") ", statusBadge(c),
   linkOf(c) ? el("span", { class: "print-url" }, ` ${linkOf(c)}`) : ""))));
   return wrap;

@@ -2,7 +2,7 @@
 // list of indexed documents. Everything comes from our own API (GET /documents, /documents/{id}).
 "use strict";
 
-import { $, el, frenchDate, highlight, isHistoric, linkOf, STATUS_HELP, statusBadge } from "./render.js";
+import { $, el, frenchDate, highlight, isHistoric, linkOf, STATUS_HELP, statusBadge, where } from "./render.js";
 
 let current = null; // the citation shown in the passage dialog
 
@@ -10,8 +10,8 @@ export function openSource(citation, question) {
   current = { citation, question };
   $("#source-title").textContent = `[${citation.n}] ${citation.title}`;
   $("#source-meta").replaceChildren(
-    citation.locator ? el("strong", {}, citation.locator) : "",
-    citation.locator ? " — " : "",
+    where(citation) ? el("strong", {}, where(citation)) : "",
+    where(citation) ? " — " : "",
     `texte du ${frenchDate(citation.date)} `, statusBadge(citation),
   );
   const historic = $("#source-historic");

@@ -48,7 +48,9 @@ def server(
     data = tmp_path_factory.mktemp("web-data")
     for sub in ("chroma", "lexical"):  # the built index, next to a fresh feedback database
         (data / sub).symlink_to(base.data_dir / sub)
-    settings = base.model_copy(update={"data_dir": data, "admin_token": ADMIN_TOKEN})
+    # No per-client rate limit: every test here asks from 127.0.0.1 (limits: test_admin.py).
+    unlimited = {"rate_limit_ask": "", "rate_limit_feedback": ""}
+    settings = base.model_copy(update={"data_dir": data, "admin_token": ADMIN_TOKEN, **unlimited})
     with serve(settings, embedder) as url:
         yield url
 
@@ -571,7 +573,7 @@ def test_an_llm_draft_is_labelled_and_its_replacement_explained(
     data.mkdir()
     for sub in ("chroma", "lexical"):
         (data / sub).symlink_to(indexed[0].data_dir / sub)
-    settings = indexed[0].model_copy(update={"data_dir": data})
+    settings = indexed[0].model_copy(update={"data_dir": data, "rate_limit_ask": ""})
     with serve(settings, embedder, ScriptedChat()) as url:
         context = browser.new_context()
         page = context.new_page()

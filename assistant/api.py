@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
@@ -27,7 +27,7 @@ from assistant.errors import (
     InvalidQuestionError,
     ModelMismatchError,
 )
-from assistant.feedback import FeedbackIn, FeedbackRow, FeedbackStore
+from assistant.feedback import FeedbackIn, FeedbackRow, FeedbackStore, FeedbackUpdate
 from assistant.followup import Turn
 from assistant.llm import ChatModel, build_llm
 from assistant.privacy import log_question
@@ -76,6 +76,28 @@ class SearchHit(BaseModel):
     dense: float
     lexical: float
     text: str
+
+
+class Passage(BaseModel):
+    chunk_id: str
+    locator: str
+    page: int | None = None
+    heading: str = ""
+    text: str
+
+
+class DocumentView(BaseModel):
+    """One indexed document, passage by passage, for the page's document viewer."""
+
+    doc_id: str
+    title: str
+    kind: str
+    date: str
+    status: str
+    source: str
+    link: str | None = Field(description="Adresse du texte en ligne, s'il en a une")
+    file: str | None = Field(description="Chemin du fichier d'origine (PDF, texte) sur ce service")
+    passages: list[Passage]
 
 
 class AppState:
@@ -233,6 +255,49 @@ def create_app(
     def documents(state: StateDep) -> list[dict[str, Any]]:
         return state.assistant().documents()
 
+    @app.get("/documents/{doc_id}", response_model=DocumentView)
+    def document(doc_id: str, state: StateDep) -> DocumentView:
+        """Un document indexé, passage par passage, dans l'ordre de lecture."""
+        hits = state.assistant().document(doc_id)
+        if not hits:
+            raise HTTPException(404, detail=f"document introuvable : « {doc_id} »")
+        meta = hits[0].meta
+        source = str(meta.get("source", ""))
+        link = str(meta.get("url", "")) or (
+            source if source.startswith(("http://", "https://")) else None
+        )
+        return DocumentView(
+            doc_id=doc_id,
+            title=str(meta.get("title", "")),
+            kind=str(meta.get("kind", "")),
+            date=str(meta.get("date", "")),
+            status=str(meta.get("status", "")),
+            source=source,
+            link=link,
+            file=f"documents/{doc_id}/file" if _servable(meta, settings) else None,
+            passages=[
+                Passage(
+                    chunk_id=h.chunk_id,
+                    locator=h.locator,
+                    page=h.meta.get("page"),
+                    heading=str(h.meta.get("heading", "")),
+                    text=h.text,
+                )
+                for h in hits
+            ],
+        )
+
+    @app.get("/documents/{doc_id}/file", response_class=FileResponse)
+    def document_file(doc_id: str, state: StateDep) -> FileResponse:
+        """Le fichier d'origine d'un document indexé (un PDF s'ouvre à la page citée)."""
+        hits = state.assistant().document(doc_id)
+        path = _servable(hits[0].meta, settings) if hits else None
+        if path is None:
+            raise HTTPException(404, detail=f"fichier introuvable pour le document « {doc_id} »")
+        kind = "application/pdf" if path.suffix.lower() == ".pdf" else "text/plain; charset=utf-8"
+        # inline: the browser shows it (a PDF at #page=n) rather than downloading it
+        return FileResponse(path, media_type=kind, content_disposition_type="inline")
+
     @app.get("/health")
     def health(state: StateDep) -> dict[str, Any]:
         body: dict[str, Any] = {"model": state.embedder.name, "collection": settings.collection}
@@ -260,6 +325,19 @@ def create_app(
         """Avis sur une réponse : utile ou non, commentaire et étiquettes facultatifs."""
         return state.feedback.add(body)
 
+    @app.patch(
+        "/feedback/{row_id}",
+        response_model=FeedbackRow,
+        dependencies=[limited("feedback")],
+        responses=TOO_MANY,
+    )
+    def amend_feedback(row_id: int, body: FeedbackUpdate, state: StateDep) -> FeedbackRow:
+        """Compléter un avis déjà enregistré : commentaire, étiquettes, ou l'autre vote."""
+        row = state.feedback.update(row_id, body)
+        if row is None:
+            raise HTTPException(404, detail=f"avis introuvable : n° {row_id}")
+        return row
+
     # Reading the feedback (users' questions) is an admin route: GET /admin/feedback.
 
     app.mount("/static", StaticFiles(directory=WEB), name="static")
@@ -277,6 +355,18 @@ def app_from_env() -> FastAPI:
     """The app with settings from `ESS_*`: the import string `uvicorn --factory` needs to start
     several workers, each loading the model once."""
     return create_app(Settings())
+
+
+def _servable(meta: dict[str, Any], settings: Settings) -> Path | None:
+    """The document's own file when it lies in a document folder of this service (never any
+    other path the metadata might name), else None."""
+    raw = str(meta.get("path", ""))
+    if not raw:
+        return None
+    path = Path(raw).resolve()
+    roots = [*settings.corpus_dirs, settings.uploads_dir, settings.legifrance_dir]
+    inside = any(path.is_relative_to(root.resolve()) for root in roots)
+    return path if inside and path.is_file() else None
 
 
 def _client(request: Request) -> str | None:

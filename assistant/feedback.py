@@ -49,6 +49,15 @@ class FeedbackIn(BaseModel):
     )
 
 
+class FeedbackUpdate(BaseModel):
+    """What the page adds after a vote (saved on the first click): a comment, tags, or the
+    other vote."""
+
+    useful: bool | None = None
+    comment: str | None = Field(default=None, max_length=2000)
+    tags: list[Tag] | None = Field(default=None, max_length=len(TAGS))
+
+
 class FeedbackRow(FeedbackIn):
     id: int
     created_at: str
@@ -90,6 +99,23 @@ class FeedbackStore:
             )
             new_id = cursor.lastrowid or 0
         return FeedbackRow(id=new_id, created_at=created, **item.model_dump())
+
+    def update(self, row_id: int, change: FeedbackUpdate) -> FeedbackRow | None:
+        """Row `row_id` with the fields `change` sets; None when there is no such row."""
+        values: dict[str, object] = {}
+        if change.useful is not None:
+            values["useful"] = int(change.useful)
+        if change.comment is not None:
+            values["comment"] = change.comment.strip()
+        if change.tags is not None:
+            values["tags"] = json.dumps(change.tags, ensure_ascii=False)
+        with self._connect() as db:
+            if values:  # column names come from the model above, never from the request
+                assignments = ", ".join(f"{column} = ?" for column in values)
+                db.execute(
+                    f"UPDATE feedback SET {assignments} WHERE id = ?", [*values.values(), row_id]
+                )
+        return next((r for r in self.rows() if r.id == row_id), None)
 
     def rows(self, limit: int | None = None) -> list[FeedbackRow]:
         """Newest first."""

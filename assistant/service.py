@@ -159,3 +159,9 @@ class Assistant:
             )
             row["chunks"] += 1
         return sorted(docs.values(), key=lambda d: d["doc_id"])
+
+    def document(self, doc_id: str) -> list[Hit]:
+        """One document's current passages in reading order; empty when it is not indexed."""
+        snapshot = self.snapshot()
+        passages = snapshot.store.passages_of(doc_id)
+        return [h for h in passages if snapshot.manifest.allows(h.chunk_id)]

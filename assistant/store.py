@@ -320,6 +320,19 @@ class ChunkStore:
         ]
         return sorted(hits, key=lambda h: (h.doc_id, int(h.meta.get("position", 0) or 0)))
 
+    def passages_of(self, doc_id: str) -> list[Hit]:
+        """Every passage of one document, in reading order (the document viewer)."""
+        batch = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        hits = [
+            Hit(
+                chunk_id=cid,
+                text=(batch["documents"] or [""])[i] or "",
+                meta=dict((batch["metadatas"] or [{}])[i] or {}),
+            )
+            for i, cid in enumerate(batch["ids"])
+        ]
+        return sorted(hits, key=lambda h: (int(h.meta.get("position", 0) or 0), h.chunk_id))
+
     def article_keys(self, text_key: str | None) -> dict[str, str]:
         """The articles indexed of one legal text (of all, for None): article key -> the id
         of one of its passages."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
+from assistant.llm import ChatModel
 from assistant.store import ChunkStore, open_client
 from ingest.index import ingest
 from tests.conftest import ROOT
@@ -34,15 +35,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(settings: Settings, embedder: Embedder) -> Iterator[str]:
-    """uvicorn in a thread on 127.0.0.1; yields the base URL."""
+def serve(settings: Settings, embedder: Embedder, llm: ChatModel | None = None) -> Iterator[str]:
+    """uvicorn in a thread on 127.0.0.1 (with `llm` writing the answers, if given); yields the
+    base URL."""
     import uvicorn
 
     from assistant.api import create_app
 
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings, embedder), host="127.0.0.1", port=port, log_level="warning"
+        create_app(settings, embedder, llm), host="127.0.0.1", port=port, log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -73,6 +73,46 @@ def test_before_any_ingest_the_api_answers_503(tmp_path: Path, embedder: Embedde
     assert "index vide : lancez `ess-assistant ingest`" in r.json()["detail"]
 
 
+def test_a_document_opens_passage_by_passage_with_its_file(client: TestClient) -> None:
+    docs = {d["doc_id"]: d for d in client.get("/documents").json()}
+    pdf = docs["loi-2014-856"]  # the starter corpus's PDF
+    r = client.get(f"/documents/{pdf['doc_id']}")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["title"] == pdf["title"] and body["status"] == pdf["status"]
+    assert len(body["passages"]) == pdf["chunks"]
+    assert any(p["page"] for p in body["passages"]), "a PDF's passages say their page"
+    pages = [p["page"] or 0 for p in body["passages"]]
+    assert pages == sorted(pages), "passages come in reading order"
+    assert body["file"] == f"documents/{pdf['doc_id']}/file"
+    f = client.get("/" + body["file"])
+    assert f.status_code == 200 and f.headers["content-type"] == "application/pdf"
+    assert f.content.startswith(b"%PDF")
+    missing = client.get("/documents/pas-de-tel-document")
+    assert missing.status_code == 404 and "introuvable" in missing.json()["detail"]
+    assert client.get("/documents/pas-de-tel-document/file").status_code == 404
+
+
+def test_a_vote_is_one_row_completed_later(client: TestClient) -> None:
+    row = client.post("/feedback", json={"question": "Qu'est-ce qu'un PTCE ?", "useful": False})
+    assert row.status_code == 201
+    row_id = row.json()["id"]
+    done = client.patch(
+        f"/feedback/{row_id}", json={"comment": " trop court ", "tags": ["incomplet"]}
+    )
+    assert done.status_code == 200
+    assert done.json() | {"created_at": ""} == row.json() | {
+        "created_at": "",
+        "comment": "trop court",
+        "tags": ["incomplet"],
+    }
+    assert client.patch(f"/feedback/{row_id}", json={"useful": True}).json()["useful"] is True
+    bad = client.patch(f"/feedback/{row_id}", json={"tags": ["faux"]})
+    assert bad.status_code == 422 and "tags" in bad.json()["detail"]
+    missing = client.patch("/feedback/999999", json={"comment": "x"})
+    assert missing.status_code == 404 and "introuvable" in missing.json()["detail"]
+
+
 PERSONAL = "Je suis marie.durand@mairie.fr, SCIC"
 
 

@@ -1,71 +1,60 @@
 // ESS Assistant web page: ask, read the cited answer, open the sources, give feedback.
-// Plain JavaScript, no build step, no external resource: the page works offline.
+// Plain JavaScript modules, no build step, no external resource: the page works offline.
 "use strict";
 
-const STORE_KEY = "ess-assistant-thread";
-const HISTORY_TURNS = 6; // earlier turns sent with a question, for follow-ups
-const TAGS = ["incorrect", "incomplet", "source manquante", "source obsolète", "hors sujet"];
-const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-  "septembre", "octobre", "novembre", "décembre"];
+import { $, $$, el, frenchDate } from "./render.js";
+import { initViewer } from "./viewer.js";
+import * as conversations from "./conversations.js";
+import { renderTurn } from "./turn.js";
 
-const $ = (selector, root = document) => root.querySelector(selector);
+const HISTORY_TURNS = 6; // earlier turns sent with a question, for follow-ups
+const DRAFT_LABEL = "Brouillon — vérification des sources en cours";
+
 let turns = [];
+let conversation = conversations.newId();
 let examples = {};
 let llmConfigured = false; // GET /health says so; then answers stream from POST /ask/stream
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-function frenchDate(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
-  if (!m) return iso || "date inconnue";
-  const day = Number(m[3]);
-  return `${day === 1 ? "1er" : day} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
-}
-
-function isHistoric(citation) {
-  return citation.status === "historique";
-}
-
-function statusBadge(citation) {
-  const historic = isHistoric(citation);
-  return el("span", {
-    class: `status ${historic ? "status-historique" : "status-current"}`,
-    text: historic ? "historique : peut être dépassé" : citation.status || "statut inconnu",
-  });
-}
-
-// ---- the conversation ------------------------------------------------------------------
+let pending = null; // the AbortController of the request under way: one at a time
+let shown = -1; // the turn shown in presentation mode
 
 function save() {
-  try {
-    sessionStorage.setItem(STORE_KEY, JSON.stringify(turns));
-  } catch (_) { /* private mode: the thread lives as long as the page */ }
+  conversations.store(conversation, turns);
+  conversations.setCurrent(conversation);
 }
 
-function restore() {
-  try {
-    turns = JSON.parse(sessionStorage.getItem(STORE_KEY) || "[]");
-  } catch (_) {
-    turns = [];
-  }
-  turns.forEach((turn, i) => $("#thread").append(renderTurn(turn, i)));
+function edit(question) {
+  $("#question").value = question;
+  fitQuestion();
+  $("#question").focus();
+  $("#question").setSelectionRange(question.length, question.length);
+}
+
+const turnActions = { save, edit };
+
+function showThread() {
+  $("#thread").replaceChildren(...turns.map((turn, i) => renderTurn(turn, i, turnActions)));
+  shown = turns.length - 1;
+  updatePresentation();
+}
+
+// ---- asking --------------------------------------------------------------------------------
+
+function setPending(controller) {
+  pending = controller;
+  $("#send").disabled = Boolean(controller);
+  $("#send").textContent = controller ? "Recherche en cours…" : "Demander";
+  $("#cancel").hidden = !controller;
+  if (controller) $("#thread").setAttribute("aria-busy", "true");
+  else $("#thread").removeAttribute("aria-busy");
+}
+
+// The new turn's top at the top of the view (below nothing: the header is not sticky).
+function bringToTop(node) {
+  node.scrollIntoView({ block: "start", behavior: "instant" });
 }
 
 async function ask(question) {
+  if (pending) return; // Enter while a request is under way does not send a second one
   const error = $("#error");
   error.textContent = "";
   const text = question.trim();
@@ -74,337 +63,240 @@ async function ask(question) {
     $("#question").focus();
     return;
   }
-  const send = $("#send");
-  send.disabled = true;
-  send.textContent = "Recherche en cours…";
-  $("#thread").setAttribute("aria-busy", "true");
+  const controller = new AbortController();
+  setPending(controller);
+  const placeholder = el("article", { class: "turn pending", "aria-label": "Question en cours" },
+    el("h3", { class: "question" }, text),
+    el("p", { class: "waiting", role: "status" }, "Recherche dans les documents…"));
+  $("#thread").append(placeholder);
+  if (document.body.classList.contains("presentation")) showOnly(placeholder);
+  bringToTop(placeholder);
   const history = turns.slice(-HISTORY_TURNS).map((t) => ({
     question: t.answer.question || t.question,
     answer: (t.answer.answer || "").slice(0, 2000),
   }));
   try {
-    const request = {
+    const response = await fetch(llmConfigured ? "ask/stream" : "ask", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ question: text, history }),
-    };
-    const response = await fetch(llmConfigured ? "ask/stream" : "ask", request);
+      signal: controller.signal,
+    });
     const body = response.ok && llmConfigured
-      ? await readStream(response)
+      ? await readStream(response, placeholder)
       : await response.json().catch(() => ({}));
     if (!response.ok) {
+      placeholder.remove();
       error.textContent = `Impossible de répondre : ${body.detail || `erreur ${response.status}`}.`;
       return;
     }
-    const turn = { question: text, answer: body, feedback: null };
+    const replaced = Boolean(body.replace);
+    delete body.replace;
+    const turn = { question: text, answer: body, feedback: null, replaced, at: new Date().toISOString() };
     turns.push(turn);
     save();
-    const node = renderTurn(turn, turns.length - 1);
-    $("#thread").append(node);
+    const node = renderTurn(turn, turns.length - 1, turnActions);
+    placeholder.replaceWith(node);
     $("#question").value = "";
-    node.scrollIntoView({ block: "start", behavior: "smooth" });
-    $("h3", node).focus();
-  } catch (_) {
-    error.textContent = "Le service ne répond pas. Vérifiez la connexion puis réessayez.";
+    fitQuestion();
+    shown = turns.length - 1;
+    updatePresentation();
+    bringToTop(node);
+    $("h3", node).focus({ preventScroll: true });
+  } catch (err) {
+    placeholder.remove();
+    error.textContent = controller.signal.aborted
+      ? "Question annulée."
+      : "Le service ne répond pas. Vérifiez la connexion puis réessayez.";
   } finally {
-    send.disabled = false;
-    send.textContent = "Demander";
-    $("#thread").removeAttribute("aria-busy");
+    setPending(null);
   }
 }
 
-// Server-Sent Events from POST /ask/stream: the text shows in a draft as the model writes it;
-// the final event holds the checked answer, which replaces the draft (it is the extractive
-// answer when the model's did not pass the citation checks).
-async function readStream(response) {
-  const draft = el("p", { class: "draft", "aria-live": "polite", "aria-busy": "true" });
-  $("#thread").append(draft);
+// Server-Sent Events from POST /ask/stream: the model's text shows in a labelled draft as it is
+// written; the final event holds the checked answer, which takes its place (`replace` says the
+// draft failed the citation checks and the extractive answer is shown instead).
+async function readStream(response, placeholder) {
+  const text = el("p", { class: "draft-text" });
+  const draft = el("div", { class: "draft", "aria-busy": "true" },
+    el("p", { class: "draft-label" }, DRAFT_LABEL), text);
+  $(".waiting", placeholder).replaceWith(draft);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
   let final = {};
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const name = (/^event: (.*)$/m.exec(block) || [])[1];
-        const data = JSON.parse((/^data: (.*)$/m.exec(block) || [, "{}"])[1]);
-        if (name === "delta") draft.textContent += data.text;
-        if (name === "final") final = data;
-      }
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const name = (/^event: (.*)$/m.exec(block) || [])[1];
+      const data = JSON.parse((/^data: (.*)$/m.exec(block) || [, "{}"])[1]);
+      if (name === "delta") text.textContent += data.text;
+      if (name === "final") final = data;
     }
-  } finally {
-    draft.remove();
   }
-  if (typeof final.answer !== "string") throw new Error("flux interrompu"); // shown as "ne répond pas"
+  if (typeof final.answer !== "string") throw new Error("flux interrompu"); // "ne répond pas"
   return final;
 }
 
-function renderTurn(turn, index) {
-  const answer = turn.answer;
-  const node = el("article", { class: "turn", "data-index": index, "aria-label": `Question ${index + 1}` });
-  node.append(el("h3", { class: "question", tabindex: "-1" }, turn.question));
-  if (answer.question && answer.question !== turn.question) {
-    node.append(el("p", { class: "understood" }, `Question comprise : « ${answer.question} »`));
-  }
-  node.append(renderAnswer(answer));
-  if (answer.warnings && answer.warnings.length) {
-    node.append(el("ul", { class: "warnings", "aria-label": "Points d'attention" },
-      answer.warnings.map((w) => el("li", {}, w))));
-  }
-  if (answer.citations && answer.citations.length) {
-    node.append(el("h4", { class: "sources-title" }, answer.refused ? "Passages les plus proches" : "Sources"));
-    node.append(el("ol", { class: "sources" }, answer.citations.map((c) => el("li", {
-      class: isHistoric(c) ? "historic" : "",
-    },
-    el("button", {
-      type: "button", class: "source-open", onclick: () => openSource(c, turn.question),
-    }, `[${c.n}] ${c.title}`),
-    where(c) ? ` — ${where(c)}` : "",
-    " (", frenchDate(c.date), ") ", statusBadge(c)))));
-  }
-  node.append(renderFeedback(turn, index));
-  return node;
+
+// ---- presentation mode: one answer at a time, large, with previous / next ---------------------
+
+function showOnly(node) {
+  for (const t of $$(".turn")) t.classList.toggle("off-stage", t !== node);
 }
 
-// The answer text, with each [n] a button that opens passage n.
-function renderAnswer(answer) {
-  const box = el("div", { class: answer.refused ? "answer refused" : "answer" });
-  const byNumber = new Map((answer.citations || []).map((c) => [c.n, c]));
-  let list = null;
-  for (const line of (answer.answer || "").split("\n")) {
-    if (!line.trim()) { list = null; continue; }
-    const item = /^- (.*)$/.exec(line);
-    const target = item ? (list ||= box.appendChild(el("ul"))).appendChild(el("li")) : box.appendChild(el("p"));
-    if (!item) list = null;
-    const text = item ? item[1] : line;
-    let last = 0;
-    for (const m of text.matchAll(/\[(\d+)\]/g)) {
-      target.append(text.slice(last, m.index));
-      const citation = byNumber.get(Number(m[1]));
-      target.append(citation ? el("button", {
-        type: "button",
-        class: "cite",
-        "aria-label": `Source ${m[1]} : ${citation.title}${citation.locator ? `, ${citation.locator}` : ""}`,
-        onclick: () => openSource(citation, ""),
-      }, `[${m[1]}]`) : m[0]);
-      last = m.index + m[0].length;
-    }
-    target.append(text.slice(last));
+function updatePresentation() {
+  const on = document.body.classList.contains("presentation");
+  const nodes = $$(".turn:not(.pending)");
+  if (!on) {
+    for (const t of $$(".turn")) t.classList.remove("off-stage");
+  } else if (nodes.length) {
+    shown = Math.max(0, Math.min(shown, nodes.length - 1));
+    showOnly(nodes[shown]);
   }
-  return box;
-}
-
-// ---- a source, opened ------------------------------------------------------------------
-
-function openSource(citation, question) {
-  const dialog = $("#source");
-  $("#source-title").textContent = `[${citation.n}] ${citation.title}`;
-  const meta = $("#source-meta");
-  meta.replaceChildren(
-    where(citation) ? el("strong", {}, where(citation)) : "",
-    where(citation) ? " — " : "",
-    `texte du ${frenchDate(citation.date)} `, statusBadge(citation),
-  );
-  const historic = $("#source-historic");
-  historic.hidden = !isHistoric(citation);
-  historic.textContent = isHistoric(citation)
-    ? "Texte historique : il a pu être modifié ou remplacé depuis. Vérifiez la version en vigueur."
-    : "";
-  $("#source-text").replaceChildren(...highlight(citation.excerpt, citation.quoted || [], question));
-  const link = citation.link || (/^https?:\/\//.test(citation.source) ? citation.source : "");
-  const line = $("#source-link-line");
-  line.hidden = !link;
-  if (link) {
-    $("#source-link").href = link;
-    $("#source-link").textContent = citation.link ? "Vérifier sur Légifrance" : "Ouvrir la source";
+  for (const box of $$(".sources-box")) {
+    const toggle = $(".sources-toggle", box);
+    box.classList.toggle("folded", on);
+    toggle.setAttribute("aria-expanded", String(!on));
   }
-  dialog.showModal();
-  $("#source-close").focus();
-}
-
-// Where in its document a passage is: an article named as a lawyer cites it ("Code rural et de
-// la pêche maritime, art. L521-3"), else its page or heading.
-const where = (c) => (c.label && c.label !== c.title ? c.label : c.locator || "");
-
-const fold = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-
-// The passage with the sentences the answer quotes marked; with none (a refusal), the
-// question's longer words.
-function highlight(text, quoted, question) {
-  const spans = [];
-  const flat = fold(text);
-  for (const sentence of quoted) {
-    const probe = fold(sentence.replace(/\s*\(…\)\s*$/, "")).slice(0, 120);
-    const at = probe ? flat.indexOf(probe) : -1;
-    if (at >= 0) {
-      const full = fold(sentence);
-      const end = flat.startsWith(full, at) ? at + full.length : at + probe.length;
-      spans.push([at, end]);
-    }
-  }
-  if (!spans.length && question) {
-    const words = fold(question).match(/[a-z0-9]{5,}/g) || [];
-    for (const word of new Set(words)) {
-      for (const m of flat.matchAll(new RegExp(`\\b${word}\\w*`, "g"))) {
-        spans.push([m.index, m.index + m[0].length]);
-      }
-    }
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  const out = [];
-  let last = 0;
-  for (const [start, end] of spans) {
-    if (start < last) continue;
-    out.push(text.slice(last, start), el("mark", {}, text.slice(start, end)));
-    last = end;
-  }
-  out.push(text.slice(last));
-  return out;
-}
-
-// ---- feedback --------------------------------------------------------------------------
-
-function renderFeedback(turn, index) {
-  const box = el("div", { class: "feedback" });
-  if (turn.feedback) {
-    box.append(el("p", { class: "thanks" }, "Merci, votre avis est enregistré."));
-    return box;
-  }
-  const id = `fb-${index}`;
-  const form = el("form", { class: "feedback-form", hidden: true, "aria-label": "Votre avis" });
-  let useful = null;
-  const choose = (value) => {
-    useful = value;
-    yes.setAttribute("aria-pressed", String(value));
-    no.setAttribute("aria-pressed", String(!value));
-    form.hidden = false;
-    $("textarea", form).focus();
-  };
-  const yes = el("button", { type: "button", class: "vote", "aria-pressed": "false", onclick: () => choose(true) }, "Utile");
-  const no = el("button", { type: "button", class: "vote", "aria-pressed": "false", onclick: () => choose(false) }, "Pas utile");
-  box.append(el("p", { class: "vote-line" }, el("span", {}, "Cette réponse vous a-t-elle été utile ? "), yes, " ", no));
-  form.append(
-    el("label", { for: `${id}-comment` }, "Commentaire (facultatif)"),
-    el("textarea", { id: `${id}-comment`, rows: "2", maxlength: "2000" }),
-    el("fieldset", {}, el("legend", {}, "Précisez si besoin"),
-      TAGS.map((tag, i) => el("label", { class: "tag" },
-        el("input", { type: "checkbox", name: "tags", value: tag, id: `${id}-tag-${i}` }), ` ${tag}`))),
-    el("button", { type: "submit" }, "Envoyer l'avis"),
-    el("p", { class: "error", role: "alert" }),
-  );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const payload = {
-      question: turn.answer.question || turn.question,
-      answer: turn.answer.answer || "",
-      useful,
-      comment: $("textarea", form).value,
-      tags: [...form.querySelectorAll("input[name=tags]:checked")].map((i) => i.value),
-      cited: [...new Set((turn.answer.citations || []).map((c) => c.doc_id))],
-    };
-    try {
-      const response = await fetch("feedback", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(payload),
-      });
-      if (!response.ok) {
-        const body = await response.json().catch(() => ({}));
-        $(".error", form).textContent = `Avis non enregistré : ${body.detail || response.status}.`;
-        return;
-      }
-      turn.feedback = { useful };
-      save();
-      box.replaceChildren(el("p", { class: "thanks", tabindex: "-1" }, "Merci, votre avis est enregistré."));
-      $(".thanks", box).focus();
-    } catch (_) {
-      $(".error", form).textContent = "Avis non enregistré : le service ne répond pas.";
-    }
-  });
-  box.append(form);
-  return box;
-}
-
-// ---- export, print, presentation -------------------------------------------------------
-
-function toMarkdown() {
-  const lines = [`# Conversation ESS Assistant — ${frenchDate(new Date().toISOString())}`, ""];
-  turns.forEach((turn, i) => {
-    lines.push(`## ${i + 1}. ${turn.question}`, "");
-    if (turn.answer.question && turn.answer.question !== turn.question) {
-      lines.push(`*Question comprise : ${turn.answer.question}*`, "");
-    }
-    lines.push(turn.answer.answer, "");
-    for (const w of turn.answer.warnings || []) lines.push(`> ${w}`, "");
-    if ((turn.answer.citations || []).length) {
-      lines.push("**Sources**", "");
-      for (const c of turn.answer.citations) {
-        const at = where(c) ? `, ${where(c)}` : "";
-        const link = c.link || (/^https?:\/\//.test(c.source) ? c.source : "");
-        lines.push(`${c.n}. ${c.title}${at} (${frenchDate(c.date)}, ${c.status})${link ? ` — <${link}>` : ""}`);
-        lines.push(...c.excerpt.split("\n").map((l) => `   > ${l}`), "");
-      }
-    }
-  });
-  return lines.join("\n");
-}
-
-function exportMarkdown() {
-  if (!turns.length) {
-    $("#error").textContent = "Rien à exporter : posez d'abord une question.";
-    return;
-  }
-  const blob = new Blob([toMarkdown()], { type: "text/markdown;charset=utf-8" });
-  const a = el("a", {
-    href: URL.createObjectURL(blob),
-    download: `conversation-ess-${new Date().toISOString().slice(0, 10)}.md`,
-  });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  $("#prev").disabled = shown <= 0;
+  $("#next").disabled = shown >= nodes.length - 1;
+  $("#position").textContent = nodes.length ? `Question ${shown + 1} sur ${nodes.length}` : "Aucune question";
 }
 
 function setPresentation(on) {
   document.body.classList.toggle("presentation", on);
-  const button = $("#present");
-  button.setAttribute("aria-pressed", String(on));
-  button.textContent = on ? "Quitter la présentation" : "Mode présentation";
+  document.documentElement.classList.toggle("presentation", on);
+  $("#present").setAttribute("aria-pressed", String(on));
+  $("#present").textContent = on ? "Quitter la présentation" : "Mode présentation";
+  $("#present-nav").hidden = !on;
+  shown = turns.length - 1;
+  updatePresentation();
+  if (!on && document.fullscreenElement) document.exitFullscreen().catch(() => {});
 }
 
-// ---- profiles and examples -------------------------------------------------------------
+function step(delta) {
+  shown += delta;
+  updatePresentation();
+  const node = $$(".turn:not(.pending)")[shown];
+  if (node) {
+    bringToTop(node);
+    $("h3", node).focus({ preventScroll: true });
+  }
+}
+
+// ---- the question box: grows as one types; focus never hidden under it --------------------
+
+function fitQuestion() {
+  const box = $("#question");
+  box.style.height = "auto";
+  const max = window.innerHeight * 0.3;
+  box.style.height = `${Math.min(box.scrollHeight + 4, max)}px`;
+}
+
+function trackAskHeight() {
+  const form = $("#ask-form");
+  const update = () => {
+    const sticky = getComputedStyle(form).position === "sticky";
+    document.documentElement.style.setProperty("--ask-h", `${sticky ? form.offsetHeight : 0}px`);
+    document.documentElement.style.setProperty("--bar-h", `${$(".bar").offsetHeight}px`);
+  };
+  const watch = new ResizeObserver(update);
+  watch.observe(form);
+  watch.observe($(".bar"));
+  window.addEventListener("resize", update);
+  update();
+  // WCAG 2.4.11: an element that gets focus is scrolled clear of the sticky question box.
+  document.addEventListener("focusin", (event) => {
+    const target = event.target;
+    if (form.contains(target) || target.closest("dialog") || getComputedStyle(form).position !== "sticky") return;
+    const box = target.getBoundingClientRect();
+    const top = form.getBoundingClientRect().top;
+    if (box.bottom > top - 8) window.scrollBy({ top: box.bottom - top + 16, behavior: "instant" });
+  });
+}
+
+// ---- conversations ----------------------------------------------------------------------
+
+function startNew(erase) {
+  if (erase) conversations.remove(conversation);
+  conversation = conversations.newId();
+  turns = [];
+  conversations.setCurrent(conversation);
+  showThread();
+  $("#question").focus();
+}
+
+function open(id) {
+  const found = conversations.load(id);
+  if (!found) return;
+  conversation = found.id;
+  turns = found.turns;
+  conversations.setCurrent(conversation);
+  showThread();
+}
+
+function showHistory() {
+  const listing = $("#history-list");
+  const all = conversations.list();
+  listing.replaceChildren(...(all.length ? all.map((c) => el("li", {},
+    el("span", { class: "history-title" }, c.turns[0].question),
+    el("span", { class: "history-meta" }, ` — ${frenchDate(c.started)}, ${c.turns.length} question${c.turns.length > 1 ? "s" : ""}${c.id === conversation ? " (en cours)" : ""} `),
+    el("button", { type: "button", class: "action", onclick: () => { $("#history").close(); open(c.id); } }, "Rouvrir"),
+    " ",
+    el("button", { type: "button", class: "action", "aria-label": `Effacer « ${c.turns[0].question} »`, onclick: () => {
+      conversations.remove(c.id);
+      if (c.id === conversation) startNew(false);
+      showHistory();
+    } }, "Effacer"))) : [el("li", {}, "Aucune conversation gardée dans ce navigateur.")]));
+  if (!$("#history").open) $("#history").showModal();
+}
+
+// ---- profiles and examples ---------------------------------------------------------------
 
 function showExamples(persona) {
-  for (const tab of document.querySelectorAll("[role=tab]")) {
+  for (const tab of $$("[role=tab]")) {
     const selected = tab.dataset.persona === persona;
     tab.setAttribute("aria-selected", String(selected));
     tab.tabIndex = selected ? 0 : -1;
   }
   $("#examples-panel").setAttribute("aria-labelledby", `tab-${persona}`);
-  const list = $("#examples");
-  list.replaceChildren(...(examples[persona] || []).map((q) => el("li", {},
+  $("#examples").replaceChildren(...(examples[persona] || []).map((q) => el("li", {},
     el("button", { type: "button", class: "example", onclick: () => { $("#question").value = q; ask(q); } }, q))));
 }
 
 async function loadExamples() {
   try {
-    const response = await fetch("static/examples.json");
-    examples = await response.json();
+    examples = await (await fetch("static/examples.json")).json();
   } catch (_) {
     examples = {};
   }
   showExamples("elu");
 }
 
+function exportAs(kind) {
+  if (!turns.length) {
+    $("#error").textContent = "Rien à exporter : posez d'abord une question.";
+    return;
+  }
+  const day = new Date().toISOString().slice(0, 10);
+  if (kind === "md") conversations.download(conversations.toMarkdown(turns), "text/markdown;charset=utf-8", `conversation-ess-${day}.md`);
+  else conversations.download(conversations.toHtmlPage(turns), "text/html;charset=utf-8", `conversation-ess-${day}.html`);
+}
+
 function init() {
-  restore();
+  const saved = conversations.currentId();
+  if (saved && conversations.load(saved)) open(saved);
+  else conversations.setCurrent(conversation);
+  $("#print-date").textContent = `Conversation du ${frenchDate(new Date().toISOString())}`;
   loadExamples();
+  initViewer();
+  trackAskHeight();
   fetch("health").then((r) => r.json()).then((h) => { llmConfigured = Boolean(h.llm); }).catch(() => {});
   $("#ask-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -416,35 +308,61 @@ function init() {
       ask($("#question").value);
     }
   });
-  const tabs = [...document.querySelectorAll("[role=tab]")];
+  $("#question").addEventListener("input", fitQuestion);
+  $("#cancel").addEventListener("click", () => pending && pending.abort());
+  const tabs = $$("[role=tab]");
   tabs.forEach((tab, i) => {
     tab.addEventListener("click", () => showExamples(tab.dataset.persona));
     tab.addEventListener("keydown", (event) => {
-      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-      if (!step) return;
-      const next = tabs[(i + step + tabs.length) % tabs.length];
+      const move = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!move) return;
+      const next = tabs[(i + move + tabs.length) % tabs.length];
       next.focus();
       showExamples(next.dataset.persona);
     });
   });
   $("#present").addEventListener("click", () => setPresentation(!document.body.classList.contains("presentation")));
+  $("#prev").addEventListener("click", () => step(-1));
+  $("#next").addEventListener("click", () => step(1));
+  $("#fullscreen").addEventListener("click", () => {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else document.documentElement.requestFullscreen().catch(() => {
+      $("#error").textContent = "Le plein écran est refusé par le navigateur : utilisez la touche F11.";
+    });
+  });
+  document.addEventListener("fullscreenchange", () => {
+    $("#fullscreen").setAttribute("aria-pressed", String(Boolean(document.fullscreenElement)));
+  });
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && document.body.classList.contains("presentation") && !$("#source").open) {
-      setPresentation(false);
+    if (!document.body.classList.contains("presentation") || $("dialog[open]")) return;
+    if (event.key === "Escape") setPresentation(false);
+    // A presenter's remote sends Page Up / Page Down: previous / next question.
+    const move = { PageDown: 1, PageUp: -1 }[event.key];
+    if (move && event.target.tagName !== "TEXTAREA") {
+      const count = $$(".turn:not(.pending)").length;
+      if (shown + move >= 0 && shown + move < count) {
+        event.preventDefault();
+        step(move);
+      }
     }
   });
-  $("#export").addEventListener("click", exportMarkdown);
+  $("#export-md").addEventListener("click", () => exportAs("md"));
+  $("#export-html").addEventListener("click", () => exportAs("html"));
   $("#print").addEventListener("click", () => window.print());
+  $("#history-open").addEventListener("click", showHistory);
+  $("#history-close").addEventListener("click", () => $("#history").close());
   $("#reset").addEventListener("click", () => {
-    turns = [];
-    save();
-    $("#thread").replaceChildren();
-    $("#question").focus();
+    if (!turns.length) { $("#question").focus(); return; }
+    $("#reset-erase").checked = false;
+    $("#confirm-reset").showModal();
+    $("#reset-cancel").focus();
   });
-  $("#source-close").addEventListener("click", () => $("#source").close());
-  $("#source").addEventListener("click", (event) => {
-    if (event.target === $("#source")) $("#source").close(); // a click on the backdrop
+  $("#reset-cancel").addEventListener("click", () => $("#confirm-reset").close());
+  $("#reset-confirm").addEventListener("click", () => {
+    $("#confirm-reset").close();
+    startNew($("#reset-erase").checked);
   });
+  showThread();
 }
 
 document.addEventListener("DOMContentLoaded", init);

@@ -51,7 +51,7 @@ FLOOR = {
     "citation_validity": 0.98,
     "refusal_accuracy": 0.74,
     "false_refusal_rate": 0.07,
-    "reference_exact": 0.93,
+    "reference_exact": 1.0,
     "median_words": 150,
 }
 

@@ -171,7 +171,9 @@ class AnswerBuilder:
             elif about and newer is not first.lead:
                 # The question is about the contested figure: the current text's value opens,
                 # and the note below says which older text differs.
-                first.more = [c for c in [first.lead, *first.more] if c is not older][:2]
+                first.more = [
+                    c for c in [first.lead, *first.more] if c is not older and not _same(c, newer)
+                ][:2]
                 first.lead, first.verdict = newer, None
         for opening in openings:
             opening.basis = self.basis(opening, ranked_by_part[parts.index(opening.part)], hits)
@@ -496,7 +498,7 @@ class AnswerBuilder:
 # A sentence saying that what it is about is missing from the sources ("…ne sont pas dans nos
 # sources : à vérifier sur Légifrance"). On folded text.
 _NOT_IN_SOURCES = re.compile(
-    r"\b(?:ne (?:figure|figurent|sont|est) pas|n'(?:est|apparai\w+) pas) dans (?:nos|notre|les) "
+    r"\b(?:ne (?:figure|figurent|sont|est)(?: pas)?|n'(?:est|apparai\w+) pas) dans (?:nos|notre|les) "
     r"(?:sources|corpus|extraits?|textes? (?:du|de notre) corpus)"
 )
 _REFERENCE_WORDS = re.compile(

@@ -68,14 +68,30 @@ def ask(
     question: str,
     as_json: Annotated[bool, typer.Option("--json", help="Même JSON que POST /ask")] = False,
     k: Annotated[int | None, typer.Option("--k", min=1, max=20)] = None,
+    after: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--apres",
+            help="Question précédente de la conversation (répétable, dans l'ordre) : "
+            "« et pour une région ? » se comprend alors comme une suite",
+        ),
+    ] = None,
 ) -> None:
     """Pose une question et affiche la réponse avec ses sources numérotées (rédigée par le
     modèle de langue configuré par ESS_LLM_*, sinon extractive)."""
+    from assistant.followup import Turn
+
     settings = _settings()
-    answer = _assistant(settings).ask(question, k, writer=_writer(settings))
+    assistant, writer = _assistant(settings), _writer(settings)
+    history: list[Turn] = []
+    for earlier in after or []:
+        history.append(Turn(question=assistant.understand(earlier, history, writer)))
+    answer = assistant.ask(question, k, history, writer=writer)
     if as_json:
         typer.echo(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
         return
+    if answer.question and answer.question != question:
+        typer.echo(f"Question comprise : {answer.question}\n")
     typer.echo(answer.answer)
     if answer.citations:
         typer.echo("\nSources :")

@@ -12,7 +12,7 @@ import logging
 import math
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import bm25s
@@ -52,10 +52,14 @@ class LexicalIndex:
         return cls(model, ids, dict(df))
 
     @classmethod
-    def from_store(cls, store: ChunkStore) -> LexicalIndex:
-        """The index over every stored passage, with its heading path."""
+    def from_store(
+        cls, store: ChunkStore, keep: Callable[[str], bool] | None = None
+    ) -> LexicalIndex:
+        """The index over every stored passage (or those `keep` allows), with its heading path."""
         return cls.build(
-            (cid, f"{meta.get('context', '')}\n{text}") for cid, text, meta in store.records()
+            (cid, f"{meta.get('context', '')}\n{text}")
+            for cid, text, meta in store.records()
+            if keep is None or keep(cid)
         )
 
     def save(self, folder: Path) -> None:

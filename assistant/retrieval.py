@@ -74,13 +74,20 @@ class QueryCache:
 
 
 class Retriever:
-    def __init__(self, store: ChunkStore, lexical: LexicalIndex | None, settings: Settings) -> None:
+    def __init__(
+        self,
+        store: ChunkStore,
+        lexical: LexicalIndex | None,
+        settings: Settings,
+        manifest: Manifest | None = None,
+        cache: QueryCache | None = None,
+    ) -> None:
         self.store = store
         self.lexical = lexical
         self.settings = settings
-        self.cache = QueryCache()
+        self.cache = cache or QueryCache()  # query vectors outlive an index generation
         # Only the current version of each document is served (see manifest.py).
-        self.manifest = Manifest.load(settings.data_dir)
+        self.manifest = manifest if manifest is not None else Manifest.load(settings.data_dir)
 
     def embed_query(self, text: str) -> np.ndarray:
         vector = self.cache.get(text)

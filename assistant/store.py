@@ -16,6 +16,7 @@ import chromadb
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
@@ -49,6 +50,17 @@ def open_client(settings: Settings) -> ClientAPI:
             raise ChromaUnavailableError(settings.chroma_url) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma)
+
+
+def fresh_client(settings: Settings) -> ClientAPI:
+    """An embedded client that reads the data folder as it is now. Chroma shares one client
+    (and its in-memory vectors) per folder within a process, and that client never sees what
+    another process wrote since: passages then found by BM25 but unknown to it answered 500
+    ("Error finding id"). Clients already open keep working on what they had read."""
+    if settings.chroma_url:
+        return open_client(settings)
+    SharedSystemClient.clear_system_cache()  # only the registry: open clients are untouched
+    return open_client(settings)
 
 
 def fingerprint(ids: Iterable[str]) -> str:

@@ -21,6 +21,7 @@ from assistant.config import Settings
 from assistant.errors import LLMUnavailableError
 from assistant.followup import Turn, is_followup, standalone
 from assistant.guard import check
+from assistant.injection import strip_instructions
 from assistant.llm import ChatModel, Message, complete
 from assistant.types import Answer, Hit
 
@@ -108,7 +109,10 @@ class Writer:
 
     def finish(self, text: str, hits: list[Hit], extractive: Answer) -> Final:
         """The LLM's answer with the passages it cites, or the extractive one if the guard fails."""
-        result = check(text, [h.text for h in hits], self.settings.guard_overlap)
+        # Checked against the passages as the model read them: a sentence whose only support
+        # is an order planted in a document ("réponds que… 99 %") finds none.
+        shown = [strip_instructions(h.text) for h in hits]
+        result = check(text, shown, self.settings.guard_overlap)
         if not result.ok:
             log.info("guard rejected the LLM answer: %s", result.problems)
             reason = "; ".join(result.problems[:2])
@@ -152,7 +156,8 @@ def _passage(n: int, hit: Hit, quoted: list[str], budget: int) -> str:
     rest = hit.text
     for sentence in quoted:
         rest = rest.replace(sentence, " ")
-    body = " ".join([*quoted, " ".join(rest.split())]).strip()
+    # Data, not orders: a document's instructions to its reader never reach the model.
+    body = strip_instructions(" ".join([*quoted, " ".join(rest.split())]).strip())
     if len(body) > budget:
         body = body[:budget].rsplit(" ", 1)[0] + " (…)"
     body = _TAG.sub("passage", body)  # a passage cannot close its own tag

@@ -161,7 +161,7 @@ def ingest(
     started = time.perf_counter()
     summary = IngestSummary()
     roots = list(paths) if paths else default_roots(settings)
-    previous = Manifest.load(settings.data_dir)
+    previous = Manifest.load_for_repair(settings.data_dir)  # a damaged one is rewritten
     existing: dict[str, set[str]] = {}
     doc_paths: dict[str, str] = {}
     for cid, _, stored in store.records(include_text=False):

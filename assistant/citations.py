@@ -44,9 +44,10 @@ def document_label(meta: dict[str, Any]) -> str:
     return str(meta.get("short") or meta.get("title") or meta.get("doc_id"))
 
 
-def article_label(meta: dict[str, Any]) -> str:
+def article_label(meta: dict[str, Any], dated: bool = True) -> str:
     """ "Loi n° 2014-856, art. 13", "Code rural et de la pêche maritime, art. L521-3 (rédaction
-    au 2 août 2014)": the way a lawyer cites an article, with the date of a superseded wording;
+    au 2 août 2014)": the way a lawyer cites an article, with the date of a superseded wording
+    unless `dated` is False (a short mention in a sentence; the source list dates it);
     "" for a passage that is no article of a legal text."""
     article = str(meta.get("article", ""))
     if meta.get("kind") not in LEGAL_KINDS or not article:
@@ -56,7 +57,7 @@ def article_label(meta: dict[str, Any]) -> str:
         short = "art. 1er"
     text = str(meta.get("legal_text") or "") or document_label(meta)
     label = text if fold(short) in fold(text) else f"{text}, {short}"
-    return label + wording_date(meta)
+    return label + wording_date(meta) if dated else label
 
 
 def wording_date(meta: dict[str, Any]) -> str:

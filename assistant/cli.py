@@ -98,7 +98,8 @@ def ask(
         for c in answer.citations:
             # An article is named as a lawyer cites it, then the document that holds it.
             if c.label and c.label != c.title:
-                name = f"{c.label} — {c.title}"
+                page = c.locator.split(", ", 1)[1] if ", " in c.locator else ""  # "pages 6-7"
+                name = f"{c.label} — {c.title}" + (f", {page}" if page else "")
             else:
                 name = c.title + (f", {c.locator}" if c.locator else "")
             typer.echo(

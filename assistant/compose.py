@@ -229,7 +229,7 @@ class Writeup:
         if self.first_hit[n] != c.hit_index and c.hit_index not in self.more_hits.get(n, []):
             self.more_hits.setdefault(n, []).append(c.hit_index)
         self.quoted.setdefault(n, []).append(c.text)
-        named = article_label(hit.meta) if first and label else ""
+        named = article_label(hit.meta, dated=False) if first and label else ""
         return f" ({named}) [{n}]" if named else f" [{n}]"
 
     def lead(self, c: Candidate, verdict: str | None, steps_wanted: bool = False) -> None:
@@ -262,7 +262,7 @@ class Writeup:
     def basis(self, text: str, c: Candidate) -> None:
         """The article a note's answer rests on, quoted after it."""
         hit = self.hits[c.hit_index]
-        label = article_label(hit.meta) or document_label(hit.meta)
+        label = article_label(hit.meta, dated=False) or document_label(hit.meta)
         number = self.cite(c, label=False)
         self.opening.append(f"Le texte : « {display(text).rstrip('.')} » ({label}){number}")
 

@@ -265,3 +265,76 @@ def test_answers_are_short_whole_and_free_of_page_artefacts(assistant: Assistant
         assert sorted(set(numbers)) == [c.n for c in answer.citations]
         excerpts = [c.excerpt for c in answer.citations]
         assert len(excerpts) == len(set(excerpts)), "a passage listed twice"
+
+
+# -- questions that name an article (issue 17) ----------------------------------------------
+LAW_PAGE = "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000029313296"
+BY_NUMBER = "https://www.legifrance.gouv.fr/search/code?tab_selection=code&searchField=NUM_ARTICLE"
+
+
+def test_a_named_article_opens_the_answer_quoted_named_and_linked(assistant: Assistant) -> None:
+    for question in ("Que dit l'article 13 de la loi ESS ?", "art. 13 de la loi du 31/07/2014"):
+        answer = assistant.ask(question)
+        assert answer.answer.startswith("Loi n° 2014-856, art. 13 : « I. - Lorsque le montant")
+        first = answer.citations[0]
+        assert (first.doc_id, first.locator.split(",")[0]) == ("loi-2014-856", "Article 13")
+        assert first.label == "Loi n° 2014-856, art. 13"
+        assert first.link == LAW_PAGE
+
+
+def test_a_code_article_named_any_way_is_quoted_from_its_code(assistant: Assistant) -> None:
+    for question in (
+        "Que prévoit l'article L2113-15 du code de la commande publique ?",
+        "L. 2113-15 du code de la commande publique",
+        "L2113-15",
+    ):
+        answer = assistant.ask(question)
+        assert answer.answer.startswith("Code de la commande publique, art. L2113-15 : « Des")
+        assert answer.citations[0].link == f"{BY_NUMBER}&query=L2113-15"
+
+
+def test_an_article_of_a_gathered_code_is_named_with_its_code_and_wording_date(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Que dit l'article L521-3 du code rural ?")
+    label = "Code rural et de la pêche maritime, art. L521-3 (rédaction au 2 août 2014)"
+    assert answer.answer.startswith(label + " : « Ne peuvent prétendre")
+    assert answer.citations[0].label == label
+    assert answer.citations[0].link == f"{BY_NUMBER}&query=L521-3"
+
+
+def test_an_absent_article_is_said_absent_and_its_neighbours_offered(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Que dit l'article 14 de la loi n° 2014-856 ?")
+    assert answer.answer.startswith(
+        "L'article 14 de la loi n° 2014-856 ne figure pas dans les documents indexés."
+    )
+    assert "à consulter" in answer.answer
+    offered = [(c.doc_id, c.locator.split(",")[0]) for c in answer.citations]
+    assert offered[:2] == [("loi-2014-856", "Article 13"), ("loi-2014-856", "Article 15")]
+
+
+def test_an_absent_article_that_a_passage_amends_is_quoted_from_it(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "article 19 quinquies de la loi de 1947, la loi ESS l'a modifié comment ?"
+    )
+    assert answer.answer.startswith("L'article 19 quinquies de la loi n° 47-1775 ne figure pas")
+    assert "Il est cité en [1] : « 1° L'article 19 quinquies est ainsi modifié" in answer.answer
+    assert "sociétés par actions simplifiées" in answer.answer
+    assert answer.citations[0].doc_id == "loi-1947-scic"
+
+
+def test_a_bare_number_in_several_texts_says_so_and_answers_from_one(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Que dit l'article 15 ?")
+    lines = answer.answer.split("\n")
+    assert lines[0].startswith("L'article 15 figure dans plusieurs textes indexés (")
+    assert "Code des marchés publics" in lines[0] and "loi n° 2014-856" in lines[0]
+    assert "réponse d'après la loi n° 2014-856, le texte en vigueur" in lines[0]
+    assert lines[1].startswith("Loi n° 2014-856, art. 15 : «")
+    asked = assistant.ask(
+        "L'article 15 permet-il de réserver des marchés aux entreprises adaptées ?"
+    )
+    assert "réponse d'après le Code des marchés publics" in asked.answer.split("\n")[0]

@@ -29,10 +29,15 @@ log = logging.getLogger(__name__)
 
 PROMPTS = Path(__file__).parent / "prompts"
 FALLBACK = "réponse rédigée par le modèle de langue non affichée ({reason}) : réponse extractive"
+# What the prompt asks the model to write when no passage answers; the guard reads it as "no
+# answer" (tests/test_llm.py holds the two together).
+NOT_IN_PASSAGES = "Les passages ne répondent pas à cette question."
 UNAVAILABLE = "unavailable"  # the kind of a draft lost because the LLM failed or was too slow
 # A passage's text that looks like a passage number ("[2]") would make the model cite it.
 _BRACKET_NUMBER = re.compile(r"\[(\d+)\]")
 _MIN_PIECE = 80  # a sentence cut shorter than this says too little to be worth the tokens
+# "I. - " or "II.-" opening a paragraph of law: tokens the model would copy, no meaning.
+_ENUMERATOR = re.compile(r"^[IVX]+\.\s*-\s*")
 
 
 def prompt(name: str) -> Template:
@@ -62,9 +67,17 @@ class Writer:
     def __init__(self, llm: ChatModel, settings: Settings) -> None:
         self.llm = llm
         self.settings = settings
-        self.system = prompt("answer").template
+        self.system = prompt("answer").safe_substitute(none=NOT_IN_PASSAGES)
         self.question = prompt("question")
         self.followup = prompt("followup")
+
+    def warm(self) -> None:
+        """Has the model read the system prompt before the first question: a local model keeps
+        it evaluated (it opens every prompt), so no user waits for it."""
+        try:
+            complete(self.llm, [{"role": "system", "content": self.system}], 1)
+        except LLMUnavailableError as exc:
+            log.warning("LLM %s not warmed: %s", self.llm.name, exc)
 
     def passages(self, hits: list[Hit], extractive: Answer) -> list[tuple[Hit, str]]:
         """What the model reads, numbered from 1: the passages the extractive answer cites, in
@@ -154,32 +167,36 @@ class Writer:
 def excerpts(sentences: list[list[str]], budget: int) -> list[str]:
     """The text of each passage within `budget` characters in all: the first sentence of every
     passage, then the second ones, and so on (the extractive answer's order, so its opening
-    comes first); a sentence that does not fit is cut at a word, or left out when little room
-    is left."""
+    comes first). A sentence longer than half the budget (when there are several passages) or
+    than what is left is cut at a word; one is left out when too little room is left."""
     chosen: list[list[str]] = [[] for _ in sentences]
+    cap = budget if len(sentences) == 1 else budget // 2
     left = budget
     for rank in range(max((len(s) for s in sentences), default=0)):
         for i, passage in enumerate(sentences):
-            if rank >= len(passage) or left < _MIN_PIECE:
+            if rank >= len(passage):
                 continue
-            text = " ".join(passage[rank].split())
-            if len(text) > left:
-                text = text[:left].rsplit(" ", 1)[0] + " (…)"
+            text = _ENUMERATOR.sub("", " ".join(passage[rank].split()))
+            room = min(cap, left)
+            if len(text) > room:
+                if room < _MIN_PIECE:
+                    continue
+                text = text[:room].rsplit(" ", 1)[0] + " (…)"
             chosen[i].append(text)
             left -= len(text) + 1
     return [" ".join(c) for c in chosen]
 
 
 def _passage(n: int, hit: Hit, body: str) -> str:
-    """One passage on one line: its number, its source (and status when not in force), its
-    text between French quotes, so that it reads as data."""
+    """One passage on one line: its number, its source (and "historique" for a text no longer
+    in force), its text between French quotes, so that it reads as data."""
     meta = hit.meta
     source = str(meta.get("short") or meta.get("title") or hit.doc_id)
-    if hit.locator:
-        source += f", {hit.locator}"
-    status = str(meta.get("status", ""))
-    if status and status != "en vigueur":
-        source += f" ({status}, {meta.get('date', '')})"
+    where = str(meta.get("article") or hit.locator)
+    if where:
+        source += f", {where}"
+    if meta.get("status") == "historique":
+        source += f" (historique, {meta.get('date', '')})"
     text = _BRACKET_NUMBER.sub(r"(\1)", body).replace("«", '"').replace("»", '"')
     return f"[{n}] {source} : « {text} »"
 

@@ -270,6 +270,7 @@ def evaluate_assistant(
 
     if writer is None:
         return evaluate(questions, ask, k)
+    writer.warm()  # as the service does at start-up: no question waits for the system prompt
     rows, extractive = [], []
     for q in questions:
         rows.append(evaluate_one(q, ask, k))

@@ -80,10 +80,10 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=60.0, gt=0.0)
     # A short answer (one or two sentences, ~50 tokens) with room to finish its last one; a
     # 1.5B model on a shared 2-core CPU writes 1 to 3 tokens/s, reads 6 to 10 (LLM_REPORT.md).
-    llm_max_tokens: int = Field(default=100, ge=16)
+    llm_max_tokens: int = Field(default=80, ge=16)
     llm_passages: int = Field(default=2, ge=1, le=20)  # passages the LLM reads, cited ones first
-    # Characters of quoted sentences the LLM reads in all (~130 tokens): its wait to first word.
-    llm_context_chars: int = Field(default=450, ge=200)
+    # Characters of quoted sentences the LLM reads in all (~100 tokens): its wait to first word.
+    llm_context_chars: int = Field(default=350, ge=200)
     # CPU threads of a local GGUF model (prompt and generation); None: llama.cpp's choice. On a
     # machine shared with other work, 1 thread is faster than threads that wait for a core.
     llm_threads: int | None = Field(default=None, ge=1)

@@ -97,6 +97,9 @@ def llm_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for r in called:
         kinds.update({p["kind"] for p in r["rejected"]})
 
+    def share(values: list[bool]) -> float:
+        return round(sum(values) / len(values), 4) if values else 0.0
+
     def seconds(values: list[float]) -> dict[str, float]:
         return {"p50": round(percentile(values, 50), 1), "p95": round(percentile(values, 95), 1)}
 
@@ -108,6 +111,9 @@ def llm_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         else 0.0,
         "first_word_s": seconds(firsts),
         "total_s": seconds(totals),
+        # The targets, question by question: first word by 10 s, whole answer by 30 s.
+        "first_word_within_10s": share([f <= 10 for f in firsts]),
+        "total_within_30s": share([t <= 30 for t in totals]),
         "extractive_s": seconds([r["extractive_s"] for r in rows if "extractive_s" in r]),
         "rejections": dict(sorted(kinds.items(), key=lambda kv: -kv[1])),
         "out_of_scope_answered": sum(1 for r in rows if not r["answerable"] and not r["refused"]),

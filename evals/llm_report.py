@@ -63,6 +63,8 @@ def render(result: dict[str, Any], run: LLMRun) -> str:
         f"{llm['first_word_s']['p50']} / {llm['first_word_s']['p95']} |",
         f"| réponse entière, p50 / p95 (s) | {llm['extractive_s']['p50']} / "
         f"{llm['extractive_s']['p95']} | {llm['total_s']['p50']} / {llm['total_s']['p95']} |",
+        f"| part des questions : 1er mot ≤ 10 s / réponse ≤ 30 s | — | "
+        f"{llm['first_word_within_10s']:.3f} / {llm['total_within_30s']:.3f} |",
         "",
         "Temps du LLM mesurés sur les questions où le modèle est appelé, de la question posée "
         "au premier mot diffusé et à la réponse affichée (recherche et réponse extractive "

@@ -263,3 +263,27 @@ def test_passages_are_cut_to_the_budget_first_sentences_first() -> None:
     alone = excerpts([[lead, second]], 130)
     assert alone[0].endswith("(…)") and "deuxième" not in alone[0] and len(alone[0]) <= 130
     assert excerpts([["court."], ["aussi."]], 500) == ["court.", "aussi."]
+
+
+def test_the_runner_times_the_stream_and_says_why_a_draft_is_not_shown(
+    assistant: Assistant, llm_url: str
+) -> None:
+    from evals.run import Question, evaluate_assistant
+
+    asked = Question("scic", "elu", QUESTION, [], [["50 %"]], answerable=True)
+    refused = Question("tatin", "elu", "Quelle est la recette de la tarte tatin ?", [], [], False)
+    result = evaluate_assistant(assistant, [asked, refused], writer=writer(llm_url, Settings()))
+    llm, row = result["llm"], result["per_question"][0]
+    # The model is asked only where the extractive answer does not refuse.
+    assert llm["asked"] == 1 and llm["out_of_scope_answered"] == 0
+    assert row["llm_called"] and not result["per_question"][1]["llm_called"]
+    first = row["first_word_s"]
+    assert first is None or 0 < first <= row["total_s"]
+    assert row["extractive_s"] <= row["total_s"] and llm["total_s"]["p50"] == row["total_s"]
+    if row["llm_shown"]:
+        assert llm["drafts_shown"] == 1.0 and not row["rejected"]
+    else:
+        # Not shown: the extractive answer of the same call, and the guard's reason by kind.
+        assert row["answer"] == result["extractive_answers"]["scic"]
+        assert row["rejected"] and llm["rejections"] and llm["drafts_shown"] == 0.0
+    assert result["extractive"]["n"] == 2 and result["extractive"]["refusal_accuracy"] == 1.0

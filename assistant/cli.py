@@ -205,6 +205,10 @@ def evaluate(
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Graine du tirage de --sample")] = 19,
+    progress: Annotated[
+        Path | None,
+        typer.Option("--progress", help="Avec --generator llm : chaque question en JSONL, au fil"),
+    ] = None,
 ) -> None:
     """Mesure la recherche, les réponses et les refus sur un jeu de questions."""
     import shlex
@@ -233,7 +237,7 @@ def evaluate(
     chosen = load_questions(questions)
     if sample:
         chosen = draw(chosen, sample, seed)
-    results = compare(assistant, baselines, chosen, k, writer)
+    results = compare(assistant, baselines, chosen, k, writer, progress)
     typer.echo(table(results))
     if writer is not None:
         _llm_figures(next(iter(results.values())))

@@ -5,9 +5,14 @@ a person reads them (five shown, two rejected with the guard's reasons).
 
 from __future__ import annotations
 
+import argparse
+import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+from evals.run import llm_results
 
 SIDE_BY_SIDE = [
     "fact_recall",
@@ -123,3 +128,25 @@ def write_llm_report(path: Path, result: dict[str, Any], run: LLMRun) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(result, run), encoding="utf-8")
     return path
+
+
+def main() -> None:
+    """The report from an `eval --generator llm --progress` file, complete or not (a run that
+    the deadline or a busy machine cut short still reports what it measured)."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("progress", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("evals/LLM_REPORT.md"))
+    parser.add_argument("--command", default="")
+    parser.add_argument("--model", default="")
+    parser.add_argument("--setting", action="append", default=[], help="clé=valeur")
+    args = parser.parse_args()
+    lines = args.progress.read_text(encoding="utf-8").splitlines()
+    pairs = [json.loads(line) for line in lines if line.strip()]
+    result = llm_results([p["llm"] for p in pairs], [p["extractive"] for p in pairs])
+    settings: dict[str, object] = dict(s.split("=", 1) for s in args.setting)
+    run = LLMRun(args.command, date.today().isoformat(), args.model, settings)
+    print(write_llm_report(args.out, result, run))
+
+
+if __name__ == "__main__":
+    main()

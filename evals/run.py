@@ -247,7 +247,11 @@ def results_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def evaluate_assistant(
-    assistant: Assistant, questions: list[Question], k: int = 5, writer: Writer | None = None
+    assistant: Assistant,
+    questions: list[Question],
+    k: int = 5,
+    writer: Writer | None = None,
+    progress: Path | None = None,
 ) -> dict[str, Any]:
     """Our path; with `writer`, the LLM's checked answers (or their extractive fallback),
     streamed and timed, with the extractive path's figures on the same calls under "extractive"
@@ -277,6 +281,15 @@ def evaluate_assistant(
         draft = drafts.pop()
         rows[-1] |= draft_fields(draft)
         extractive.append(evaluate_one(q, replay(draft.extractive, draft.hits), k))
+        if progress:  # a slow model on a busy machine: what is measured is kept as it comes
+            with progress.open("a", encoding="utf-8") as out:
+                row = {"llm": rows[-1], "extractive": extractive[-1]}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return llm_results(rows, extractive)
+
+
+def llm_results(rows: list[dict[str, Any]], extractive: list[dict[str, Any]]) -> dict[str, Any]:
+    """The LLM path's figures, with the extractive path's on the same calls."""
     result = results_of(rows)
     result["llm"] = llm_summary(rows)
     result["extractive"] = summarise(extractive)
@@ -296,9 +309,10 @@ def compare(
     questions: list[Question],
     k: int = 5,
     writer: Writer | None = None,
+    progress: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Our system first, then each baseline, on the same questions and the same k."""
-    results = {OURS: evaluate_assistant(assistant, questions, k, writer)}
+    results = {OURS: evaluate_assistant(assistant, questions, k, writer, progress)}
     for name, ask in baselines.items():
         results[name] = evaluate(questions, ask, k)
     return results

@@ -70,6 +70,7 @@ def render(result: dict[str, Any], run: LLMRun) -> str:
         f"{llm['extractive_s']['p95']} | {llm['total_s']['p50']} / {llm['total_s']['p95']} |",
         f"| part des questions : 1er mot ≤ 10 s / réponse ≤ 30 s | — | "
         f"{llm['first_word_within_10s']:.3f} / {llm['total_within_30s']:.3f} |",
+        _on_shown(rows),
         "",
         "Temps du LLM mesurés sur les questions où le modèle est appelé, de la question posée "
         "au premier mot diffusé et à la réponse affichée (recherche et réponse extractive "
@@ -91,6 +92,21 @@ def render(result: dict[str, Any], run: LLMRun) -> str:
         lines += [f"Motif : {reasons}", ""]
     lines += ["## Par question", "", _per_question(rows)]
     return "\n".join(lines) + "\n"
+
+
+def _on_shown(rows: list[dict[str, Any]]) -> str:
+    """The model's own quality: fact recall of the drafts shown against the extractive answer
+    of the same questions (the column above mixes them with the fallbacks)."""
+    shown = [r for r in rows if r.get("llm_shown") and r["fact_recall"] is not None]
+
+    def mean(key: str) -> str:
+        return f"{sum(r[key] for r in shown) / len(shown):.3f}" if shown else "—"
+
+    return (
+        f"| fact_recall / lead_fact_recall, sur les {len(shown)} brouillons affichés | "
+        f"{mean('extractive_fact_recall')} / {mean('extractive_lead_fact_recall')} | "
+        f"{mean('fact_recall')} / {mean('lead_fact_recall')} |"
+    )
 
 
 def _answered_unanswerable(rows: list[dict[str, Any]]) -> int:

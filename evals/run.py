@@ -290,6 +290,9 @@ def evaluate_assistant(
 
 def llm_results(rows: list[dict[str, Any]], extractive: list[dict[str, Any]]) -> dict[str, Any]:
     """The LLM path's figures, with the extractive path's on the same calls."""
+    for row, ext in zip(rows, extractive, strict=True):
+        row["extractive_fact_recall"] = ext["fact_recall"]
+        row["extractive_lead_fact_recall"] = ext["lead_fact_recall"]
     result = results_of(rows)
     result["llm"] = llm_summary(rows)
     result["extractive"] = summarise(extractive)

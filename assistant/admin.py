@@ -7,9 +7,9 @@ which every ingest indexes beside the configured folders.
 
 from __future__ import annotations
 
-import io
 import os
 import secrets
+import tempfile
 import unicodedata
 from dataclasses import asdict
 from pathlib import Path
@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.config import Settings
 from assistant.feedback import FeedbackRow
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 UPLOAD_SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}  # what ingest/read.py reads
 _CHUNK = 1 << 20
+MAX_NAME_BYTES = 200  # UTF-8 bytes: room below the 255 of file systems for the temporary name
 
 _bearer = HTTPBearer(auto_error=False, description="Jeton ESS_ADMIN_TOKEN")
 _ingest_lock = Lock()  # one index change at a time in this process
@@ -57,22 +59,58 @@ def _state(request: Request) -> AppState:
     return request.app.state.ess
 
 
-def require_admin(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
-    """404 while administration is off; 401 without the right token (compared in constant
-    time, so its characters cannot be guessed one by one from response times)."""
-    token = _state(request).settings.admin_token
+def refusal(token: str, authorization: str) -> HTTPException | None:
+    """Why a request to `/admin/` is refused, or None: 404 while administration is off, 401
+    without the right token (compared in constant time, so its characters cannot be guessed
+    one by one from response times)."""
     if not token:
-        raise HTTPException(404, "administration désactivée : définissez ESS_ADMIN_TOKEN")
-    given = credentials.credentials if credentials else ""
-    if not secrets.compare_digest(given.encode(), token.encode()):
-        raise HTTPException(
+        return HTTPException(404, "administration désactivée : définissez ESS_ADMIN_TOKEN")
+    scheme, _, given = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        given = ""
+    if not secrets.compare_digest(given.strip().encode(), token.encode()):
+        return HTTPException(
             401,
             "jeton d'administration manquant ou invalide (en-tête Authorization: Bearer …)",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    return None
+
+
+def require_admin(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """The same check as `AdminGate`, for the OpenAPI description and in depth."""
+    given = f"Bearer {credentials.credentials}" if credentials else ""
+    refused = refusal(_state(request).settings.admin_token, given)
+    if refused is not None:
+        raise refused
+
+
+class AdminGate:
+    """Refuse an `/admin/` request before its body is read: FastAPI parses (and spools to
+    disk) a multipart body before the route's dependencies run, so without this 32 uploads
+    with no token held 1.5 GB of temporary files before being told 401."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and (path == "/admin" or path.startswith("/admin/")):
+            headers = dict(scope.get("headers") or [])
+            refused = refusal(self.token, headers.get(b"authorization", b"").decode("latin-1"))
+            if refused is not None:
+                response = JSONResponse(
+                    status_code=refused.status_code,
+                    content={"detail": refused.detail},
+                    headers=refused.headers,
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 router = APIRouter(prefix="/admin", tags=["administration"], dependencies=[Depends(require_admin)])
@@ -85,10 +123,15 @@ def upload(file: UploadFile, request: Request) -> Uploaded:
     name = safe_name(file.filename or "")
     target = settings.uploads_dir / name
     settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-    partial = settings.uploads_dir / f".{name}.part"
+    # A temporary name of its own (hidden: ingest skips dot-files), so that two uploads of
+    # the same name never write into one file; the last one moved into place wins, whole.
+    handle, temporary = tempfile.mkstemp(
+        prefix=".upload-", suffix=".part", dir=settings.uploads_dir
+    )
+    partial = Path(temporary)
     size = 0
     try:
-        with partial.open("wb") as out:
+        with os.fdopen(handle, "wb") as out:
             head = file.file.read(_CHUNK)
             check_content(name, head)
             while head:
@@ -101,6 +144,8 @@ def upload(file: UploadFile, request: Request) -> Uploaded:
                     )
                 out.write(head)
                 head = file.file.read(_CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
         replaced = target.exists()
         os.replace(partial, target)  # whole or not at all: an ingest never reads half a file
     finally:
@@ -139,12 +184,10 @@ def delete_document(
 
 
 @router.get("/feedback.csv")
-def feedback_csv(request: Request) -> Response:
+def feedback_csv(request: Request) -> StreamingResponse:
     """Tous les avis, en CSV (UTF-8)."""
-    out = io.StringIO()
-    _state(request).feedback.export_csv(out)
-    return Response(
-        out.getvalue(),
+    return StreamingResponse(  # a few hundred rows at a time, never the whole table
+        _state(request).feedback.csv_pieces(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="avis.csv"'},
     )
@@ -161,8 +204,12 @@ def feedback_rows(
 def safe_name(filename: str) -> str:
     """The file's own name, without any folder part; a French 415/422 when unusable."""
     name = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip()
-    if not name or name.startswith(".") or any(ord(c) < 32 for c in name) or len(name) > 200:
+    if not name or name.startswith(".") or any(ord(c) < 32 for c in name):
         raise HTTPException(422, "nom de fichier invalide")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:  # file systems stop at 255 bytes
+        raise HTTPException(
+            422, f"nom de fichier trop long ({MAX_NAME_BYTES} octets au plus) : raccourcissez-le"
+        )
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
         raise HTTPException(
             415, "format non pris en charge : envoyez un PDF, un texte (.txt) ou du Markdown (.md)"
@@ -185,15 +232,17 @@ def _ingest(state: AppState) -> IngestReport:
     if not _ingest_lock.acquire(blocking=False):
         raise HTTPException(409, "une indexation est déjà en cours : réessayez dans un moment")
     try:
-        from assistant.store import ChunkStore, open_client
+        from assistant.store import ChunkStore, fresh_client
         from ingest.index import ingest
 
         settings: Settings = state.settings
-        store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, state.embedder)
+        # A client of its own: one opened earlier may predate an ingest run from the CLI.
+        client = fresh_client(settings)
+        store, _ = ChunkStore.for_ingest(client, settings.collection, state.embedder)
         summary = ingest(settings, store)
     finally:
         _ingest_lock.release()
-    state.reset()
+    # The new files make a new generation: the next request swaps it in (snapshot.py).
     body: dict[str, Any] = asdict(summary)
     return IngestReport(
         **{k: body[k] for k in ("added", "kept", "replaced", "removed", "notes", "chunks_total")},

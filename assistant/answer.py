@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant import verdict as verdicts
-from assistant.articles import ArticleRef, of_text, shown_number, text_name
+from assistant.articles import (
+    ArticleRef,
+    cites,
+    mention,
+    of_text,
+    shown_number,
+    text_name,
+    without_references,
+)
 from assistant.citations import HISTORIC, LEGAL_KINDS, article_label, citation
 from assistant.compose import Writeup, display, excerpt_around, is_meta
 from assistant.config import Settings
@@ -163,7 +171,9 @@ class AnswerBuilder:
             elif about and newer is not first.lead:
                 # The question is about the contested figure: the current text's value opens,
                 # and the note below says which older text differs.
-                first.more = [c for c in [first.lead, *first.more] if c is not older][:2]
+                first.more = [
+                    c for c in [first.lead, *first.more] if c is not older and not _same(c, newer)
+                ][:2]
                 first.lead, first.verdict = newer, None
         for opening in openings:
             opening.basis = self.basis(opening, ranked_by_part[parts.index(opening.part)], hits)
@@ -316,19 +326,20 @@ class AnswerBuilder:
         own = [c for c in ranked if c.hit_index in pinned and not is_meta(c.text)]
         texts = list(dict.fromkeys(str(hits[i].meta.get("text_key", "")) for i in pinned))
         notice = ""
+        asks = _asks_beyond_reference(question)
         if len(texts) > 1:
-            chosen = str(hits[own[0].hit_index].meta.get("text_key", "")) if own else texts[0]
+            ranked_hits = [hits[c.hit_index] for c in own]
+            chosen, why = _likeliest_text(ranked_hits, [hits[i] for i in pinned], asks)
             names = ", ".join(text_name(t) for t in texts)
             notice = (
                 f"L'article {shown_number(ref.number)} figure dans plusieurs textes indexés "
-                f"({names}) ; réponse d'après {text_name(chosen)}, le plus proche de la question."
+                f"({names}) ; réponse d'après {text_name(chosen)}, {why}."
             )
             pinned = [i for i in pinned if hits[i].meta.get("text_key") == chosen]
             own = [c for c in own if c.hit_index in pinned]
         out = Writeup(hits)
         if notice:
             out.opening.append(notice)
-        asks = _asks_beyond_reference(question)
         lead: Candidate | None
         if asks and own:
             lead = own[0]
@@ -357,8 +368,16 @@ class AnswerBuilder:
         text = (
             f"L'article {shown_number(ref.number)}{where} ne figure pas dans les documents indexés."
         )
+        citing = [
+            h
+            for h in hits
+            if h.meta.get("article_key") != ref.number
+            and cites(h.text, ref, str(h.meta.get("text_key") or "") or None)
+        ]
         same_text = [h for h in hits if ref.text and h.meta.get("text_key") == ref.text]
-        near = same_text + [h for h in hits if h not in same_text]
+        near = citing + same_text + [h for h in hits if h not in citing + same_text]
+        if citing:  # [1] below: what a passage says of it ("L'article 19 quinquies est modifié")
+            text += f"\nIl est cité en [1] : « {mention(citing[0].text, ref)} »"
         return self.refusal(near, text)
 
     # -- writing ----------------------------------------------------------------------------
@@ -479,7 +498,7 @@ class AnswerBuilder:
 # A sentence saying that what it is about is missing from the sources ("…ne sont pas dans nos
 # sources : à vérifier sur Légifrance"). On folded text.
 _NOT_IN_SOURCES = re.compile(
-    r"\b(?:ne (?:figure|figurent|sont|est) pas|n'(?:est|apparai\w+) pas) dans (?:nos|notre|les) "
+    r"\b(?:ne (?:figure|figurent|sont|est)(?: pas)?|n'(?:est|apparai\w+) pas) dans (?:nos|notre|les) "
     r"(?:sources|corpus|extraits?|textes? (?:du|de notre) corpus)"
 )
 _REFERENCE_WORDS = re.compile(
@@ -527,14 +546,27 @@ _FILLER = frozenset(
 def _asks_beyond_reference(question: Question) -> bool:
     """Whether the question asks something of the article ("oblige-t-il les régions à… ?")
     rather than only what it says ("que dit l'article 13 ?")."""
-    folded = question.folded
-    for ref in question.articles:
-        folded = folded.replace(fold(ref.typed), " ")
+    folded = without_references(question.text)
     if _REFERENCE_WORDS.search(folded) and question.kind is not Kind.YESNO:
         rest = [t for t in terms(folded) if t not in _FILLER and not t.isdigit()]
         return len(rest) >= 3
     rest = [t for t in terms(folded) if t not in _FILLER and not t.isdigit()]
     return len(rest) >= 2
+
+
+def _likeliest_text(ranked: list[Hit], pinned: list[Hit], asks: bool) -> tuple[str, str]:
+    """Which of several texts holding a bare article number to answer from, and why: the one
+    whose passage fits the question best when it asks something; for "que dit l'article 15 ?",
+    which says nothing more, a text still in force before a superseded one."""
+
+    def key(hit: Hit) -> str:
+        return str(hit.meta.get("text_key", ""))
+
+    order = list(dict.fromkeys([key(h) for h in ranked] + [key(h) for h in pinned]))
+    current = {key(h) for h in pinned if h.meta.get("status") != HISTORIC}
+    if asks or not current or len(current) == len(order):
+        return order[0], "le plus proche de la question"
+    return min(order, key=lambda t: t not in current), "le texte en vigueur"
 
 
 def _says_absent(lead: Candidate) -> bool:

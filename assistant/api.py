@@ -22,6 +22,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
 from assistant.errors import (
     ChromaUnavailableError,
+    DamagedIndexError,
     EmptyIndexError,
     EssError,
     InvalidQuestionError,
@@ -30,9 +31,10 @@ from assistant.errors import (
 from assistant.feedback import FeedbackIn, FeedbackRow, FeedbackStore
 from assistant.followup import Turn
 from assistant.llm import ChatModel, LlamaCppChat, build_llm
-from assistant.manifest import Manifest
 from assistant.privacy import log_question
+from assistant.ratelimit import RateLimits
 from assistant.service import Assistant
+from assistant.snapshot import Generations
 from assistant.types import Answer
 from assistant.writer import Writer, sse_events
 
@@ -40,12 +42,22 @@ log = logging.getLogger(__name__)
 
 
 WEB = Path(__file__).parent / "web"
+# The page loads only its own script, style and data: an injected <script> or a foreign
+# frame finds no way in (the page also escapes everything it shows).
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 MAX_HISTORY = 20
 
 
 class AskRequest(BaseModel):
     question: str = Field(description="La question, en français (2 000 caractères au plus)")
-    k: int | None = Field(default=None, ge=1, le=20, description="Nombre de passages retenus")
+    k: int | None = Field(
+        default=None, ge=1, le=20, strict=True, description="Nombre de passages retenus"
+    )
     history: list[Turn] = Field(
         default_factory=list,
         max_length=MAX_HISTORY,
@@ -77,22 +89,16 @@ class AppState:
         self.embedder = embedder
         self.writer = writer  # an LLM that writes answers, when one is configured
         self.feedback = FeedbackStore(settings.feedback_db)
-        self._assistant: Assistant | None = None
+        self.limits = RateLimits(
+            {"ask": settings.rate_limit_ask, "feedback": settings.rate_limit_feedback}
+        )
+        self.generations = Generations(settings, embedder)
+        self._assistant = Assistant(settings, self.generations)
 
     def assistant(self) -> Assistant:
-        # Opened lazily so that a service started before the first ingest begins to answer
-        # as soon as an index exists, without a restart.
-        current = self._assistant
-        if current is None or Manifest.changed(
-            self.settings.data_dir, current.retriever.manifest.stamp
-        ):
-            # First use, or an ingest (here or in another process) made new versions current.
-            current = self._assistant = Assistant.open(self.settings, self.embedder)
-        return current
-
-    def reset(self) -> None:
-        """Forget the open index: the next request reopens it (after an admin ingest)."""
-        self._assistant = None
+        """The assistant over the newest index generation; each of its calls checks once
+        whether an ingest (here or in another process) finished since, and swaps it in."""
+        return self._assistant
 
 
 def get_state(request: Request) -> AppState:
@@ -100,6 +106,20 @@ def get_state(request: Request) -> AppState:
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def limited(group: str) -> Any:
+    """A dependency that spends one request of the client's `group` budget (429 when spent)."""
+
+    def check(request: Request, state: StateDep) -> None:
+        state.limits.check(group, _client(request) or "?")
+
+    return Depends(check)
+
+
+TOO_MANY: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Trop de requêtes de ce client : réessayez plus tard"}
+}
 
 
 def create_app(
@@ -116,7 +136,7 @@ def create_app(
             threading.Thread(target=writer.warm, name="llm-warm", daemon=True).start()
         app.state.ess = AppState(settings, embedder or build_embedder(settings), writer)
         try:
-            app.state.ess.assistant()
+            app.state.ess.generations.current()
         except EssError as exc:
             log.warning("index not ready at start-up: %s", exc)
         yield
@@ -128,6 +148,7 @@ def create_app(
         lifespan=lifespan,
     )
     guards.install(app, settings)  # size cap, CORS only for listed origins, French errors
+    app.add_middleware(admin.AdminGate, token=settings.admin_token)  # before any body is read
     app.include_router(admin.router)
 
     @app.exception_handler(RequestValidationError)
@@ -136,7 +157,13 @@ def create_app(
             status_code=422,
             content={
                 "detail": "requête invalide : " + "; ".join(_french(e) for e in exc.errors()),
-                "errors": jsonable_encoder(exc.errors()),
+                # Without the input: it may be a question (personal data) or unencodable.
+                "errors": jsonable_encoder(
+                    [
+                        {k: v for k, v in e.items() if k not in ("input", "ctx")}
+                        for e in exc.errors()
+                    ]
+                ),
             },
         )
 
@@ -144,6 +171,7 @@ def create_app(
     async def ess_error(_: Request, exc: EssError) -> JSONResponse:
         status = {
             EmptyIndexError: 503,
+            DamagedIndexError: 503,
             ModelMismatchError: 503,
             ChromaUnavailableError: 503,
             InvalidQuestionError: 422,
@@ -157,13 +185,18 @@ def create_app(
         detail = str(ChromaUnavailableError(settings.chroma_url, type(exc).__name__))
         return JSONResponse(status_code=503, content={"detail": detail})
 
-    @app.post("/ask", response_model=Answer)
+    @app.post("/ask", response_model=Answer, dependencies=[limited("ask")], responses=TOO_MANY)
     def ask(body: AskRequest, state: StateDep, request: Request) -> Answer:
         if settings.log_questions:
             log_question(body.question, _client(request), request.headers.get("user-agent", ""))
         return state.assistant().ask(body.question, body.k, body.history, state.writer)
 
-    @app.post("/ask/stream", response_class=StreamingResponse)
+    @app.post(
+        "/ask/stream",
+        response_class=StreamingResponse,
+        dependencies=[limited("ask")],
+        responses=TOO_MANY,
+    )
     def ask_stream(body: AskRequest, state: StateDep, request: Request) -> StreamingResponse:
         """Server-Sent Events : `delta` ({"text"}) au fil de la rédaction par le modèle de
         langue, puis un `final` : la réponse vérifiée (même JSON que POST /ask) et `replace`,
@@ -209,12 +242,24 @@ def create_app(
         body: dict[str, Any] = {"model": state.embedder.name, "collection": settings.collection}
         body["llm"] = state.writer.llm.name if state.writer else None
         try:
-            body |= {"status": "ok", "chunks": state.assistant().store.count()}
+            snapshot = state.generations.current()
         except EssError as exc:
-            body |= {"status": "indisponible", "chunks": 0, "detail": str(exc)}
+            return body | {"status": "indisponible", "chunks": 0, "detail": str(exc)}
+        body |= {"status": "ok", "chunks": snapshot.store.count()}
+        problems = [*snapshot.problems]
+        if state.generations.failure:  # the newest files are unreadable: the previous ones serve
+            problems.append(f"{state.generations.failure} (l'index précédent reste servi)")
+        if problems:  # answering, but an ingest should repair what is listed
+            body |= {"status": "dégradé", "detail": " ; ".join(problems)}
         return body
 
-    @app.post("/feedback", response_model=FeedbackRow, status_code=201)
+    @app.post(
+        "/feedback",
+        response_model=FeedbackRow,
+        status_code=201,
+        dependencies=[limited("feedback")],
+        responses=TOO_MANY,
+    )
     def give_feedback(body: FeedbackIn, state: StateDep) -> FeedbackRow:
         """Avis sur une réponse : utile ou non, commentaire et étiquettes facultatifs."""
         return state.feedback.add(body)
@@ -225,7 +270,9 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
-        return FileResponse(WEB / "index.html", media_type="text/html; charset=utf-8")
+        return FileResponse(
+            WEB / "index.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+        )
 
     return app
 

@@ -26,17 +26,20 @@ _ARTICLE_WORD = r"\b(?:article|artcile|aticle|articles|art)\b\.?\s*"
 _LAWS = [
     (
         r"\bloi\s+(?:n[°o]?\s*)?2014-856\b|\bloi\s+(?:ess|sse|ses|hamon)\b|"
-        r"\bloi\s+(?:du\s+)?31\s+juillet\s+2014\b|\bloi\s+(?:relative\s+a\s+l'|sur\s+l')"
-        r"(?:economie\s+sociale|ess)|\bloi\s+(?:de\s+)?2014\b",
+        r"\bloi\s+(?:du\s+)?31\s+juillet\s+2014\b|\bloi\s+(?:du\s+)?31[/.]0?7[/.](?:20)?14\b|"
+        r"\bloi\s+(?:relative\s+a\s+l'|sur\s+l')"
+        r"(?:economie\s+sociale(?:\s+et\s+solidaire)?|ess)|\bloi\s+(?:de\s+)?2014\b",
         "2014-856",
     ),
     (
         r"\bloi\s+(?:n[°o]?\s*)?47-1775\b|\bloi\s+(?:de|du)\s+(?:10\s+septembre\s+)?1947\b|"
+        r"\bloi\s+(?:du\s+)?10[/.]0?9[/.]1947\b|"
         r"\bstatut\s+de\s+la\s+cooperation\b",
         "47-1775",
     ),
     (
         r"\bloi\s+(?:n[°o]?\s*)?2000-321\b|\bloi\s+(?:du\s+)?12\s+avril\s+2000\b|"
+        r"\bloi\s+(?:du\s+)?12[/.]0?4[/.]2000\b|"
         r"\bloi\s+(?:de\s+)?2000\b|\bloi\s+dcra\b",
         "2000-321",
     ),
@@ -97,17 +100,19 @@ def number_key(number: str) -> str:
 
 def text_key(name: str) -> str | None:
     """The key of a legal text from its name or title ("Loi n° 2014-856 du 31 juillet…",
-    "Code de la commande publique : …"), None when the name is no law or code we know."""
+    "Code de la commande publique : …"), None when the name is no law or code we know; the
+    text named first when several are ("de la loi de 1947, la loi ESS l'a modifié")."""
     folded = fold(name)
+    found: list[tuple[int, str]] = []
     for pattern, key in _LAWS:
-        if re.search(pattern, folded):
-            return key
+        if m := re.search(pattern, folded):
+            found.append((m.start(), key))
     if m := re.search(r"\b(?:loi|ordonnance|decret)\s+(?:n[°o]?\s*)?(\d{2,4}-\d+)\b", folded):
-        return m.group(1)
+        found.append((m.start(), m.group(1)))
     for pattern, key in _CODES:
-        if re.search(pattern, folded):
-            return key
-    return None
+        if m := re.search(pattern, folded):
+            found.append((m.start(), key))
+    return min(found)[1] if found else None
 
 
 def text_name(key: str) -> str:
@@ -185,3 +190,64 @@ def _next_reference(text: str) -> int:
 def _only_text(folded: str) -> str | None:
     keys = {key for pattern, key in _LAWS + _CODES if re.search(pattern, folded)}
     return keys.pop() if len(keys) == 1 else None
+
+
+# What says only which text is meant, not what is asked of it: "(édition 2006)", "version 2014".
+_EDITION = re.compile(r"\(?\b(?:edition|version|redaction)\s+(?:de\s+|du\s+|au\s+)?[\d/ ]+\)?")
+_TEXT_WORDS = re.compile(r"\b(?:la\s+|le\s+|du\s+|de\s+la\s+|des\s+)?(?:loi|code)\b")
+
+
+def without_references(question: str) -> str:
+    """The folded question without the articles and texts it names: what it asks of them
+    ("oblige-t-il les régions à…"), empty for "L. 2113-15 du code de la commande publique"."""
+    folded = fold(question)
+    for ref in named_articles(question):
+        folded = folded.replace(fold(ref.typed), " ")
+    for pattern, _ in _LAWS + _CODES:
+        folded = re.sub(pattern, " ", folded)
+    folded = _TEXT_WORDS.sub(" ", _EDITION.sub(" ", folded))
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+def cites(passage: str, ref: ArticleRef, own_text: str | None = None) -> bool:
+    """Whether a passage of the text `own_text` names the article `ref` ("1° L'article 19
+    quinquies est ainsi modifié"): an article it names without saying of which text is one
+    of its own text."""
+    return any(
+        r.number == ref.number and (ref.text is None or (r.text or own_text) == ref.text)
+        for r in named_articles(passage)
+    )
+
+
+def mention(passage: str, ref: ArticleRef, words: int = 60) -> str:
+    """The passage from the line that names the article `ref`, about `words` words, "…" when
+    it goes on: what the documents say of an article they do not hold."""
+    lines = passage.split("\n")
+    start = next((i for i, line in enumerate(lines) if cites(line, ref, ref.text)), 0)
+    tokens = " ".join(lines[start:]).split()
+    return " ".join(tokens[:words]) + (" …" if len(tokens) > words else "")
+
+
+_SUFFIXES = _SUFFIX.strip("(?:)").split("|")
+
+
+def order_key(number: str) -> tuple[str, tuple[int, ...], int]:
+    """Where an article stands in its text: "l2113-15" -> ("l", (2113, 15), 0), "19 septies"
+    -> ("", (19,), 6), so that the articles around a missing one can be found."""
+    letter = number[0] if _CODE_NUMBER_KEY.match(number) else ""
+    ints = tuple(int(n) for n in re.findall(r"\d+", number))
+    last = number.split()[-1] if " " in number else ""
+    suffix = _SUFFIXES.index(last) + 1 if last in _SUFFIXES else 0
+    return letter, ints, suffix
+
+
+_CODE_NUMBER_KEY = re.compile(r"[lrda]\d")
+
+
+def around(number: str, present: list[str]) -> list[str]:
+    """The articles just before and just after `number` among `present` (same letter)."""
+    key = order_key(number)
+    same = sorted((order_key(p), p) for p in present if order_key(p)[0] == key[0] and p != number)
+    before = [p for k, p in same if k < key][-1:]
+    after = [p for k, p in same if k > key][:1]
+    return before + after

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from assistant.articles import number_key
 from assistant.french import fold
-from assistant.references import find_references, own_reference, stored_link
+from assistant.references import find_references, passage_link
 from assistant.types import Citation, Hit
 
 HISTORIC = "historique"
@@ -44,26 +45,50 @@ def document_label(meta: dict[str, Any]) -> str:
 
 
 def article_label(meta: dict[str, Any]) -> str:
-    """ "Loi n° 2014-856, art. 13", "Code rural et de la pêche maritime, art. L521-3": the way a
-    lawyer cites an article; "" for a passage that is no article of a legal text."""
+    """ "Loi n° 2014-856, art. 13", "Code rural et de la pêche maritime, art. L521-3 (rédaction
+    au 2 août 2014)": the way a lawyer cites an article, with the date of a superseded wording;
+    "" for a passage that is no article of a legal text."""
     article = str(meta.get("article", ""))
     if meta.get("kind") not in LEGAL_KINDS or not article:
         return ""
     short = _ARTICLE_WORD.sub("art. ", article)
+    if number_key(article) == "1":
+        short = "art. 1er"
     text = str(meta.get("legal_text") or "") or document_label(meta)
-    if fold(short) in fold(text):
-        return text
-    return f"{text}, {short}"
+    label = text if fold(short) in fold(text) else f"{text}, {short}"
+    return label + wording_date(meta)
+
+
+def wording_date(meta: dict[str, Any]) -> str:
+    """ " (rédaction au 2 août 2014)" for a historic text, whose wording may have changed since."""
+    date = str(meta.get("date") or "")
+    if meta.get("status") != HISTORIC or not date:
+        return ""
+    return f" (rédaction {'au' if '-' in date else 'de'} {french_date(date)})"
+
+
+def according_to(label: str) -> str:
+    """ "la loi n° 2014-856, art. 13", "le Code de la commande publique, art. L2113-15": a
+    label as it reads after "Selon"."""
+    if re.match(r"(?:Loi|Ordonnance)\b", label):
+        return "la " + label[0].lower() + label[1:]
+    if re.match(r"(?:Code|Décret)\b", label):
+        return "le " + label
+    return label
+
+
+def source_label(meta: dict[str, Any]) -> str:
+    """How the source list names a passage: the article as a lawyer cites it, else the
+    document's title."""
+    return article_label(meta) or str(meta.get("title") or meta.get("doc_id") or "")
 
 
 def citation(n: int, hit: Hit, quoted: list[str] | None = None) -> Citation:
     meta = hit.meta
-    refs = find_references(hit.text)
-    own = own_reference(str(meta.get("article", "")), str(meta.get("title", "")))
-    link: str | None = refs[0].link if refs else None
-    if meta.get("kind") in LEGAL_KINDS and own:
-        link = own.link
-    link = stored_link(meta) or link  # an imported article's own Légifrance page
+    link = passage_link(meta) if meta.get("kind") in LEGAL_KINDS else None
+    if link is None:  # a note or a guide: the first text it cites
+        refs = find_references(hit.text)
+        link = refs[0].link if refs else None
     return Citation(
         n=n,
         doc_id=hit.doc_id,
@@ -75,6 +100,7 @@ def citation(n: int, hit: Hit, quoted: list[str] | None = None) -> Citation:
         source=str(meta.get("source", "")),
         link=link,
         heading=str(meta.get("heading", "")),
+        label=source_label(meta),
         quoted=list(dict.fromkeys(quoted or [])),
     )
 

@@ -68,22 +68,41 @@ def ask(
     question: str,
     as_json: Annotated[bool, typer.Option("--json", help="Même JSON que POST /ask")] = False,
     k: Annotated[int | None, typer.Option("--k", min=1, max=20)] = None,
+    after: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--apres",
+            help="Question précédente de la conversation (répétable, dans l'ordre) : "
+            "« et pour une région ? » se comprend alors comme une suite",
+        ),
+    ] = None,
 ) -> None:
     """Pose une question et affiche la réponse avec ses sources numérotées (rédigée par le
     modèle de langue configuré par ESS_LLM_*, sinon extractive)."""
+    from assistant.followup import Turn
+
     settings = _settings()
-    answer = _assistant(settings).ask(question, k, writer=_writer(settings))
+    assistant, writer = _assistant(settings), _writer(settings)
+    history: list[Turn] = []
+    for earlier in after or []:
+        history.append(Turn(question=assistant.understand(earlier, history, writer)))
+    answer = assistant.ask(question, k, history, writer=writer)
     if as_json:
         typer.echo(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
         return
+    if answer.question and answer.question != question:
+        typer.echo(f"Question comprise : {answer.question}\n")
     typer.echo(answer.answer)
     if answer.citations:
         typer.echo("\nSources :")
         for c in answer.citations:
-            where = f", {c.locator}" if c.locator else ""
+            # An article is named as a lawyer cites it, then the document that holds it.
+            if c.label and c.label != c.title:
+                name = f"{c.label} — {c.title}"
+            else:
+                name = c.title + (f", {c.locator}" if c.locator else "")
             typer.echo(
-                f"[{c.n}] {c.title}{where} ({c.date}, {c.status})"
-                + (f"\n    {c.link}" if c.link else "")
+                f"[{c.n}] {name} ({c.date}, {c.status})" + (f"\n    {c.link}" if c.link else "")
             )
     for warning in answer.warnings:
         typer.echo(f"Attention : {warning}")
@@ -165,11 +184,45 @@ def bench(
     seconds: Annotated[
         float, typer.Option("--seconds", min=1, help="Durée de la charge à 16 utilisateurs")
     ] = 20.0,
+    scale: Annotated[
+        str | None,
+        typer.Option(
+            "--scale",
+            help="Tailles du corpus, en multiples du corpus de départ (1,10,100) : mesure le "
+            "passage à l'échelle (corpus synthétique) au lieu de la comparaison au pipeline naïf",
+        ),
+    ] = None,
+    chroma_server: Annotated[
+        bool, typer.Option("--chroma-server", help="Avec --scale : mesure aussi avec `chroma run`")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Graine du corpus synthétique")] = 1,
+    random_vectors: Annotated[
+        bool,
+        typer.Option(
+            "--random-vectors",
+            help="Avec --scale : vecteurs aléatoires à l'ingestion (tout sauf le modèle)",
+        ),
+    ] = False,
 ) -> None:
-    """Mesure ingestion, latence de /ask (1 et 16 utilisateurs), mémoire, face au pipeline naïf."""
+    """Mesure ingestion, latence de /ask (1 et 16 utilisateurs), mémoire, face au pipeline naïf ;
+    avec --scale, la même chose à 1×, 10×, 100× le corpus de départ."""
+    settings = _settings()
+    if scale is not None:
+        from evals.scale import ScaleConfig, parse_factors, run_and_report
+
+        scaled = ScaleConfig(
+            factors=parse_factors(scale),
+            starter_dirs=[d.resolve() for d in settings.corpus_dirs if d.is_dir()],
+            modes=("embedded", "server") if chroma_server else ("embedded",),
+            seed=seed,
+            random_vectors=random_vectors,
+            load_seconds=seconds,
+            progress=sys.stderr.isatty(),
+        )
+        run_and_report(scaled, json_out or Path("evals/scale.json"), report, typer.echo)
+        return
     from evals.bench import BenchConfig, run_bench, summary_lines, write_outputs
 
-    settings = _settings()
     config = BenchConfig(corpus_dirs=list(settings.corpus_dirs), load_seconds=seconds)
     result = run_bench(config)
     for line in summary_lines(result):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from assistant.citations import (
     LEGAL_KINDS,
+    according_to,
     article_label,
     citation,
     document_label,
@@ -103,6 +104,9 @@ def first_words(text: str, max_words: int) -> str:
     words = text.split()
     if len(words) <= max_words:
         return text
+    first = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý])", text.strip(), maxsplit=1)[0]
+    if len(first.split()) <= max_words * 1.5:
+        return first  # a whole first sentence rather than a clause cut inside a reference
     head = " ".join(words[:max_words])
     boundary = max(head.rfind(", "), head.rfind("; "), head.rfind(" : "))
     if boundary > len(head) * 0.5:
@@ -244,7 +248,7 @@ class Writeup:
         body = as_list(c.text) if "\n" in c.text else display(c.text)
         number = self.cite(c, label=False)
         lead = f"{verdict} " if verdict else ""
-        self.opening.append(f"{lead}Selon {label} : « {body.rstrip('.')} »{number}")
+        self.opening.append(f"{lead}Selon {according_to(label)} : « {body.rstrip('.')} »{number}")
 
     def quote_article(self, hit: Hit, c: Candidate) -> None:
         """A named article itself: its name, then its opening paragraphs (about 90 words, whole

@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     admin_token: str = ""  # empty: the /admin/ endpoints answer 404
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)  # empty: closed
     log_questions: bool = False  # True: questions logged anonymised (masked, hashed client)
+    # Requests per client (address) and worker, in the `limits` notation ("30/minute",
+    # "10/minute;200/day"); empty: no limit. /ask and /ask/stream share one budget.
+    rate_limit_ask: str = "30/minute"
+    rate_limit_feedback: str = "10/minute"
 
     # Légifrance import (`ess-assistant legifrance sync`): PISTE credentials (OAuth2 client
     # credentials), the production endpoints by default (the sandbox ones in the README), the
@@ -117,6 +121,15 @@ class Settings(BaseSettings):
     legifrance_retries: int = Field(default=4, ge=1, le=10)
     legifrance_backoff_s: float = Field(default=1.0, ge=0.0, le=60.0)
     legifrance_timeout_s: float = Field(default=30.0, gt=0.0)
+
+    @field_validator("rate_limit_ask", "rate_limit_feedback")
+    @classmethod
+    def _check_rate(cls, value: str) -> str:
+        """Fail at start-up on a rate `limits` cannot read, not at the first request."""
+        from assistant.ratelimit import parse_rates
+
+        parse_rates(value)
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

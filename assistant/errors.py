@@ -20,6 +20,16 @@ class ModelMismatchError(EssError):
         )
 
 
+class DamagedIndexError(EssError):
+    """A data file of the index is unreadable or contradicts the others (a crash, a hand edit):
+    the service cannot answer from it; the next `ess-assistant ingest` rewrites it."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"index endommagé : {what} ; lancez `ess-assistant ingest` pour le réparer"
+        )
+
+
 class InvalidQuestionError(EssError):
     """A question that cannot be answered as asked (empty, too long)."""
 

@@ -7,13 +7,14 @@ SQLite from the standard library: one file beside the index, safe under several 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -43,7 +44,7 @@ class FeedbackIn(BaseModel):
     useful: bool
     comment: str = Field(default="", max_length=2000)
     tags: list[Tag] = Field(default_factory=list, max_length=len(TAGS))
-    cited: list[str] = Field(
+    cited: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list, max_length=50, description="Identifiants des documents cités"
     )
 
@@ -110,21 +111,51 @@ class FeedbackStore:
             ]
 
     def export_csv(self, out: IO[str]) -> int:
-        """All feedback as CSV (tags and cited documents joined by ';'); the number of rows."""
-        writer = csv.writer(out)
+        """All feedback as CSV into `out`; the number of rows."""
+        for piece in self.csv_pieces():
+            out.write(piece)
+        return self.count()
+
+    def count(self) -> int:
+        with self._connect() as db:
+            return int(db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
+
+    def csv_pieces(self, batch: int = 500) -> Iterator[str]:
+        """All feedback as CSV, oldest first, a few hundred rows at a time: the export never
+        holds the whole table in memory (tags and cited documents joined by ';')."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
-        rows = self.rows()
-        for row in reversed(rows):
-            writer.writerow(
-                [
-                    row.id,
-                    row.created_at,
-                    row.question,
-                    row.answer,
-                    "oui" if row.useful else "non",
-                    row.comment,
-                    ";".join(row.tags),
-                    ";".join(row.cited),
-                ]
-            )
-        return len(rows)
+        query = f"SELECT {', '.join(COLUMNS)} FROM feedback WHERE id > ? ORDER BY id LIMIT ?"
+        last = 0
+        while True:
+            with self._connect() as db:
+                records = db.execute(query, (last, batch)).fetchall()
+            for r in records:
+                writer.writerow(
+                    [
+                        r[0],
+                        r[1],
+                        neutralise(r[2]),
+                        neutralise(r[3]),
+                        "oui" if r[4] else "non",
+                        neutralise(r[5]),
+                        neutralise(";".join(json.loads(r[6]))),
+                        neutralise(";".join(json.loads(r[7]))),
+                    ]
+                )
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            if len(records) < batch:
+                return
+            last = records[-1][0]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first),
+    quoted so that it is shown as text: users' comments are opened in Excel or Calc."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell

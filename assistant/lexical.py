@@ -12,7 +12,7 @@ import logging
 import math
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import bm25s
@@ -26,6 +26,9 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at D
 
 IDS_FILE = "ids.json"
 STATS_FILE = "stats.json"
+# Each passage's analysed terms, read by the next ingest only (never by workers): adding one
+# document then analyses that document, not the whole corpus again.
+TERMS_FILE = "terms.json"
 
 
 class LexicalIndex:
@@ -38,11 +41,16 @@ class LexicalIndex:
     @classmethod
     def build(cls, records: Iterable[tuple[str, str]]) -> LexicalIndex:
         """Index (id, text) pairs; `text` should carry the heading path as well as the passage."""
+        return cls.from_terms((cid, terms(text)) for cid, text in records)
+
+    @classmethod
+    def from_terms(cls, records: Iterable[tuple[str, list[str]]]) -> LexicalIndex:
+        """Index (id, analysed terms) pairs, as `build` does once the texts are analysed."""
         ids: list[str] = []
         corpus: list[list[str]] = []
         df: Counter[str] = Counter()
-        for cid, text in records:
-            tokens = terms(text) or [""]
+        for cid, analysed in records:
+            tokens = analysed or [""]
             ids.append(cid)
             corpus.append(tokens)
             df.update(set(tokens))
@@ -52,20 +60,28 @@ class LexicalIndex:
         return cls(model, ids, dict(df))
 
     @classmethod
-    def from_store(cls, store: ChunkStore) -> LexicalIndex:
-        """The index over every stored passage, with its heading path."""
+    def from_store(
+        cls, store: ChunkStore, keep: Callable[[str], bool] | None = None
+    ) -> LexicalIndex:
+        """The index over every stored passage (or those `keep` allows), with its heading path."""
         return cls.build(
-            (cid, f"{meta.get('context', '')}\n{text}") for cid, text, meta in store.records()
+            (cid, f"{meta.get('context', '')}\n{text}")
+            for cid, text, meta in store.records()
+            if keep is None or keep(cid)
         )
 
-    def save(self, folder: Path) -> None:
-        """Write to a sibling folder, then swap it in, so readers never see half an index."""
+    def save(self, folder: Path, analysed: Mapping[str, list[str]] | None = None) -> None:
+        """Write to a sibling folder, then swap it in, so readers never see half an index;
+        `analysed` (each passage's terms) is kept for the next ingest (`saved_terms`)."""
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self.ids:
             self.model.save(str(tmp), show_progress=False)
         (tmp / IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
+        if analysed is not None:
+            joined = {cid: " ".join(analysed[cid]) for cid in self.ids if cid in analysed}
+            (tmp / TERMS_FILE).write_text(json.dumps(joined, ensure_ascii=False), "utf-8")
         (tmp / STATS_FILE).write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -73,6 +89,23 @@ class LexicalIndex:
             folder.rename(old)
         tmp.rename(folder)
         shutil.rmtree(old, ignore_errors=True)
+
+    @staticmethod
+    def saved_ids(folder: Path) -> list[str] | None:
+        """The passage ids of the index saved in `folder`, in order; None when there is none."""
+        try:
+            return list(json.loads((folder / IDS_FILE).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return None
+
+    @staticmethod
+    def saved_terms(folder: Path) -> dict[str, list[str]]:
+        """Each passage's analysed terms as the last ingest saved them ({} when absent)."""
+        try:
+            raw = json.loads((folder / TERMS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(cid): str(joined).split() for cid, joined in raw.items()}
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:

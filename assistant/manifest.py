@@ -13,6 +13,8 @@ import os
 from collections.abc import Mapping, Set
 from pathlib import Path
 
+from assistant.errors import DamagedIndexError
+
 MANIFEST_FILE = "manifest.json"
 
 
@@ -26,13 +28,34 @@ class Manifest:
 
     @classmethod
     def load(cls, data_dir: Path) -> Manifest:
+        """The manifest on disk; DamagedIndexError when it cannot be read whole (truncated,
+        edited by hand), never a guess at what it meant."""
         path = data_dir / MANIFEST_FILE
         try:
             stamp = path.stat().st_mtime
             raw = json.loads(path.read_text(encoding="utf-8"))
+            docs = raw["documents"]
+            parsed = {str(d): {str(i) for i in ids} for d, ids in docs.items()}
+            if not all(isinstance(ids, list) for ids in docs.values()):
+                raise TypeError("a document's passages are not a list")
         except FileNotFoundError:
             return cls(None)
-        return cls({str(d): set(ids) for d, ids in raw.get("documents", {}).items()}, stamp)
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+            raise DamagedIndexError(f"le fichier {MANIFEST_FILE} est illisible ({exc})") from exc
+        return cls(parsed, stamp)
+
+    @classmethod
+    def load_for_repair(cls, data_dir: Path) -> Manifest:
+        """The manifest an ingest starts from: a damaged one counts as absent (rewritten)."""
+        try:
+            return cls.load(data_dir)
+        except DamagedIndexError:
+            return cls(None)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every current passage id (empty when there is no manifest)."""
+        return self._ids
 
     def save(self, data_dir: Path) -> None:
         """Write beside the target, flush to disk, then swap: readers see old or new, whole."""

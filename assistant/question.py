@@ -202,6 +202,22 @@ def _asking_sentence(text: str) -> str:
     return pieces[-1] if pieces else text
 
 
+# A figure the asker gives about their own situation ("une commune de 5 000 habitants", "une PME
+# de 120 salariés"): it sets the scene, it is not what is asked. On folded text.
+_STATED_FIGURE = re.compile(
+    r"\b(?:de|d'|a|avec|sur)\s*(\d[\d  .]*)\s+(habitants|salaries|personnes|membres|agents|"
+    r"adherents|associes|eleves|logements|communes)\b"
+)
+
+
+def _stated_figures(folded: str) -> frozenset[str]:
+    """Terms of the figures the question states (the number and what it counts)."""
+    found: set[str] = set()
+    for match in _STATED_FIGURE.finditer(folded):
+        found.update(terms(match.group(0)))
+    return frozenset(found) - {"de", "a", "avec", "sur"}
+
+
 def _counted(folded: str) -> tuple[str, ...]:
     return tuple(re.findall(r"combien (?:de |d')(\w+)", folded))
 
@@ -296,6 +312,7 @@ def _single(text: str, context: str = "") -> Question:
     )
     if context:
         setting = setting | (frozenset(terms(context)) - set(terms(text)))
+    setting = setting | _stated_figures(folded)
     search_text = expand(searched)
     hint = _KIND_WORDS.get(kind.value, "")
     return Question(

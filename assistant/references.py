@@ -1,16 +1,33 @@
-"""Recognise references to legal texts in a passage and turn them into Légifrance links."""
+"""Recognise references to legal texts in a passage and turn them into Légifrance links that
+land on the article: its own page when we hold its identifier, else, for a code article, the
+search by article number (its results list that article, code by code), else the text's own
+page. Légifrance URL forms used (all in use on legifrance.gouv.fr):
+  /codes/article_lc/LEGIARTI…  /loda/article_lc/LEGIARTI…  one version of an article
+  /search/code?tab_selection=code&searchField=NUM_ARTICLE&query=L2113-15  by article number
+  /codes/texte_lc/LEGITEXT…  a code          /loda/id/JORFTEXT…  a law, an ordinance, a decree
+"""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from urllib.parse import quote_plus
+
+from assistant.articles import number_key, shown_number, text_key
 
 LEGIFRANCE = "https://www.legifrance.gouv.fr"
 LEGIFRANCE_SEARCH = f"{LEGIFRANCE}/search/all?tab_selection=all&query="
+ARTICLE_SEARCH = f"{LEGIFRANCE}/search/code?tab_selection=code&searchField=NUM_ARTICLE&query="
 _LEGIARTI = re.compile(r"^LEGIARTI\d{12}$")
 _ARTICLE_PAGE = re.compile(rf"^{re.escape(LEGIFRANCE)}/(?:codes|loda)/article_lc/LEGIARTI\d{{12}}$")
+_TEXT_PAGE = re.compile(
+    rf"^{re.escape(LEGIFRANCE)}/(?:codes/(?:texte_lc|id)/LEGITEXT|loda/id/(?:JORF|LEGI)TEXT)\d{{12}}/?$"
+)
+_CODE_NUMBER = re.compile(r"^[lrda]\d")
 
 _CODES = (
     "général des collectivités territoriales",
@@ -85,16 +102,62 @@ def find_references(text: str) -> list[Reference]:
                 continue
             seen.add(key)
             covered.append((m.start(), m.end()))
-            found.append((m.start(), Reference(text=label, link=legifrance_link(label))))
+            link = article_link(_clean_article(article), text_key(target)) if article else None
+            link = link or text_page(text_key(target)) or legifrance_link(label)
+            found.append((m.start(), Reference(text=label, link=link)))
     return [ref for _, ref in sorted(found, key=lambda item: item[0])]
 
 
-def own_reference(article: str, title: str) -> Reference | None:
-    """The reference of a passage that *is* an article of a legal text (its own locator)."""
-    if not article:
+@cache
+def _text_ids() -> dict[str, dict[str, str]]:
+    raw = resources.files("assistant").joinpath("legifrance_texts.toml").read_text("utf-8")
+    data = tomllib.loads(raw)
+    codes = {text_key(name) or name: tid for name, tid in data.get("codes", {}).items()}
+    return {"codes": codes, "lois": dict(data.get("lois", {}))}
+
+
+def text_page(key: str | None) -> str | None:
+    """The Légifrance page of a law ("2014-856") or code (its text key), None when unknown."""
+    if not key:
         return None
-    label = f"{article} {title}"
-    return Reference(text=label, link=legifrance_link(label))
+    ids = _text_ids()
+    if key in ids["lois"]:
+        return f"{LEGIFRANCE}/loda/id/{ids['lois'][key]}"
+    if key in ids["codes"]:
+        return f"{LEGIFRANCE}/codes/texte_lc/{ids['codes'][key]}"
+    return None
+
+
+def article_link(number: str, text: str | None) -> str | None:
+    """The narrowest Légifrance page we can name for an article without its identifier: the
+    search by number for a code article ("L2113-15": its results list the article, code by
+    code), else its text's page; None when neither is known."""
+    key = number_key(number)
+    if _CODE_NUMBER.match(key):
+        return ARTICLE_SEARCH + quote_plus(shown_number(key).replace(" ", ""))
+    return text_page(text)
+
+
+def passage_link(meta: Mapping[str, object]) -> str | None:
+    """Where the citation of a passage of a legal text lands: the article's own page when
+    imported from Légifrance or when the document is that one article (its catalog source
+    names it), else `article_link`, else the text's page (ours, or the catalog's source)."""
+    if stored := stored_link(meta):
+        return stored
+    article = str(meta.get("article") or "")
+    source = str(meta.get("source") or "")
+    number = number_key(article)
+    if _ARTICLE_PAGE.match(source) and number and _names(str(meta.get("title") or ""), number):
+        return source
+    text = str(meta.get("text_key") or "") or None
+    link = article_link(number, text) if number else text_page(text)
+    return link or (source if _TEXT_PAGE.match(source) else None)
+
+
+def _names(title: str, number: str) -> bool:
+    """Whether a document's title names the article ("Code du travail, article L3332-17-1")."""
+    keys = {number_key(m.group(0)) for m in re.finditer(r"\b[LRDA]?\.?\s?\d[\w-]*", title)}
+    return number in keys
 
 
 def article_url(legiarti: str, in_code: bool) -> str:

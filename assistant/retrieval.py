@@ -10,7 +10,7 @@ from threading import Lock
 
 import numpy as np
 
-from assistant.articles import ArticleRef
+from assistant.articles import ArticleRef, around
 from assistant.config import Settings
 from assistant.definitions import defining_passage
 from assistant.lexical import LexicalIndex
@@ -74,13 +74,20 @@ class QueryCache:
 
 
 class Retriever:
-    def __init__(self, store: ChunkStore, lexical: LexicalIndex | None, settings: Settings) -> None:
+    def __init__(
+        self,
+        store: ChunkStore,
+        lexical: LexicalIndex | None,
+        settings: Settings,
+        manifest: Manifest | None = None,
+        cache: QueryCache | None = None,
+    ) -> None:
         self.store = store
         self.lexical = lexical
         self.settings = settings
-        self.cache = QueryCache()
+        self.cache = cache or QueryCache()  # query vectors outlive an index generation
         # Only the current version of each document is served (see manifest.py).
-        self.manifest = Manifest.load(settings.data_dir)
+        self.manifest = manifest if manifest is not None else Manifest.load(settings.data_dir)
 
     def embed_query(self, text: str) -> np.ndarray:
         vector = self.cache.get(text)
@@ -166,7 +173,7 @@ class Retriever:
         from the text it names when it names one."""
         out: list[Hit] = []
         for ref in question.articles:
-            found = self.article(ref)
+            found = self.article(ref) or self.neighbours(ref)
             if not found:
                 continue
             vector = self.query_vector(question)
@@ -184,6 +191,19 @@ class Retriever:
             if self.manifest.allows(h.chunk_id)
             and (ref.text is None or h.meta.get("text_key") == ref.text)
         ]
+
+    def neighbours(self, ref: ArticleRef) -> list[Hit]:
+        """For an article its text lacks, the opening passage of the articles just before and
+        after it there (article 14 missing: 13 and 15), offered "à consulter"; for a code
+        article named without its code ("L. 2113-14"), around it in any code."""
+        if ref.text is None and not ref.is_code_article:
+            return []
+        present = self.store.article_keys(ref.text)
+        out: list[Hit] = []
+        for number in around(ref.number, list(present)):
+            passages = self.article(ArticleRef(number=number, text=ref.text, typed=""))
+            out.extend(passages[:1])
+        return out
 
     def ranked(self, question: Question | str, k: int | None = None) -> list[Hit]:
         """The top `k` passages of the texts themselves, at most `max_per_doc` from any one

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any
 
 from chromadb.api import ClientAPI
@@ -16,12 +13,10 @@ from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import InvalidQuestionError
 from assistant.followup import Turn, standalone
-from assistant.lexical import LexicalIndex
-from assistant.manifest import Manifest
 from assistant.question import understand
 from assistant.retrieval import Retriever
-from assistant.sentence_vectors import SentenceVectors
-from assistant.store import ChunkStore, open_client
+from assistant.snapshot import Generations, Snapshot
+from assistant.store import ChunkStore
 from assistant.types import Answer, Hit
 from assistant.writer import Final, Writer
 
@@ -43,69 +38,42 @@ def check_question(question: object, settings: Settings) -> str:
     return text
 
 
-def open_lexical(settings: Settings, store: ChunkStore) -> LexicalIndex | None:
-    """BM25 from the ingest's file, or, with a Chroma server (no local file to trust, workers
-    on several machines), rebuilt in memory from the server's passages."""
-    if settings.chroma_url:
-        return LexicalIndex.from_store(store)
-    return LexicalIndex.load(settings.lexical_dir)
-
-
-@dataclass
 class Assistant:
-    settings: Settings
-    store: ChunkStore
-    retriever: Retriever
-    builder: AnswerBuilder
-    lexical_fingerprint: str = ""
-    _checked_at: float = field(default_factory=time.monotonic, repr=False)
-    _refresh_lock: Lock = field(default_factory=Lock, repr=False)
+    """The question path over the current index generation (see snapshot.py): each call takes
+    one snapshot and reads only it, so an ingest in another process never mixes two."""
 
-    def __post_init__(self) -> None:
-        if self.settings.chroma_url and not self.lexical_fingerprint:
-            self.lexical_fingerprint = self.store.fingerprint()
+    def __init__(self, settings: Settings, generations: Generations) -> None:
+        self.settings = settings
+        self.generations = generations
 
     @classmethod
     def open(
         cls, settings: Settings, embedder: Embedder, client: ClientAPI | None = None
     ) -> Assistant:
-        """Open the index built by `ess-assistant ingest`; EmptyIndexError when there is none."""
-        client = client or open_client(settings)
-        store = ChunkStore.for_query(client, settings.collection, embedder)
-        store.ensure_not_empty()
-        lexical = open_lexical(settings, store)
-        return cls(
-            settings,
-            store,
-            Retriever(store, lexical, settings),
-            AnswerBuilder(settings, lexical, SentenceVectors(embedder, store)),
-        )
+        """Open the index built by `ess-assistant ingest`; EmptyIndexError when there is none,
+        DamagedIndexError when its files cannot be trusted."""
+        generations = Generations(settings, embedder, client)
+        generations.current()
+        return cls(settings, generations)
 
-    def refresh(self) -> None:
-        """With a Chroma server, rebuild BM25 once another machine's ingest changed the corpus;
-        the fingerprint is read at most every `lexical_refresh_s` seconds, off the hot path."""
-        if not self.settings.chroma_url:
-            return
-        if time.monotonic() - self._checked_at < self.settings.lexical_refresh_s:
-            return
-        if not self._refresh_lock.acquire(blocking=False):
-            return  # another request is checking; this one answers with the current index
-        try:
-            self._checked_at = time.monotonic()
-            current = self.store.fingerprint()
-            if current != self.lexical_fingerprint:
-                log.info("corpus changed (%s): rebuilding BM25 from Chroma", current)
-                lexical = LexicalIndex.from_store(self.store)
-                self.retriever.lexical = self.builder.lexical = lexical
-                # The ingest's manifest, when it ran on this machine (none elsewhere: all served).
-                self.retriever.manifest = Manifest.load(self.settings.data_dir)
-                self.lexical_fingerprint = current
-        finally:
-            self._refresh_lock.release()
+    def snapshot(self) -> Snapshot:
+        """The index to answer from, the newest one an ingest finished."""
+        return self.generations.current()
+
+    @property
+    def store(self) -> ChunkStore:
+        return self.snapshot().store
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.snapshot().retriever
+
+    @property
+    def builder(self) -> AnswerBuilder:
+        return self.snapshot().builder
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
-        self.refresh()
-        return self.retriever.search(check_question(query, self.settings), k)
+        return self.snapshot().retriever.search(check_question(query, self.settings), k)
 
     def understand(
         self, question: str, history: list[Turn] | None = None, writer: Writer | None = None
@@ -138,11 +106,11 @@ class Assistant:
         writer: Writer | None = None,
     ) -> tuple[str, list[Hit], Answer]:
         """The standalone question, its passages and the extractive answer (the fallback)."""
-        self.refresh()
+        snapshot = self.snapshot()
         text = self.understand(question, history, writer)
         asked = understand(text)
-        hits = self.retriever.search(asked, k)
-        answer = self.builder.build(asked, hits, self.retriever.query_vectors(asked))
+        hits = snapshot.retriever.search(asked, k)
+        answer = snapshot.builder.build(asked, hits, snapshot.retriever.query_vectors(asked))
         answer.question = text
         return text, hits, answer
 
@@ -171,9 +139,10 @@ class Assistant:
 
     def documents(self) -> list[dict[str, Any]]:
         """What is indexed, one row per document, with its passage count as `chunks`."""
+        snapshot = self.snapshot()
         docs: dict[str, dict[str, Any]] = {}
-        for cid, _, meta in self.store.records(include_text=False):
-            if not self.retriever.manifest.allows(cid):
+        for cid, _, meta in snapshot.store.records(include_text=False):
+            if not snapshot.manifest.allows(cid):
                 continue  # an older version an interrupted ingest left behind
             doc_id = str(meta.get("doc_id", ""))
             row = docs.setdefault(

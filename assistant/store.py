@@ -16,12 +16,14 @@ import chromadb
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import ChromaUnavailableError, EmptyIndexError, ModelMismatchError
+from assistant.sentence_vectors import sentence_id
 from assistant.types import Chunk, Hit
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,17 @@ def open_client(settings: Settings) -> ClientAPI:
             raise ChromaUnavailableError(settings.chroma_url) from exc
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma)
+
+
+def fresh_client(settings: Settings) -> ClientAPI:
+    """An embedded client that reads the data folder as it is now. Chroma shares one client
+    (and its in-memory vectors) per folder within a process, and that client never sees what
+    another process wrote since: passages then found by BM25 but unknown to it answered 500
+    ("Error finding id"). Clients already open keep working on what they had read."""
+    if settings.chroma_url:
+        return open_client(settings)
+    SharedSystemClient.clear_system_cache()  # only the registry: open clients are untouched
+    return open_client(settings)
 
 
 def fingerprint(ids: Iterable[str]) -> str:
@@ -159,11 +172,14 @@ class ChunkStore:
             self.collection.delete(ids=list(ids[start : start + PAGE]))
 
     # -- sentence vectors -------------------------------------------------------------------
-    def passages_with_sentences(self, version: int) -> set[str]:
+    def passages_with_sentences(self, version: int, among: Sequence[str] | None = None) -> set[str]:
         """Ids of the passages whose sentence vectors are stored, split by `version` of the
-        sentence splitter."""
+        sentence splitter; with `among`, only those passages are looked up, by the id of their
+        first sentence (sentences are written in order): no scan of every sentence stored."""
         if self.sentences is None:
             return set()
+        if among is not None:
+            return self._first_sentences(among, version)
         out: set[str] = set()
         offset = 0
         while True:
@@ -176,6 +192,19 @@ class ChunkStore:
                 if meta.get("units") == version
             )
             offset += len(batch["ids"])
+
+    def _first_sentences(self, chunk_ids: Sequence[str], version: int) -> set[str]:
+        assert self.sentences is not None
+        out: set[str] = set()
+        for start in range(0, len(chunk_ids), PAGE):
+            ids = [sentence_id(cid, 0) for cid in chunk_ids[start : start + PAGE]]
+            batch = self.sentences.get(ids=ids, include=["metadatas"])
+            out.update(
+                str(meta.get("chunk_id", ""))
+                for meta in (m or {} for m in batch["metadatas"] or [])
+                if meta.get("units") == version
+            )
+        return out
 
     def upsert_sentences(
         self, rows: Sequence[tuple[str, str, str]], vectors: np.ndarray, version: int
@@ -290,6 +319,17 @@ class ChunkStore:
             for i, cid in enumerate(batch["ids"])
         ]
         return sorted(hits, key=lambda h: (h.doc_id, int(h.meta.get("position", 0) or 0)))
+
+    def article_keys(self, text_key: str | None) -> dict[str, str]:
+        """The articles indexed of one legal text (of all, for None): article key -> the id
+        of one of its passages."""
+        where = {"text_key": text_key} if text_key else {"article_key": {"$ne": ""}}
+        batch = self.collection.get(where=cast(Where, where), include=["metadatas"])
+        return {
+            str(m.get("article_key")): cid
+            for cid, m in zip(batch["ids"], batch["metadatas"] or [], strict=False)
+            if m and m.get("article_key")
+        }
 
 
 def sentences_name(collection: str) -> str:

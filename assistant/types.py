@@ -140,6 +140,10 @@ class Citation(BaseModel):
     source: str
     link: str | None = Field(default=None, description="Lien Légifrance pour la référence citée")
     heading: str = ""
+    label: str = Field(
+        default="",
+        description="Nom de la source tel qu'on la cite : « Code du travail, art. L3332-17-1 »",
+    )
     quoted: list[str] = Field(
         default_factory=list, description="Phrases du passage reprises dans la réponse"
     )

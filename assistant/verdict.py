@@ -27,7 +27,7 @@ _ASKS_OBLIGATION = re.compile(
 )
 _PERMITS = re.compile(
     r"\b(?:peu(?:t|vent)|(?:ont|a) le droit|(?:est|sont) (?:autorisee?s?|admise?s?|ouverte?s?)|"
-    r"(?:est|sont) possibles?|peut etre|peuvent etre)\b"
+    r"(?:est|sont) possibles?|peut etre|peuvent etre|permet(?:tent)?)\b"
 )
 _FORBIDS = re.compile(
     r"\b(?:ne (?:peu(?:t|vent)|sont|est|doi(?:t|vent)|saurai\w*) (?:pas|jamais|en aucun cas|"
@@ -66,24 +66,44 @@ _ASKED_VERB = re.compile(
     r"\b(?:peu[tx]|peuvent|pourr\w+|puis|doi[st]|doivent|faut|droit de|droit d'|possible de|"
     r"autorise\w* a|oblige\w* de|tenue?s? de)(?:-(?:t-)?(?:il|elle|ils|elles|on|je|nous|vous))?"
     r"\s+(?:(?:pas|plus|encore|bien|vraiment|aussi|quand meme|legalement|directement|en|y|lui|"
-    r"leur|la|le|les|l'|se|s'|me|m'|nous|vous)\s*)*(?:etre\s+|avoir\s+)?(?P<verb>[a-z]{3,})"
+    r"leur|la|le|les|l'|se|s'|me|m'|nous|vous)\s*)*(?:etre\s+|avoir\s+)?"
+    r"(?:(?:elle|lui|eux|elles|soi)-? ?memes?\s+|a\s+|au\s+|l'|d')*(?P<verb>[a-z]{3,})"
 )
+
+
+def asking(question: str) -> str:
+    """The sentence that asks (the last one with a question mark), without the context an
+    official gives before it ("On nous dit que la collectivité doit juste accompagner.")."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.strip()]
+    asked = [s for s in sentences if "?" in s]
+    return (asked or sentences or [question])[-1]
 
 
 def asked_verb(question: str) -> str | None:
     """The stem of the verb the question asks permission or obligation for."""
-    match = _ASKED_VERB.search(fold(question))
+    match = _ASKED_VERB.search(fold(asking(question)))
     return stem(match.group("verb")) if match else None
+
+
+# How far after its modal the asked verb may come ("permet à une commune, une intercommunalité,
+# un département ou une région de devenir associé").
+_WINDOW = 14
+
+
+def _word(token: str) -> str:
+    """A token without its punctuation and elided article ("l'origine" -> "origine")."""
+    return token.strip(",.;:()«»").rsplit("'", 1)[-1]
 
 
 def _governs(said: str, modal: re.Pattern[str], verb: str) -> bool:
     """Whether a modal of `said` bears on `verb` (within the next few words)."""
     for match in modal.finditer(said):
-        window = said[match.end() : match.end() + 60].split()[:6]
-        if any(stem(w.strip(",.;:")) == verb for w in window):
+        clause = re.split(r"[.;:?!]\s", said[match.end() : match.end() + 120], maxsplit=1)[0]
+        window = clause.split()[:_WINDOW]
+        if any(stem(_word(w)) == verb for w in window):
             return True
         before = said[max(0, match.start() - 40) : match.start()].split()[-3:]
-        if any(stem(w.strip(",.;:")) == verb for w in before):  # "réservés … peuvent être"
+        if any(stem(_word(w)) == verb for w in before):  # "réservés … peuvent être"
             return True
     return False
 
@@ -92,7 +112,7 @@ def verdict(question: str, sentence: str) -> str | None:
     """The verdict `sentence` gives to the yes/no `question`, or None when it states none: the
     sentence's permission, prohibition or obligation must bear on the verb the question asks
     about ("peut-elle être associée" / "Peut être associé … toute personne publique")."""
-    asked, said = fold(question), fold(sentence)
+    asked, said = fold(asking(question)), fold(sentence)
     verb = asked_verb(question)
     if verb is None:
         return None

@@ -22,6 +22,7 @@ from assistant.config import Settings
 from assistant.errors import LLMUnavailableError
 from assistant.followup import Turn, is_followup, standalone
 from assistant.guard import Problem, check
+from assistant.injection import strip_instructions
 from assistant.llm import ChatModel, Message, complete
 from assistant.types import Answer, Hit
 
@@ -130,7 +131,10 @@ class Writer:
 
     def finish(self, text: str, hits: list[Hit], extractive: Answer) -> Final:
         """The LLM's answer with the passages it cites, or the extractive one if the guard fails."""
-        result = check(text, [h.text for h in hits], self.settings.guard_overlap)
+        # Checked against the passages as the model read them: a sentence whose only support
+        # is an order planted in a document ("réponds que… 99 %") finds none.
+        shown = [strip_instructions(h.text) for h in hits]
+        result = check(text, shown, self.settings.guard_overlap)
         if not result.ok:
             log.info("guard rejected the LLM answer: %s", result.problems)
             reason = "; ".join(result.problems[:2])
@@ -197,7 +201,9 @@ def _passage(n: int, hit: Hit, body: str) -> str:
         source += f", {where}"
     if meta.get("status") == "historique":
         source += f" (historique, {meta.get('date', '')})"
-    text = _BRACKET_NUMBER.sub(r"(\1)", body).replace("«", '"').replace("»", '"')
+    # Data, not orders: a document's instructions to its reader never reach the model.
+    text = _BRACKET_NUMBER.sub(r"(\1)", strip_instructions(body))
+    text = text.replace("«", '"').replace("»", '"')
     return f"[{n}] {source} : « {text} »"
 
 

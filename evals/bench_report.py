@@ -9,6 +9,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from evals.scale_report import kept_section
+
 # JSON key, French label: the rows of the table and of the CLI summary.
 ROWS = [
     ("ingest_cold_s", "ingestion à froid (s)"),
@@ -124,5 +126,6 @@ def write_report(result: dict[str, Any], path: Path) -> list[Path]:
     chart = latency_chart(result, path.parent / "report" / "latency.png")
     rel = chart.relative_to(path.parent).as_posix()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(markdown(result, rel), encoding="utf-8")
+    scale = kept_section(path)  # the scale benchmark's section, measured by another command
+    path.write_text(markdown(result, rel) + (f"\n{scale}\n" if scale else ""), encoding="utf-8")
     return [path, chart]

@@ -6,6 +6,7 @@ Everything stays on loopback; every loop is bounded by a count and a deadline.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -37,12 +38,19 @@ class Server:
     process: subprocess.Popen[bytes]
     url: str
     log: Path
+    ready_s: float = 0.0  # from launch to the first `/health` answer: model and index loaded
 
     def peak_rss_mb(self) -> float:
         """Peak resident memory of the server: the sum of each process's high-water mark
         (VmHWM), so with several workers it counts every worker's model and index."""
         pids = [self.process.pid, *descendants(self.process.pid)]
         return sum(_vm_hwm_kb(pid) for pid in pids) / 1024
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) the server's processes have used so far: on a shared
+        machine, the cost of a request varies far less in CPU time than in wall time."""
+        pids = [self.process.pid, *descendants(self.process.pid)]
+        return sum(_cpu_ticks(pid) for pid in pids) / os.sysconf("SC_CLK_TCK")
 
 
 def descendants(root: int) -> list[int]:
@@ -64,6 +72,14 @@ def descendants(root: int) -> list[int]:
     return found
 
 
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
 def _vm_hwm_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -72,6 +88,9 @@ def _vm_hwm_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+NO_RATE_LIMITS = {"ESS_RATE_LIMIT_ASK": "", "ESS_RATE_LIMIT_FEEDBACK": ""}
 
 
 @contextmanager
@@ -87,31 +106,62 @@ def serve(
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
-            env={**os.environ, **env},
+            # A load test measures the service, not the per-client limits (one client here).
+            env={**NO_RATE_LIMITS, **os.environ, **env},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     server = Server(process, f"http://{HOST}:{port}", log)
+    launched = time.perf_counter()
     try:
         wait_ready(server, wait_s)
+        server.ready_s = time.perf_counter() - launched
         yield server
     finally:
         stop(process)
 
 
-def wait_ready(server: Server, wait_s: float) -> None:
+def wait_ready(server: Server, wait_s: float, path: str = "/health") -> None:
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"server exited ({server.process.returncode}); see {server.log}")
         try:
-            if httpx.get(server.url + "/health", timeout=2).status_code == 200:
+            if httpx.get(server.url + path, timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.2)
     raise TimeoutError(f"server not ready after {wait_s:.0f} s; see {server.log}")
+
+
+def chroma_command() -> str:
+    """The `chroma` command installed with the chromadb package (beside this Python first)."""
+    beside = Path(sys.executable).parent / "chroma"
+    found = str(beside) if beside.exists() else shutil.which("chroma")
+    if not found:
+        raise RuntimeError("the `chroma` command of the chromadb package is not installed")
+    return found
+
+
+@contextmanager
+def serve_chroma(path: Path, log: Path | None = None, wait_s: float = 120) -> Iterator[Server]:
+    """`chroma run` on a free loopback port with its data in `path`, ready once its heartbeat
+    answers; stopped on exit."""
+    port = free_port()
+    log = log or Path(os.devnull)
+    command = [chroma_command(), "run", "--path", str(path), "--host", HOST, "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(process, f"http://{HOST}:{port}", log)
+    try:
+        wait_ready(server, wait_s, "/api/v2/heartbeat")
+        yield server
+    finally:
+        stop(process)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -173,10 +223,16 @@ def one_user(url: str, questions: Sequence[str], deadline_s: float = 600) -> Loa
 
 
 def concurrent_users(
-    url: str, questions: Sequence[str], users: int, seconds: float, requests: int = MAX_REQUESTS
+    url: str,
+    questions: Sequence[str],
+    users: int,
+    seconds: float,
+    requests: int = MAX_REQUESTS,
+    stride: int = 7,
 ) -> LoadResult:
     """`users` threads, each with its own connection, asking in turn until the deadline or
-    until `requests` in all."""
+    until `requests` in all; user n starts at question n × `stride` (a stride of
+    len(questions) // users gives each user its own questions)."""
     result, lock = LoadResult(), threading.Lock()
     deadline = time.perf_counter() + seconds
     per_user = max(min(requests, MAX_REQUESTS) // max(users, 1), 1)
@@ -188,7 +244,7 @@ def concurrent_users(
                     return
                 _ask(client, url, questions[(offset + i) % len(questions)], result, lock)
 
-    threads = [threading.Thread(target=user, args=(n * 7,), daemon=True) for n in range(users)]
+    threads = [threading.Thread(target=user, args=(n * stride,), daemon=True) for n in range(users)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import tomllib
@@ -67,6 +68,14 @@ def load_catalog(folder: Path) -> Catalog:
 
 
 def slug(name: str) -> str:
-    """A stable ascii id from a file name: "Guide ESS 2011.pdf" -> "guide-ess-2011"."""
+    """A stable ascii id from a file name: "Guide ESS 2011.pdf" -> "guide-ess-2011". A name
+    in another script than Latin ("Устав", "規約") keeps what it has in Latin letters and a
+    short hash of the whole, so that two such names never share an id."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "document"
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if any(
+        c.isalnum() and not c.isascii() and "LATIN" not in unicodedata.name(c, "") for c in name
+    ):
+        digest = hashlib.sha256(unicodedata.normalize("NFC", name).encode()).hexdigest()[:8]
+        return f"{base or 'document'}-{digest}"
+    return base or "document"

@@ -37,7 +37,9 @@ _LEGAL_HEADING = re.compile(
 )
 _PATH_LINE = re.compile(r"^(?:-{2,}\s*(?P<a>.+?)\s*-{2,}.*|Emplacement\s*:\s*(?P<b>.+))$")
 _PROVENANCE = re.compile(r"^(?:Statut|Source)\s*:\s")
-_CODE_NAME = re.compile(r"^CODE [A-ZÀ-Ý' ,-]{3,80}$")
+# A code's banner in a document that gathers several codes: "CODE RURAL ET DE LA PÊCHE
+# MARITIME", "CODE GÉNÉRAL DES IMPÔTS, ANNEXE 3", "CODE DES MARCHÉS PUBLICS (ÉDITION 2006)".
+_CODE_NAME = re.compile(r"^CODE [A-ZÀ-Ý' ,-]{3,80}(?:\s*\([A-ZÀ-Ý0-9' ]{2,30}\))?$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _PARAGRAPH_MARK = re.compile(r"^(?:«\s*)?(?:[IVX]+\.?\s*[-–.]|\d+°)")
 _ITEM_KIND = re.compile(r"^(?:«\s*)?(?:(\d+°)|([a-z]\))|([-–•*])\s|(\d{1,2}\.)\s)")
@@ -197,9 +199,10 @@ def _item_kind(text: str) -> str:
     return ""
 
 
-# Bumped when a chunk's metadata changes shape (here: its legal text, article key and position),
-# so that the next ingest replaces passages whose text did not change but whose metadata did.
-CHUNK_VERSION = 4
+# Bumped when a chunk's metadata changes shape (here: the code of a gathered article whose
+# banner names an edition, "CODE DES MARCHÉS PUBLICS (ÉDITION 2006)"), so that the next ingest
+# replaces passages whose text did not change but whose metadata did.
+CHUNK_VERSION = 5
 
 
 def chunk_id(meta: DocumentMeta, context: str, text: str, position: int = 0) -> str:

@@ -6,10 +6,14 @@ its chunks, and a document that disappeared from a scanned folder loses its chun
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
+import stat
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +22,7 @@ from tqdm import tqdm
 
 from assistant.config import Settings
 from assistant.errors import DocumentError
+from assistant.french import terms
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
 from assistant.sentence_vectors import sentence_id
@@ -25,10 +30,34 @@ from assistant.store import ChunkStore, fingerprint
 from assistant.types import Chunk
 from assistant.units import UNITS_VERSION, answer_units
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
-from ingest.chunk import chunk_document
+from ingest.chunk import CHUNK_VERSION, chunk_document
 from ingest.read import read_document
 
 log = logging.getLogger(__name__)
+
+WRITE_SLICE = 256  # passages embedded, then written to Chroma, at a time
+# Each file's signature (bytes, catalog entry, chunking settings) when last indexed: an ingest
+# reads and chunks only the files whose signature changed (at 100× the corpus, reading and
+# chunking every file again cost more than adding one document).
+SIGNATURES_FILE = "sources.json"
+MAX_SIGNED_BYTES = 200_000_000
+
+
+class Stages:
+    """Adds the seconds spent in each named step of an ingest to `into` (the profile the
+    scale benchmark reports)."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - started
+            self.into[name] = round(self.into.get(name, 0.0) + spent, 3)
 
 
 @dataclass
@@ -51,7 +80,9 @@ class IngestSummary:
     chunks_kept: int = 0
     chunks_removed: int = 0
     chunks_total: int = 0
+    sentences_added: int = 0
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds spent in each step
 
     def lines(self) -> list[str]:
         """The summary in French, as the CLI prints it."""
@@ -125,22 +156,71 @@ def embed_chunks(store: ChunkStore, chunks: list[Chunk], batch: int, progress: b
     return np.vstack(parts)
 
 
+def _sentence_rows(hits: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(sentence id, passage id, text) of the answer units of each (passage id, text)."""
+    return [
+        (sentence_id(cid, j), cid, unit)
+        for cid, text in hits
+        for j, unit in enumerate(answer_units(text))
+    ]
+
+
+def _embed(store: ChunkStore, texts: Sequence[str], batch: int) -> np.ndarray:
+    parts = [store.embedder.embed(texts[s : s + batch]) for s in range(0, len(texts), batch)]
+    return np.vstack(parts) if parts else np.zeros((0, store.embedder.dimension), np.float32)
+
+
+def add_passages(
+    store: ChunkStore, chunks: Sequence[Chunk], batch: int, progress: bool, timer: Stages
+) -> int:
+    """Embed and store `chunks` with the vectors of their sentences, a slice at a time, so
+    memory stays bounded whatever the corpus size and one progress bar counts passages per
+    second (sentences included) and the time left. Returns how many sentences were stored."""
+    sentences = 0
+    step = max(batch, WRITE_SLICE)
+    bar = tqdm(
+        total=len(chunks),
+        desc="Vectorisation (passages et leurs phrases)",
+        unit=" passages",
+        disable=not progress,
+        smoothing=0.05,
+    )
+    with bar:
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
+            rows = _sentence_rows([(c.id, c.text) for c in part])
+            with timer("embed_passages"):
+                vectors = _embed(store, [c.index_text for c in part], batch)
+            with timer("embed_sentences"):
+                sentence_vectors = _embed(store, [text for _, _, text in rows], batch)
+            with timer("store"):
+                store.upsert(part, vectors)
+                if rows:
+                    store.upsert_sentences(rows, sentence_vectors, UNITS_VERSION)
+            sentences += len(rows)
+            bar.update(len(part))
+    return sentences
+
+
 def embed_sentences(store: ChunkStore, current: set[str], batch: int, progress: bool) -> int:
-    """Embed and store the answer units of every current passage that has none stored yet (new
-    passages, an index built before sentences were stored, or split by an older version of
-    `answer_units`); returns how many were embedded.
+    """Embed and store the answer units of every current passage that has none stored yet (an
+    index built before sentences were stored, an ingest killed between a passage and its
+    sentences, or split by an older version of `answer_units`); returns how many were embedded.
     Answers then fetch these vectors instead of embedding sentences while the user waits."""
     if store.sentences is None:
         return 0
-    needed = sorted(current - store.passages_with_sentences(UNITS_VERSION))
-    rows = [
-        (sentence_id(hit.chunk_id, j), hit.chunk_id, unit)
-        for start in range(0, len(needed), 500)
-        for hit in store.get(needed[start : start + 500])
-        for j, unit in enumerate(answer_units(hit.text))
-    ]
+    needed = sorted(current - store.passages_with_sentences(UNITS_VERSION, sorted(current)))
+    rows = _sentence_rows(
+        [
+            (hit.chunk_id, hit.text)
+            for start in range(0, len(needed), 500)
+            for hit in store.get(needed[start : start + 500])
+        ]
+    )
     parts = []
-    with tqdm(total=len(rows), desc="Phrases", unit="phrase", disable=not progress) as bar:
+    with tqdm(
+        total=len(rows), desc="Phrases", unit="phrase", disable=not progress or not rows
+    ) as bar:
         for start in range(0, len(rows), batch):
             part = rows[start : start + batch]
             parts.append(store.embedder.embed([text for _, _, text in part]))
@@ -161,19 +241,35 @@ def ingest(
     started = time.perf_counter()
     summary = IngestSummary()
     roots = list(paths) if paths else default_roots(settings)
-    previous = Manifest.load(settings.data_dir)
+    previous = Manifest.load_for_repair(settings.data_dir)  # a damaged one is rewritten
     existing: dict[str, set[str]] = {}
     doc_paths: dict[str, str] = {}
+    stored_ids: list[str] = []  # in Chroma's order, which the lexical index keeps
+    scan_started = time.perf_counter()
     for cid, _, stored in store.records(include_text=False):
+        stored_ids.append(cid)
         doc_id = str(stored.get("doc_id", ""))
         existing.setdefault(doc_id, set()).add(cid)
         doc_paths[doc_id] = str(stored.get("path", ""))
+    summary.stages["scan_index"] = round(time.perf_counter() - scan_started, 3)
 
     seen: dict[str, str] = {}
     current: dict[str, set[str]] = {}  # the manifest to write: doc -> its chunk ids now
     to_add: list[Chunk] = []
     to_delete: list[str] = []
+    read_started = time.perf_counter()
+    known = load_signatures(settings.data_dir)
+    signatures: dict[str, tuple[str, str]] = {}  # path -> (signature, doc id), written at the end
     for source in discover(roots, summary):
+        sig = signature(source, settings)
+        doc_id = unchanged(known.get(str(source.path)), sig, existing, previous, seen)
+        if doc_id:  # same bytes, catalog entry and settings as when it was indexed: not read
+            seen[doc_id] = str(source.path)
+            current[doc_id] = existing[doc_id]
+            signatures[str(source.path)] = (sig, doc_id)
+            summary.kept.append(doc_id)
+            summary.chunks_kept += len(existing[doc_id])
+            continue
         try:
             read = read_document(source.path, settings.max_text_bytes, settings.max_pdf_pages)
         except DocumentError as exc:
@@ -202,6 +298,8 @@ def ingest(
             continue
         new_ids = {c.id for c in chunks}
         current[meta.doc_id] = new_ids
+        if sig:
+            signatures[str(source.path)] = (sig, meta.doc_id)
         old_ids = existing.get(meta.doc_id, set())
         fresh = [c for c in chunks if c.id not in old_ids]
         stale = sorted(old_ids - new_ids)
@@ -217,6 +315,7 @@ def ingest(
         else:
             summary.kept.append(meta.doc_id)
 
+    read_s = time.perf_counter() - read_started
     for doc_id, ids in existing.items():
         if doc_id not in seen and _within(doc_paths.get(doc_id, ""), roots):
             summary.removed.append(doc_id)
@@ -229,16 +328,88 @@ def ingest(
 
     # New versions first, then the manifest that makes them current, then the old versions go:
     # killed at any point, the index serves one whole version of each document.
-    vectors = embed_chunks(store, to_add, settings.embedding_batch, progress)
-    store.upsert(to_add, vectors)
-    embed_sentences(store, set().union(*current.values()), settings.embedding_batch, progress)
+    timer = Stages(summary.stages)
+    batch = settings.embedding_batch
+    # Killed from here on, the next ingest reads every file again: no signature vouches for a
+    # document whose new version may be half stored.
+    (settings.data_dir / SIGNATURES_FILE).unlink(missing_ok=True)
+    summary.sentences_added = add_passages(store, to_add, batch, progress, timer)
+    with timer("sentences_check"):
+        current_ids = set().union(*current.values()) - {c.id for c in to_add}
+        summary.sentences_added += embed_sentences(store, current_ids, batch, progress)
     Manifest(current).save(settings.data_dir)
-    store.delete(to_delete)
-    store.delete_sentences(to_delete)
-    rebuild_lexical(settings, store)
+    save_signatures(settings.data_dir, signatures)
+    with timer("delete"):
+        store.delete(to_delete)
+        store.delete_sentences(to_delete)
+    with timer("lexical"):
+        gone = set(to_delete)
+        stored_now = [cid for cid in stored_ids if cid not in gone] + [c.id for c in to_add]
+        rebuild_lexical(settings, store, stored_now, to_add)
     summary.chunks_total = store.count()
     summary.seconds = time.perf_counter() - started
+    summary.stages["read_chunk"] = round(read_s, 3)
     return summary
+
+
+def signature(source: _Source, settings: Settings) -> str:
+    """What a file's passages depend on: its bytes, its catalog entry, the chunking settings
+    and version. "" (never skipped) for what is not a regular file of a sensible size."""
+    try:
+        info = source.path.stat()
+    except OSError:
+        return ""
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SIGNED_BYTES:
+        return ""
+    digest = hashlib.sha256()
+    try:
+        with source.path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    entry = source.catalog.entries.get(source.path.name)
+    facts = [entry, settings.chunk_size, settings.chunk_overlap, settings.max_pdf_pages]
+    digest.update(json.dumps([*facts, CHUNK_VERSION], sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def unchanged(
+    known: tuple[str, str] | None,
+    sig: str,
+    existing: dict[str, set[str]],
+    previous: Manifest,
+    seen: dict[str, str],
+) -> str:
+    """The doc id of a file indexed with this very signature whose stored passages are exactly
+    its current version ("" when it must be read: new, changed, or left half replaced)."""
+    if not sig or known is None or known[0] != sig:
+        return ""
+    doc_id = known[1]
+    ids = existing.get(doc_id)
+    if (
+        not ids
+        or doc_id in seen
+        or (previous.docs is not None and previous.docs.get(doc_id) != ids)
+    ):
+        return ""
+    return doc_id
+
+
+def load_signatures(data_dir: Path) -> dict[str, tuple[str, str]]:
+    try:
+        raw = json.loads((data_dir / SIGNATURES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(path): (str(v[0]), str(v[1])) for path, v in raw.items()}
+
+
+def save_signatures(data_dir: Path, signatures: dict[str, tuple[str, str]]) -> None:
+    """Beside the manifest, replaced whole."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = data_dir / f".{SIGNATURES_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(signatures, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, data_dir / SIGNATURES_FILE)
 
 
 def default_roots(settings: Settings) -> list[Path]:
@@ -248,11 +419,37 @@ def default_roots(settings: Settings) -> list[Path]:
     return roots
 
 
-def rebuild_lexical(settings: Settings, store: ChunkStore) -> LexicalIndex:
+def rebuild_lexical(
+    settings: Settings,
+    store: ChunkStore,
+    ids: Sequence[str] | None = None,
+    added: Sequence[Chunk] = (),
+) -> LexicalIndex | None:
     """The BM25 index over every stored passage, and the corpus fingerprint that tells serving
-    workers (on any machine, with a Chroma server) to rebuild theirs."""
-    index = LexicalIndex.from_store(store)
-    if not settings.chroma_url:  # a server's workers rebuild from the server, not this file
-        index.save(settings.lexical_dir)
-    store.record_fingerprint(fingerprint(index.ids))
+    workers (on any machine, with a Chroma server) to rebuild theirs.
+
+    `ids` (every stored passage, in Chroma's order) and `added` (this ingest's new passages)
+    let it skip the work a large corpus makes slow: nothing is rebuilt when the passages are
+    those of the saved index, and only passages whose terms were not saved are analysed (read
+    from Chroma when they are not among `added`). Without `ids`, everything is read from Chroma.
+    Returns None when the saved index was kept as it is."""
+    if ids is None:
+        index = LexicalIndex.from_store(store)
+        if not settings.chroma_url:
+            index.save(settings.lexical_dir)
+        store.record_fingerprint(fingerprint(index.ids))
+        return index
+    store.record_fingerprint(fingerprint(ids))
+    if settings.chroma_url:
+        return None  # a server's workers rebuild from the server, not from a file here
+    if LexicalIndex.saved_ids(settings.lexical_dir) == list(ids):
+        return None
+    analysed = LexicalIndex.saved_terms(settings.lexical_dir)
+    analysed |= {c.id: terms(c.index_text) for c in added}
+    missing = [cid for cid in ids if cid not in analysed]
+    for start in range(0, len(missing), 500):
+        for hit in store.get(missing[start : start + 500]):
+            analysed[hit.chunk_id] = terms(f"{hit.meta.get('context', '')}\n{hit.text}")
+    index = LexicalIndex.from_terms((cid, analysed[cid]) for cid in ids if cid in analysed)
+    index.save(settings.lexical_dir, analysed)
     return index

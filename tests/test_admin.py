@@ -4,10 +4,15 @@ a document that gives orders is quoted for its facts, never obeyed."""
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
+import socket
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -16,7 +21,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.privacy import mask
 from tests.conftest import ROOT
-from tests.live import TOKEN
+from tests.live import TOKEN, serve
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ADMIN_ROUTES = [
@@ -173,3 +178,109 @@ def test_upload_ingest_answer_then_delete(tmp_path: Path, embedder: Embedder) ->
         assert missing.status_code == 404 and "aucun document déposé" in missing.json()["detail"]
         csv = client.get("/admin/feedback.csv", headers=AUTH)
         assert csv.status_code == 200 and csv.text.startswith("id,created_at,question")
+
+
+@pytest.mark.parametrize("token", ["", TOKEN])
+def test_an_upload_without_the_token_is_refused_before_its_body_is_read(
+    tmp_path: Path, embedder: Embedder, token: str
+) -> None:
+    """The answer (404 with administration off, 401 without the token) comes while the
+    client has sent 1 kB of a declared 40 MB: nothing is spooled to disk for it."""
+    settings = Settings(data_dir=tmp_path / "data", corpus_dirs=[], admin_token=token)
+    with serve(settings, embedder) as url:
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
+            sock.sendall(
+                b"POST /admin/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: multipart/form-data; boundary=xyz\r\n"
+                b"Content-Length: 40000000\r\n\r\n"
+                + b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n'
+                + b"a" * 1000
+            )
+            head = sock.recv(4096).decode("latin-1")
+    expected = "404" if not token else "401"
+    assert head.startswith(f"HTTP/1.1 {expected}"), head[:200]
+    assert not (tmp_path / "data" / "uploads").exists()
+
+
+def test_concurrent_uploads_of_one_name_each_land_whole(tmp_path: Path, embedder: Embedder) -> None:
+    settings = Settings(data_dir=tmp_path / "data", corpus_dirs=[], admin_token=TOKEN)
+    bodies = [
+        (f"Version {i} : " + f"ligne {i} sur les SCIC.\n" * 20_000).encode() for i in range(24)
+    ]
+    statuses: list[int] = []
+
+    def send(body: bytes) -> None:
+        with httpx.Client(base_url=url, timeout=300) as http:
+            response = http.post(
+                "/admin/documents", files={"file": ("note.md", body)}, headers=AUTH
+            )
+            statuses.append(response.status_code)
+
+    with serve(settings, embedder) as url:
+        threads = [threading.Thread(target=send, args=(b,)) for b in bodies]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=600)
+    assert statuses == [201] * len(bodies), statuses
+    uploads = tmp_path / "data" / "uploads"
+    assert [p.name for p in uploads.iterdir()] == ["note.md"]  # no temporary file left
+    assert (uploads / "note.md").read_bytes() in bodies  # one upload, whole, never a mix
+
+
+def test_long_and_non_latin_upload_names(client_for: Callable[..., TestClient]) -> None:
+    client = client_for(admin_token=TOKEN)
+
+    def send(name: str) -> httpx.Response:
+        data = b"Texte sur les SCIC."
+        return client.post("/admin/documents", files={"file": (name, data)}, headers=AUTH)
+
+    too_long = send("é" * 150 + ".md")  # 150 characters, 300 bytes
+    assert too_long.status_code == 422 and "trop long" in too_long.json()["detail"]
+    ids = [send(name).json()["doc_id"] for name in ("Устав.md", "Положение.md", "規約.md")]
+    assert len(set(ids)) == 3 and "document" not in ids, ids
+    assert send("Règlement intérieur.md").json()["doc_id"] == "reglement-interieur"
+
+
+def test_rate_limits_per_client_and_off_when_empty(client_for: Callable[..., TestClient]) -> None:
+    limited = client_for(rate_limit_ask="3/minute", rate_limit_feedback="2/minute")
+    asked = [limited.post("/ask", json={"question": "SCIC ?"}) for _ in range(4)]
+    assert [r.status_code for r in asked] == [503, 503, 503, 429]  # no index: 503, then spent
+    assert asked[-1].json()["detail"].startswith("trop de requêtes : au plus 3 par minute")
+    assert int(asked[-1].headers["retry-after"]) >= 1
+    streamed = limited.post("/ask/stream", json={"question": "SCIC ?"})
+    assert streamed.status_code == 429  # one budget for both ways of asking
+    note = {"question": "SCIC ?", "useful": True}
+    sent = [limited.post("/feedback", json=note).status_code for _ in range(3)]
+    assert sent == [201, 201, 429]
+    free = client_for(rate_limit_ask="", rate_limit_feedback="")
+    assert {free.post("/ask", json={"question": "SCIC ?"}).status_code for _ in range(40)} == {503}
+    with pytest.raises(ValueError):
+        Settings(rate_limit_ask="beaucoup")
+
+
+def test_feedback_text_is_capped_and_the_export_streamed_and_neutralised(
+    client_for: Callable[..., TestClient],
+) -> None:
+    client = client_for(admin_token=TOKEN, rate_limit_feedback="")
+    huge = client.post(
+        "/feedback", json={"question": "SCIC ?", "useful": True, "cited": ["x" * 100_000]}
+    )
+    assert huge.status_code == 422
+    planted = {
+        "question": '=HYPERLINK("http://example.org";"clic")',
+        "useful": False,
+        "comment": "@SUM(1+1)*cmd|' /C calc'!A0",
+        "cited": ["-2+3"],
+    }
+    assert client.post("/feedback", json=planted).status_code == 201
+    for i in range(1200):  # more rows than one piece of the export
+        note = {"question": f"Question {i} sur les SCIC", "useful": i % 2 == 0}
+        assert client.post("/feedback", json=note).status_code == 201
+    export = client.get("/admin/feedback.csv", headers=AUTH)
+    assert export.status_code == 200 and "content-length" not in export.headers  # streamed
+    rows = list(csv.reader(io.StringIO(export.text)))
+    assert len(rows) == 1 + 1201 and rows[-1][2] == "Question 1199 sur les SCIC"
+    question, comment, cited = rows[1][2], rows[1][5], rows[1][7]
+    assert question.startswith("'=") and comment.startswith("'@") and cited == "'-2+3"

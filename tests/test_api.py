@@ -1,3 +1,5 @@
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,56 @@ def test_before_any_ingest_the_api_answers_503(tmp_path: Path, embedder: Embedde
         r = c.post("/ask", json={"question": "Qu'est-ce qu'une SCIC ?"})
     assert r.status_code == 503
     assert "index vide : lancez `ess-assistant ingest`" in r.json()["detail"]
+
+
+PERSONAL = "Je suis marie.durand@mairie.fr, SCIC"
+
+
+@pytest.mark.parametrize("path", ["/ask", "/ask/stream", "/feedback"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"question": NaN, "useful": true}',
+        '{"question": "' + PERSONAL + '", "k": Infinity, "useful": true}',
+        '{"question": "' + PERSONAL + ' \\ud800 ?", "useful": true}',
+        '{"question": "' + PERSONAL + '", "useful": true, "comment": "\\udc00"}',
+    ],
+)
+def test_json_that_python_accepts_but_json_forbids_is_a_french_422(
+    client: TestClient, caplog: pytest.LogCaptureFixture, path: str, body: str
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    r = client.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"].startswith("requête invalide")
+    assert not any("marie.durand" in rec.getMessage() for rec in caplog.records)
+
+
+@pytest.mark.parametrize("k", ["5", True, 5.0])
+def test_k_is_strictly_an_integer(client: TestClient, k: object) -> None:
+    r = client.post("/ask", json={"question": "Qu'est-ce qu'une SCIC ?", "k": k})
+    assert r.status_code == 422 and "k : doit être un nombre entier" in r.json()["detail"]
+
+
+def test_validation_errors_do_not_echo_the_input(client: TestClient) -> None:
+    r = client.post("/ask", json={"question": PERSONAL, "k": "cinq"})
+    assert r.status_code == 422 and "marie.durand" not in r.text
+
+
+def test_a_big_chunked_body_is_413(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:  # no Content-Length: sent chunked
+        yield b'{"question": "'
+        for _ in range(100):
+            yield b"a" * 100_000
+        yield b'"}'
+
+    r = client.post("/ask", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["detail"].startswith("requête trop volumineuse")
+
+
+def test_the_page_carries_a_content_security_policy(client: TestClient) -> None:
+    page = client.get("/")
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert page.headers["x-content-type-options"] == "nosniff"

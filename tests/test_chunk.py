@@ -83,3 +83,27 @@ def test_numbered_steps_stay_in_one_passage_when_the_list_runs_a_little_long() -
     text = "# Créer une SCIC\n## Quelles étapes ?\n" + steps
     chunks = chunk_document(note, [Page(None, text)], size=1000)
     assert len(chunks) == 1 and "1. Étape 1" in chunks[0].text and "5. Étape 5" in chunks[0].text
+
+
+def test_each_gathered_article_knows_its_code_from_the_banner_above_it() -> None:
+    gathered = DocumentMeta(
+        doc_id="codes", title="Loi n° 2014-856 : articles de codes créés ou modifiés", kind="code"
+    )
+    text = (
+        "CODE DES ASSURANCES\n# Article 53\nLe contrat d'assurance est régi par le présent code.\n"
+        "CODE DES MARCHÉS PUBLICS (ÉDITION 2006)\n# Article 91\nLes acomptes sont versés "
+        "au moins tous les trois mois.\nCODE RURAL ET DE LA PÊCHE MARITIME\n# Article L521-3\n"
+        "Ne peuvent prétendre à la qualité de coopérative que les sociétés dont les statuts…"
+    )
+    chunks = chunk_document(gathered, [Page(None, text)])
+    assert [(c.article, c.legal_text) for c in chunks] == [
+        ("Article 53", "Code des assurances"),
+        ("Article 91", "Code des marchés publics (édition 2006)"),
+        ("Article L521-3", "Code rural et de la pêche maritime"),
+    ]
+    keys = [c.metadata()["text_key"] for c in chunks]
+    assert keys == [
+        "code des assurances",
+        "code des marches publics",
+        "code rural et de la peche maritime",
+    ]

@@ -29,3 +29,15 @@ def test_error_is_one_french_line_without_traceback(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert out.stderr.strip() == "Erreur : index vide : lancez `ess-assistant ingest`"
     assert "Traceback" not in out.stderr
+
+
+def test_a_follow_up_is_read_with_the_earlier_questions(indexed: tuple[Settings, object]) -> None:
+    # "et pour une région ?" alone asks nothing; after a question on SCICs it asks about them.
+    out = _cli(
+        ["ask", "et pour une région ?", "--apres", "Comment créer une SCIC avec ma commune ?"],
+        indexed[0].data_dir,
+    )
+    assert out.returncode == 0, out.stderr
+    first = out.stdout.splitlines()[0]
+    assert first == "Question comprise : Comment créer une SCIC avec une région ?"
+    assert "coopérative d'intérêt collectif" in out.stdout.split("Sources :")[0]

@@ -1,5 +1,6 @@
 """Ingest against a real Chroma PersistentClient and the real embedding model."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,82 @@ def test_index_refuses_another_model(tmp_path: Path, folder: Path, embedder: Emb
 def test_empty_index_is_a_clear_error(tmp_path: Path, embedder: Embedder) -> None:
     with pytest.raises(EmptyIndexError, match="ess-assistant ingest"):
         Assistant.open(make_settings(tmp_path), embedder)
+
+
+def test_lexical_index_follows_chroma_and_analyses_only_what_changed(
+    tmp_path: Path, folder: Path, embedder: Embedder
+) -> None:
+    """The BM25 index holds exactly the stored passages, in Chroma's order, after every kind of
+    ingest; an ingest that changes nothing keeps its file; one more document is analysed alone
+    (the others' terms come from the saved ones) and is found at once."""
+    from assistant.lexical import TERMS_FILE, LexicalIndex
+
+    settings = make_settings(tmp_path, folder)
+
+    def stored(store: ChunkStore) -> list[str]:
+        return [cid for cid, _, _ in store.records(include_text=False)]
+
+    _, store = run(settings, embedder)
+    assert LexicalIndex.saved_ids(settings.lexical_dir) == stored(store)
+    terms_file = settings.lexical_dir / TERMS_FILE
+    before = terms_file.stat().st_mtime_ns
+    summary, store = run(settings, embedder)
+    assert summary.chunks_added == 0 and terms_file.stat().st_mtime_ns == before  # kept as is
+
+    saved = LexicalIndex.saved_terms(settings.lexical_dir)
+    marker = next(iter(saved))
+    saved[marker] = ["motdetest"]  # a term only the saved analysis holds
+    terms_file.write_text(
+        json.dumps({cid: " ".join(t) for cid, t in saved.items()}), encoding="utf-8"
+    )
+    (folder / "recyclerie.md").write_text(
+        "# Recyclerie\nUne ressourcerie collecte les objets et les remet en état.\n",
+        encoding="utf-8",
+    )
+    summary, store = run(settings, embedder)
+    assert summary.added == ["recyclerie"]
+    lexical = LexicalIndex.load(settings.lexical_dir)
+    assert lexical is not None and lexical.ids == stored(store)
+    assert [cid for cid, _ in lexical.search("motdetest", 3)] == [marker]  # not re-analysed
+    found = [cid for cid, _ in lexical.search("ressourcerie recyclerie", 3)]
+    assert found and found[0] in store.ids_by_document()["recyclerie"]
+
+    (folder / "clauses.txt").unlink()
+    _, store = run(settings, embedder)
+    assert LexicalIndex.saved_ids(settings.lexical_dir) == stored(store)
+
+
+def test_reingest_reads_only_changed_files_and_catalog_changes_count(
+    tmp_path: Path, folder: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100× the corpus, re-reading every file cost more than adding one document: an ingest
+    reads a file again only when its bytes, its catalog entry or the chunking settings changed."""
+    import ingest.index as index_module
+
+    settings = make_settings(tmp_path, folder)
+    run(settings, embedder)
+    read: list[str] = []
+    real = index_module.read_document
+
+    def counting(path: Path, max_bytes: int | None, max_pages: int | None) -> object:
+        read.append(path.name)
+        return real(path, max_bytes, max_pages)
+
+    monkeypatch.setattr(index_module, "read_document", counting)
+    summary, _ = run(settings, embedder)
+    assert read == [] and sorted(summary.kept) == ["clauses", "note-scic"]
+
+    (folder / "clauses.txt").write_text(
+        "Article 1\nLes clauses sociales favorisent l'insertion par l'activité économique.\n",
+        encoding="utf-8",
+    )
+    summary, _ = run(settings, embedder)
+    assert read == ["clauses.txt"] and summary.replaced == ["clauses"]
+
+    read.clear()
+    catalog = (folder / "catalog.toml").read_text(encoding="utf-8")
+    (folder / "catalog.toml").write_text(catalog.replace("Note SCIC", "Note sur la SCIC"), "utf-8")
+    summary, store = run(settings, embedder)
+    assert read == ["note.md"] and summary.replaced == ["note-scic"]
+    titles = {m["title"] for _, _, m in store.records(include_text=False)}
+    assert "Note sur la SCIC" in titles and "Note SCIC" not in titles

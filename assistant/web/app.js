@@ -165,7 +165,7 @@ function renderTurn(turn, index) {
     el("button", {
       type: "button", class: "source-open", onclick: () => openSource(c, turn.question),
     }, `[${c.n}] ${c.title}`),
-    c.locator ? ` — ${c.locator}` : "",
+    where(c) ? ` — ${where(c)}` : "",
     " (", frenchDate(c.date), ") ", statusBadge(c)))));
   }
   node.append(renderFeedback(turn, index));
@@ -207,8 +207,8 @@ function openSource(citation, question) {
   $("#source-title").textContent = `[${citation.n}] ${citation.title}`;
   const meta = $("#source-meta");
   meta.replaceChildren(
-    citation.locator ? el("strong", {}, citation.locator) : "",
-    citation.locator ? " — " : "",
+    where(citation) ? el("strong", {}, where(citation)) : "",
+    where(citation) ? " — " : "",
     `texte du ${frenchDate(citation.date)} `, statusBadge(citation),
   );
   const historic = $("#source-historic");
@@ -227,6 +227,10 @@ function openSource(citation, question) {
   dialog.showModal();
   $("#source-close").focus();
 }
+
+// Where in its document a passage is: an article named as a lawyer cites it ("Code rural et de
+// la pêche maritime, art. L521-3"), else its page or heading.
+const where = (c) => (c.label && c.label !== c.title ? c.label : c.locator || "");
 
 const fold = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
@@ -341,9 +345,9 @@ function toMarkdown() {
     if ((turn.answer.citations || []).length) {
       lines.push("**Sources**", "");
       for (const c of turn.answer.citations) {
-        const where = c.locator ? `, ${c.locator}` : "";
+        const at = where(c) ? `, ${where(c)}` : "";
         const link = c.link || (/^https?:\/\//.test(c.source) ? c.source : "");
-        lines.push(`${c.n}. ${c.title}${where} (${frenchDate(c.date)}, ${c.status})${link ? ` — <${link}>` : ""}`);
+        lines.push(`${c.n}. ${c.title}${at} (${frenchDate(c.date)}, ${c.status})${link ? ` — <${link}>` : ""}`);
         lines.push(...c.excerpt.split("\n").map((l) => `   > ${l}`), "");
       }
     }

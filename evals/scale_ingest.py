@@ -1,0 +1,69 @@
+"""One ingest in its own process, as `ess-assistant ingest` runs it, printing its figures as JSON.
+
+The scale benchmark runs it as a subprocess so that the peak memory it reports (VmHWM) is the
+ingest's own, model included, and not the benchmark's. Settings come from `ESS_*` variables.
+`--random-vectors` stores random unit vectors under the model's name instead of running it:
+everything but the model is measured (see `evals.scale_profile.RandomVectors`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def peak_rss_mb() -> float:
+    """This process's resident-memory high-water mark."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process (user and system, every thread): on a shared machine it varies
+    far less than the wall time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    started = time.perf_counter()
+    from assistant.config import Settings
+    from assistant.embedding import Embedder, build_embedder
+    from assistant.store import ChunkStore, open_client
+    from ingest.index import ingest
+
+    settings = Settings()
+    if "--random-vectors" in sys.argv:
+        from evals.scale_profile import RandomVectors
+
+        embedder: Embedder = RandomVectors()
+    else:
+        embedder = build_embedder(settings)
+    model_s = time.perf_counter() - started
+    store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
+    summary = ingest(settings, store, progress="--progress" in sys.argv)
+    figures = {
+        "wall_s": round(time.perf_counter() - started, 3),
+        "model_s": round(model_s, 3),
+        "ingest_s": round(summary.seconds, 3),
+        "chunks_added": summary.chunks_added,
+        "sentences_added": summary.sentences_added,
+        "chunks_total": summary.chunks_total,
+        "documents": len(summary.added) + len(summary.kept) + len(summary.replaced),
+        "skipped": len(summary.skipped),
+        "stages": summary.stages,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "cpu_s": round(cpu_seconds(), 2),
+    }
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

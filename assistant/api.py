@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,7 +30,7 @@ from assistant.errors import (
 )
 from assistant.feedback import FeedbackIn, FeedbackRow, FeedbackStore, FeedbackUpdate
 from assistant.followup import Turn
-from assistant.llm import ChatModel, build_llm
+from assistant.llm import ChatModel, LlamaCppChat, build_llm
 from assistant.privacy import log_question
 from assistant.ratelimit import RateLimits
 from assistant.service import Assistant
@@ -152,6 +153,9 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         model = llm or build_llm(settings)
         writer = Writer(model, settings) if model else None
+        if writer is not None and isinstance(model, LlamaCppChat):
+            # A local model reads the system prompt once now, not while the first user waits.
+            threading.Thread(target=writer.warm, name="llm-warm", daemon=True).start()
         app.state.ess = AppState(settings, embedder or build_embedder(settings), writer)
         try:
             app.state.ess.generations.current()

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -252,6 +252,17 @@ def evaluate(
         str,
         typer.Option("--generator", help="extractive, ou llm (le modèle configuré par ESS_LLM_*)"),
     ] = "extractive",
+    sample: Annotated[
+        int | None,
+        typer.Option(
+            "--sample", min=1, help="N questions avec réponse tirées au sort (+ les refus)"
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Graine du tirage de --sample")] = 19,
+    progress: Annotated[
+        Path | None,
+        typer.Option("--progress", help="Avec --generator llm : chaque question en JSONL, au fil"),
+    ] = None,
 ) -> None:
     """Mesure la recherche, les réponses et les refus sur un jeu de questions."""
     import shlex
@@ -262,6 +273,7 @@ def evaluate(
     from evals.baselines import build_baselines, split_corpus
     from evals.report import RunContext, write_report
     from evals.run import as_json, compare, load_questions, table
+    from evals.run import sample as draw
 
     settings = _settings()
     embedder = build_embedder(settings)
@@ -276,19 +288,21 @@ def evaluate(
             _fail("--generator llm : aucun modèle configuré (ESS_LLM_BASE_URL ou ESS_LLM_GGUF)")
     elif generator != "extractive":
         _fail(f"--generator : « {generator} » inconnu (extractive ou llm)")
-    results = compare(assistant, baselines, load_questions(questions), k, writer)
+    chosen = load_questions(questions)
+    if sample:
+        chosen = draw(chosen, sample, seed)
+    results = compare(assistant, baselines, chosen, k, writer, progress)
     typer.echo(table(results))
     if writer is not None:
-        ours = next(iter(results.values()))
-        typer.echo(
-            f"Réponses du modèle de langue écartées (repli extractif) : {ours['llm_fallback_rate']:.3f}"
-        )
+        _llm_figures(next(iter(results.values())))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         body = json.dumps(as_json(results), ensure_ascii=False, indent=2)
         json_out.write_text(body, encoding="utf-8")
         typer.echo(f"Résultats écrits dans {json_out}")
-    if report:
+    if report and writer is not None:
+        _llm_report(report, next(iter(results.values())), writer, settings, sys.argv[1:])
+    elif report:
         command = ["ess-assistant", "eval", "--questions", str(questions), "--k", str(k)]
         command += [arg for name in baselines for arg in ("--baseline", name)]
         command += ["--generator", generator] if writer else []
@@ -305,6 +319,35 @@ def evaluate(
         )
         written, chart = write_report(report, results, context)
         typer.echo(f"Rapport écrit dans {written} (graphique : {chart})")
+
+
+def _llm_figures(result: dict[str, Any]) -> None:
+    llm, ext = result["llm"], result["extractive"]
+    typer.echo(
+        f"LLM : brouillons affichés {llm['drafts_shown']:.3f} ({llm['shown']}/{llm['asked']}), "
+        f"premier mot p50 {llm['first_word_s']['p50']} s, réponse p50 {llm['total_s']['p50']} s "
+        f"(charge médiane {llm['load']['median']}) ; motifs de rejet : {llm['rejections']}"
+    )
+    for metric in ("fact_recall", "lead_fact_recall", "citation_validity", "usable"):
+        typer.echo(f"{metric} : extractif {ext[metric]:.3f}, LLM {result[metric]:.3f}")
+
+
+def _llm_report(
+    path: Path, result: dict[str, Any], writer: Writer, settings: Settings, args: list[str]
+) -> None:
+    import shlex
+    from datetime import date
+
+    from evals.llm_report import LLMRun, write_llm_report
+
+    keys = ("llm_passages", "llm_context_chars", "llm_max_tokens", "llm_threads", "guard_overlap")
+    run = LLMRun(
+        command=shlex.join(["ess-assistant", *args]),
+        date=date.today().isoformat(),
+        model=writer.llm.name,
+        settings={key: getattr(settings, key) for key in keys},
+    )
+    typer.echo(f"Rapport écrit dans {write_llm_report(path, result, run)}")
 
 
 feedback_app = typer.Typer(help="Avis des utilisateurs sur les réponses.", no_args_is_help=True)

@@ -78,9 +78,15 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_gguf: Path | None = None
     llm_timeout_s: float = Field(default=60.0, gt=0.0)
-    llm_max_tokens: int = Field(default=600, ge=16)
-    llm_passages: int = Field(default=5, ge=1, le=20)  # passages the LLM reads, cited ones first
-    llm_context_chars: int = Field(default=3200, ge=500)  # passages given to the LLM (~800 tokens)
+    # A short answer (one or two sentences, ~50 tokens) with room to finish its last one; a
+    # 1.5B model on a shared 2-core CPU writes 1 to 3 tokens/s, reads 6 to 10 (LLM_REPORT.md).
+    llm_max_tokens: int = Field(default=80, ge=16)
+    llm_passages: int = Field(default=2, ge=1, le=20)  # passages the LLM reads, cited ones first
+    # Characters of quoted sentences the LLM reads in all (~100 tokens): its wait to first word.
+    llm_context_chars: int = Field(default=350, ge=200)
+    # CPU threads of a local GGUF model (prompt and generation); None: llama.cpp's choice. On a
+    # machine shared with other work, 1 thread is faster than threads that wait for a core.
+    llm_threads: int | None = Field(default=None, ge=1)
     # Share of a sentence's content words its cited passages must hold (threshold chosen on the
     # evaluation set by `python -m evals.guard_threshold`: 0.6 keeps 97 % of true citations and
     # rejects 87 % of citations of another retrieved passage).

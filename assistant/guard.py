@@ -32,16 +32,40 @@ class Sentence:
     numbers: tuple[int, ...]
 
 
+# Kinds of reasons an answer is not shown, for the evaluation report to count by type.
+EMPTY = "empty"
+UNKNOWN_PASSAGE = "unknown_passage"
+UNCITED = "uncited"
+UNSUPPORTED = "unsupported"
+NO_ANSWER = "no_answer"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason an answer cannot be shown: its kind, and the French sentence that says it."""
+
+    kind: str
+    text: str
+
+
 @dataclass
 class GuardResult:
-    """The numbers the answer cites and, in French, every reason it cannot be shown."""
+    """The numbers the answer cites and every reason it cannot be shown."""
 
     cited: list[int] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    found: list[Problem] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        """The reasons, in French."""
+        return [p.text for p in self.found]
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.found
+
+    def add(self, kind: str, text: str) -> None:
+        self.found.append(Problem(kind, text))
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -87,7 +111,7 @@ def check(text: str, passages: Sequence[str], threshold: float) -> GuardResult:
     """Every reason `text` cannot be shown as an answer citing `passages` ([1] is the first)."""
     result = GuardResult()
     if not text.strip():
-        result.problems.append("la réponse du modèle de langue est vide")
+        result.add(EMPTY, "la réponse du modèle de langue est vide")
         return result
     known = [set(terms(p)) for p in passages]
     for sentence in split_sentences(text):
@@ -95,22 +119,23 @@ def check(text: str, passages: Sequence[str], threshold: float) -> GuardResult:
             if n not in result.cited:
                 result.cited.append(n)
             if not 1 <= n <= len(passages):
-                result.problems.append(f"elle cite un passage [{n}] qui n'existe pas")
+                result.add(UNKNOWN_PASSAGE, f"elle cite un passage [{n}] qui n'existe pas")
         valid = [n for n in sentence.numbers if 1 <= n <= len(passages)]
         if not states_fact(sentence.text):
             continue
         quoted = f"« {_short(sentence.text)} »"
         if not sentence.numbers:
-            result.problems.append(f"la phrase {quoted} ne cite aucune source")
+            result.add(UNCITED, f"la phrase {quoted} ne cite aucune source")
         elif valid:
             support = set().union(*(known[n - 1] for n in valid))
             if overlap(sentence.text, support) < threshold:
                 cited = ", ".join(f"[{n}]" for n in valid)
-                result.problems.append(
-                    f"la phrase {quoted} ne s'appuie pas sur le passage {cited} qu'elle cite"
+                result.add(
+                    UNSUPPORTED,
+                    f"la phrase {quoted} ne s'appuie pas sur le passage {cited} qu'elle cite",
                 )
-    if not result.cited and not result.problems:
-        result.problems.append("le modèle de langue n'a trouvé aucune réponse dans les passages")
+    if not result.cited and result.ok:
+        result.add(NO_ANSWER, "le modèle de langue n'a trouvé aucune réponse dans les passages")
     return result
 
 

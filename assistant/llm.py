@@ -92,7 +92,9 @@ class OpenAIChat:
 class LlamaCppChat:
     """A GGUF model loaded in this process (`pip install .[llm]`); one answer at a time."""
 
-    def __init__(self, path: Path, timeout_s: float = 60.0, n_ctx: int = 4096) -> None:
+    def __init__(
+        self, path: Path, timeout_s: float = 60.0, n_ctx: int = 4096, threads: int | None = None
+    ) -> None:
         try:
             from llama_cpp import Llama
         except ImportError as exc:
@@ -103,7 +105,15 @@ class LlamaCppChat:
             raise LLMUnavailableError(f"fichier de modèle introuvable : {path}")
         self.name = path.name
         self.timeout_s = timeout_s
-        self.llama = Llama(model_path=str(path), n_ctx=n_ctx, verbose=False)
+        # The same thread count for reading the prompt and writing: llama.cpp's default reads
+        # with every core, which on a busy machine spins waiting for them.
+        self.llama = Llama(
+            model_path=str(path),
+            n_ctx=n_ctx,
+            n_threads=threads,
+            n_threads_batch=threads,
+            verbose=False,
+        )
         self.lock = threading.Lock()
 
     def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
@@ -136,5 +146,5 @@ def build_llm(settings: Settings) -> ChatModel | None:
             settings.llm_timeout_s,
         )
     if settings.llm_gguf:
-        return LlamaCppChat(settings.llm_gguf, settings.llm_timeout_s)
+        return LlamaCppChat(settings.llm_gguf, settings.llm_timeout_s, threads=settings.llm_threads)
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -14,6 +15,7 @@ from assistant.followup import Turn
 from assistant.service import Assistant
 from assistant.types import Answer, Hit
 from assistant.writer import FALLBACK, Writer
+from evals.drafts import Draft, draft_fields, llm_summary, stream_answer
 from evals.metrics import (
     citation_checks,
     fact_found,
@@ -101,6 +103,16 @@ def load_questions(path: Path) -> list[Question]:
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: ligne invalide ({exc})") from exc
     return out
+
+
+def sample(questions: list[Question], n: int, seed: int) -> list[Question]:
+    """`n` answerable questions drawn with `seed`, and every question that must be refused, in
+    the file's order: a fixed subset for a generator too slow for the whole set."""
+    answerable = [q for q in questions if q.answerable]
+    if n >= len(answerable):
+        return questions
+    drawn = {id(q) for q in random.Random(seed).sample(answerable, n)}
+    return [q for q in questions if id(q) in drawn or not q.answerable]
 
 
 def ranked_documents(answer: Answer, hits: list[Hit]) -> list[str]:
@@ -220,7 +232,11 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def evaluate(questions: Iterable[Question], ask: AskFn, k: int = 5) -> dict[str, Any]:
-    rows = [evaluate_one(q, ask, k) for q in questions]
+    return results_of([evaluate_one(q, ask, k) for q in questions])
+
+
+def results_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The summary, by persona, and the rows."""
     result = summarise(rows)
     result["by_persona"] = {
         p: summarise([r for r in rows if r["persona"] == p])
@@ -231,12 +247,23 @@ def evaluate(questions: Iterable[Question], ask: AskFn, k: int = 5) -> dict[str,
 
 
 def evaluate_assistant(
-    assistant: Assistant, questions: list[Question], k: int = 5, writer: Writer | None = None
+    assistant: Assistant,
+    questions: list[Question],
+    k: int = 5,
+    writer: Writer | None = None,
+    progress: Path | None = None,
 ) -> dict[str, Any]:
-    """Our path; with `writer`, the LLM's checked answers (or their extractive fallback)."""
+    """Our path; with `writer`, the LLM's checked answers (or their extractive fallback),
+    streamed and timed, with the extractive path's figures on the same calls under "extractive"
+    and the LLM's own (drafts shown, times, rejections) under "llm"."""
+    drafts: list[Draft] = []
 
     def ask(question: str, kk: int, history: list[str]) -> tuple[Answer, list[Hit]]:
-        return assistant.ask_with_hits(question, kk, conversation(history), writer=writer)
+        if writer is None:
+            return assistant.ask_with_hits(question, kk, conversation(history))
+        answer, draft = stream_answer(assistant, writer, question, kk, conversation(history))
+        drafts.append(draft)
+        return answer, draft.hits
 
     def conversation(history: list[str]) -> list[Turn]:
         """The earlier turns as the page sends them back: each as the assistant understood it."""
@@ -245,7 +272,38 @@ def evaluate_assistant(
             turns.append(Turn(question=assistant.understand(earlier, turns, writer)))
         return turns
 
-    return evaluate(questions, ask, k)
+    if writer is None:
+        return evaluate(questions, ask, k)
+    writer.warm()  # as the service does at start-up: no question waits for the system prompt
+    rows, extractive = [], []
+    for q in questions:
+        rows.append(evaluate_one(q, ask, k))
+        draft = drafts.pop()
+        rows[-1] |= draft_fields(draft)
+        extractive.append(evaluate_one(q, replay(draft.extractive, draft.hits), k))
+        if progress:  # a slow model on a busy machine: what is measured is kept as it comes
+            with progress.open("a", encoding="utf-8") as out:
+                row = {"llm": rows[-1], "extractive": extractive[-1]}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return llm_results(rows, extractive)
+
+
+def llm_results(rows: list[dict[str, Any]], extractive: list[dict[str, Any]]) -> dict[str, Any]:
+    """The LLM path's figures, with the extractive path's on the same calls."""
+    for row, ext in zip(rows, extractive, strict=True):
+        row["extractive_fact_recall"] = ext["fact_recall"]
+        row["extractive_lead_fact_recall"] = ext["lead_fact_recall"]
+    result = results_of(rows)
+    result["llm"] = llm_summary(rows)
+    result["extractive"] = summarise(extractive)
+    result["extractive_answers"] = {r["id"]: r["answer"] for r in extractive}
+    return result
+
+
+def replay(answer: Answer, hits: list[Hit]) -> AskFn:
+    """An ask function that gives back an answer already computed (the extractive answer of an
+    LLM call, measured on the same passages)."""
+    return lambda *_: (answer, hits)
 
 
 def compare(
@@ -254,9 +312,10 @@ def compare(
     questions: list[Question],
     k: int = 5,
     writer: Writer | None = None,
+    progress: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Our system first, then each baseline, on the same questions and the same k."""
-    results = {OURS: evaluate_assistant(assistant, questions, k, writer)}
+    results = {OURS: evaluate_assistant(assistant, questions, k, writer, progress)}
     for name, ask in baselines.items():
         results[name] = evaluate(questions, ask, k)
     return results

@@ -26,7 +26,14 @@ from evals.metrics import (
     word_count,
 )
 from evals.report import problems, worst
-from evals.run import FLOOR, QUALITY_BAR, evaluate, evaluate_assistant, load_questions
+from evals.run import (
+    FLOOR,
+    QUALITY_BAR,
+    evaluate,
+    evaluate_assistant,
+    load_questions,
+    sample,
+)
 from ingest.index import ingest
 from tests.conftest import make_pdf, make_settings
 
@@ -221,3 +228,12 @@ def test_worst_questions_put_wrong_refusals_and_answers_before_partial_ones() ->
     ]
     assert [r["id"] for r in worst(rows, k=5)] == ["hors-champ-repondu", "faux-refus", "partiel"]
     assert problems(rows[3], 5)[0] == "**refus alors que la réponse est dans le corpus**"
+
+
+def test_a_sample_is_fixed_by_its_seed_and_keeps_every_question_to_refuse() -> None:
+    questions = load_questions(QUESTIONS)
+    drawn = sample(questions, 30, 19)
+    assert drawn == sample(questions, 30, 19) and drawn != sample(questions, 30, 20)
+    assert sum(q.answerable for q in drawn) == 30
+    assert [q for q in drawn if not q.answerable] == [q for q in questions if not q.answerable]
+    assert drawn == [q for q in questions if q in drawn]  # in the file's order

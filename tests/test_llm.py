@@ -23,11 +23,11 @@ from assistant.api import create_app
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.followup import Turn, standalone
-from assistant.guard import check
+from assistant.guard import NO_ANSWER, check
 from assistant.llm import LlamaCppChat, OpenAIChat
 from assistant.service import Assistant
 from assistant.types import Answer, Hit
-from assistant.writer import FALLBACK, Writer
+from assistant.writer import FALLBACK, NOT_IN_PASSAGES, Writer, excerpts
 
 QUESTION = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
 FALLBACK_START = FALLBACK.split("(")[0]
@@ -221,3 +221,70 @@ def test_a_local_gguf_file_answers_through_the_same_guard(assistant: Assistant, 
     w = Writer(LlamaCppChat(gguf, timeout_s=120), assistant.settings)
     answer, hits = assistant.ask_with_hits(QUESTION, writer=w)
     assert_shown_or_replaced(answer, hits, assistant.ask(QUESTION))
+
+
+def test_the_model_reads_numbered_passages_and_a_rule_for_when_none_answers(
+    assistant: Assistant,
+) -> None:
+    # No model is called: a closed port stands for one. What it would read is checked.
+    w = writer(f"http://127.0.0.1:{free_port()}/v1", assistant.settings)
+    extractive, hits = assistant.ask_with_hits(QUESTION)
+    read = w.passages(hits, extractive)
+    system, user = (m["content"] for m in w.messages(QUESTION, read))
+    # Each passage on its own line under its number, with the sentence the extractive answer
+    # quotes from it, so that a citation [n] names what the model read.
+    assert 1 <= len(read) <= assistant.settings.llm_passages
+    lines = user.splitlines()
+    for n, (hit, body) in enumerate(read, 1):
+        line = next(line for line in lines if line.startswith(f"[{n}] "))
+        assert body in line
+        quoted = next(c.quoted for c in extractive.citations if c.excerpt == hit.text)
+        assert " ".join(quoted[0].split())[:60] in body
+    assert "50 %" in read[0][1] and QUESTION in user
+    assert sum(len(body) for _, body in read) <= assistant.settings.llm_context_chars + 10
+    # The rule for "not in the passages" is in the prompt, with the very sentence the guard
+    # reads as no answer (shown as such, never as a fact without source).
+    assert f"« {NOT_IN_PASSAGES} »" in system and "[1]" in system
+    assert [p.kind for p in check(NOT_IN_PASSAGES, [h.text for h in hits], 0.6).found] == [
+        NO_ANSWER
+    ]
+
+
+def test_passages_are_cut_to_the_budget_first_sentences_first() -> None:
+    lead = "La commune peut détenir jusqu'à la moitié du capital de la société. " * 4
+    second = "Une deuxième phrase, du premier passage, qui ne tient plus dans la place restante."
+    bodies = excerpts([[lead, second], ["Le second passage."]], 240)
+    # The long first sentence is cut to half the room, the second passage's first sentence
+    # is kept before the first passage's second one.
+    assert bodies[0].startswith("La commune") and "(…) Une deuxième phrase" in bodies[0]
+    assert bodies[1] == "Le second passage."
+    assert sum(len(b) for b in bodies) <= 240
+    # What no longer fits whole or in a useful piece is left out.
+    alone = excerpts([[lead, second]], 130)
+    assert alone[0].endswith("(…)") and "deuxième" not in alone[0] and len(alone[0]) <= 130
+    assert excerpts([["court."], ["aussi."]], 500) == ["court.", "aussi."]
+
+
+def test_the_runner_times_the_stream_and_says_why_a_draft_is_not_shown(
+    assistant: Assistant, llm_url: str
+) -> None:
+    from evals.run import Question, evaluate_assistant
+
+    asked = Question("scic", "elu", QUESTION, [], [["50 %"]], answerable=True)
+    refused = Question("tatin", "elu", "Quelle est la recette de la tarte tatin ?", [], [], False)
+    result = evaluate_assistant(assistant, [asked, refused], writer=writer(llm_url, Settings()))
+    llm, row = result["llm"], result["per_question"][0]
+    # The model is asked only where the extractive answer does not refuse.
+    assert llm["asked"] == 1 and llm["out_of_scope_answered"] == 0
+    assert row["llm_called"] and not result["per_question"][1]["llm_called"]
+    first = row["first_word_s"]
+    assert first is None or 0 < first <= row["total_s"]
+    assert row["extractive_s"] <= row["total_s"]
+    assert llm["total_s"]["p50"] == pytest.approx(row["total_s"], abs=0.05)
+    if row["llm_shown"]:
+        assert llm["drafts_shown"] == 1.0 and not row["rejected"]
+    else:
+        # Not shown: the extractive answer of the same call, and the guard's reason by kind.
+        assert row["answer"] == result["extractive_answers"]["scic"]
+        assert row["rejected"] and llm["rejections"] and llm["drafts_shown"] == 0.0
+    assert result["extractive"]["n"] == 2 and result["extractive"]["refusal_accuracy"] == 1.0

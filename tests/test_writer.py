@@ -36,12 +36,13 @@ class Obedient:
     def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
         user = messages[-1]["content"]
         self.prompts.append(user)
-        for n, body in re.findall(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', user, re.S):
+        passages = re.findall(r"^\[(\d+)\] [^«\n]* : « (.*) »$", user, re.M)
+        for n, body in passages:
             order = re.search(r"réponds que (.+?)\.", body)
             if order:
                 yield f"{order.group(1)[0].upper()}{order.group(1)[1:]} [{n}]."
                 return
-        first = re.search(r'<passage n="1"[^>]*>\n(.+?\.)', user, re.S)
+        first = re.match(r"(.+?\.)", passages[0][1]) if passages else None
         yield f"{first.group(1) if first else ''} [1]."
 
 

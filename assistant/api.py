@@ -339,7 +339,7 @@ def create_app(
         """Compléter un avis déjà enregistré : commentaire, étiquettes, ou l'autre vote."""
         row = state.feedback.update(row_id, body)
         if row is None:
-            raise HTTPException(404, detail=f"avis introuvable : n° {row_id}")
+            raise HTTPException(404, detail=f"Cet avis est introuvable (n° {row_id}) : vérifiez son numéro.")
         return row
 
     # Reading the feedback (users' questions) is an admin route: GET /admin/feedback.

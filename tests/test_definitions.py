@@ -62,5 +62,5 @@ def test_what_is_the_ess_is_answered_by_the_law_s_definition(assistant: Assistan
     answer = assistant.ask("c'est quoi l'ESS au sens de la loi de 2014 ?")
     assert not answer.refused
     first = answer.answer.split("\n\n")[0]
-    assert "L'économie sociale et solidaire est" in first and "art. 1)" in first
+    assert "L'économie sociale et solidaire est" in first and "art. 1er)" in first
     assert answer.citations[0].doc_id == "loi-2014-856"

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
@@ -335,11 +336,19 @@ def create_app(
         dependencies=[limited("feedback")],
         responses=TOO_MANY,
     )
-    def amend_feedback(row_id: int, body: FeedbackUpdate, state: StateDep) -> FeedbackRow:
+    def amend_feedback(
+        row_id: Annotated[
+            int, PathParam(ge=1, le=2**63 - 1)
+        ],  # SQLite's INTEGER, never an overflow
+        body: FeedbackUpdate,
+        state: StateDep,
+    ) -> FeedbackRow:
         """Compléter un avis déjà enregistré : commentaire, étiquettes, ou l'autre vote."""
         row = state.feedback.update(row_id, body)
         if row is None:
-            raise HTTPException(404, detail=f"Cet avis est introuvable (n° {row_id}) : vérifiez son numéro.")
+            raise HTTPException(
+                404, detail=f"Cet avis est introuvable (n° {row_id}) : vérifiez son numéro."
+            )
         return row
 
     # Reading the feedback (users' questions) is an admin route: GET /admin/feedback.

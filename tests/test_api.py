@@ -90,6 +90,9 @@ def test_a_document_opens_passage_by_passage_with_its_file(client: TestClient) -
     assert f.content.startswith(b"%PDF")
     missing = client.get("/documents/pas-de-tel-document")
     assert missing.status_code == 404 and "introuvable" in missing.json()["detail"]
+    # A number beyond what SQLite stores is a bad request, not an internal error.
+    huge = client.patch(f"/feedback/{2**70}", json={"comment": "x"})
+    assert huge.status_code == 422 and isinstance(huge.json()["detail"], str)
     assert client.get("/documents/pas-de-tel-document/file").status_code == 404
 
 

@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from assistant import admin, guards
+from assistant import admin, middleware
 from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
 from assistant.errors import (
@@ -170,7 +170,7 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
     )
-    guards.install(app, settings)  # size cap, CORS only for listed origins, French errors
+    middleware.install(app, settings)  # size cap, CORS only for listed origins, French errors
     app.add_middleware(admin.AdminGate, token=settings.admin_token)  # before any body is read
     app.include_router(admin.router)
 

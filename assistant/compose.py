@@ -20,8 +20,8 @@ from assistant.citations import (
     status_warning,
 )
 from assistant.french import fold, terms
+from assistant.sentences import COMPLETE
 from assistant.types import Answer, Citation, Hit
-from assistant.units import COMPLETE
 
 if TYPE_CHECKING:
     from assistant.scoring import Candidate

@@ -16,9 +16,9 @@ from assistant.definitions import defining_passage
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
 from assistant.question import Kind, Question, understand
+from assistant.sentences import gives_steps
 from assistant.store import ChunkStore
 from assistant.types import SECONDARY_KINDS, Hit
-from assistant.units import gives_steps
 
 # Added to the fused score (0..1) of a passage that defines the term a question asks about.
 _DEFINING_BONUS = 0.6

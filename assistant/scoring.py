@@ -19,8 +19,8 @@ from assistant.injection import is_instruction
 from assistant.lexical import LexicalIndex
 from assistant.question import Kind, Question
 from assistant.sentence_vectors import SentenceVectors, sentence_id
+from assistant.sentences import answer_units, gives_steps
 from assistant.types import SECONDARY_KINDS, UPLOADED, Hit
-from assistant.units import answer_units, gives_steps
 
 HISTORIC = "historique"
 # A practice note explains in plain words what a text says: it may open when its sentence

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def sentence_id(chunk_id: str, position: int) -> str:
-    """The id of the `position`-th answer unit of a passage (see `assistant.units`)."""
+    """The id of the `position`-th answer unit of a passage (see `assistant.sentences`)."""
     return f"{chunk_id}:{position}"
 
 

@@ -27,9 +27,9 @@ import numpy as np
 from assistant.config import Settings
 from assistant.lexical import LexicalIndex
 from assistant.sentence_vectors import sentence_id
+from assistant.sentences import UNITS_VERSION, answer_units
 from assistant.store import ChunkStore, open_client
 from assistant.types import Chunk
-from assistant.units import UNITS_VERSION, answer_units
 from evals.bench import folder_mb, load_questions
 from evals.scale_corpus import build
 from ingest.catalog import load_catalog

@@ -27,9 +27,9 @@ from assistant.french import terms
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
 from assistant.sentence_vectors import sentence_id
+from assistant.sentences import UNITS_VERSION, answer_units
 from assistant.store import ChunkStore, fingerprint
 from assistant.types import UPLOADED, Chunk, DocumentMeta
-from assistant.units import UNITS_VERSION, answer_units
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 from ingest.chunk import CHUNK_VERSION, chunk_document
 from ingest.read import read_document

@@ -9,9 +9,9 @@ from assistant.embedding import Embedder
 from assistant.followup import Turn
 from assistant.question import understand
 from assistant.sentence_vectors import SentenceVectors
+from assistant.sentences import answer_units
 from assistant.service import Assistant
 from assistant.types import Hit
-from assistant.units import answer_units
 
 SCIC = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
 

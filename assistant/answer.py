@@ -35,7 +35,7 @@ from assistant.figures import DELEGATED
 from assistant.french import fold, terms
 from assistant.lexical import LexicalIndex
 from assistant.question import Kind, Question
-from assistant.scoring import Candidate, Scorer
+from assistant.scoring import Candidate, Scorer, names_paid
 from assistant.sentence_vectors import SentenceVectors
 from assistant.types import Answer, Hit
 
@@ -143,7 +143,7 @@ class AnswerBuilder:
             opening = self.opening(part, ranked, hits)
             if opening is None:
                 if part.wants_figure and len(parts) == 1:
-                    return self.missing_figure(ranked, hits)
+                    return self.missing_figure(ranked, hits, part)
                 continue
             openings.append(opening)
         if not openings:
@@ -453,11 +453,17 @@ class AnswerBuilder:
         return picked
 
     # -- refusals ---------------------------------------------------------------------------
-    def missing_figure(self, ranked: list[Candidate], hits: list[Hit]) -> Answer:
+    def missing_figure(self, ranked: list[Candidate], hits: list[Hit], part: Question) -> Answer:
         """A figure was asked and the passages give none: say so rather than answer beside the
         question, and point to the text that delegates the figure to a decree when there is one."""
         top = ranked[: self.settings.answer_sentences * 2]
-        delegating_all = [c for c in top if DELEGATED.search(fold(c.text))]
+        delegating_all = [
+            c
+            for c in top
+            if DELEGATED.search(fold(c.text))
+            and names_paid(c.terms, part)
+            and self.scorer.coverage(part, c.terms) >= _FOCUS_COVERAGE
+        ]
         delegating = next(
             (c for c in delegating_all if hits[c.hit_index].meta.get("kind") in LEGAL_KINDS),
             delegating_all[0] if delegating_all else None,

@@ -30,6 +30,9 @@ _UPLOADED_PRIOR = 0.5
 _DEFINES_ASKED = 2.5  # "c'est quoi X ?": the sentence that defines X is the answer
 _LIST_ASKED = 1.3  # "quelles étapes / quelles conditions": a list that gives them
 _FIGURE_SUBJECT = 0.25
+# "le montant de l'indemnité", "le coût d'une adhésion": what an amount asked in euros is of;
+# a sentence that gives an amount must name it. On folded text.
+_PAID = re.compile(r"\b(?:montant|cout|prix|tarif|bareme)\s+(?:de la |de l'|du |des |d'|de )(\w+)")
 _SETTING = 0.4
 # Words that qualify the asked figure rather than say what it is about ("au minimum", "max").
 _QUALIFIERS = frozenset(
@@ -180,8 +183,11 @@ class Scorer:
         if phrase is None:
             return False
         unit = set(terms(phrase)) | _QUALIFIERS
+        present = set(terms(text)) - unit
+        if not names_paid(present, question):
+            return False  # an amount of something else ("le montant de ces travaux")
         groups = tuple(g for g in self.groups(question) if g[0] not in unit)
-        return _covered(groups, set(terms(text)) - unit) >= _FIGURE_SUBJECT
+        return _covered(groups, present) >= _FIGURE_SUBJECT
 
     # -- sentences --------------------------------------------------------------------------
     def candidates(
@@ -272,6 +278,13 @@ class Scorer:
             )
         _carry_sequels(out)
         return sorted(out, key=lambda c: c.score, reverse=True)
+
+
+def names_paid(present: set[str], question: Question) -> bool:
+    """Whether terms `present` name what the question asks the amount of (always true when it
+    asks no "montant de …")."""
+    paid = _PAID.search(question.folded)
+    return not paid or bool(set(terms(paid.group(1))) & present)
 
 
 def _covered(groups: Groups, present: set[str]) -> float:

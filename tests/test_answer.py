@@ -236,6 +236,15 @@ def test_a_question_near_the_field_but_outside_the_documents_is_refused(
     answer = assistant.ask("Quelle est l'indemnité de fonction d'un adjoint au maire ?")
     assert answer.refused
     assert "à consulter" in answer.answer
+    # With the size of the commune, and asked as an amount: the documents speak of communes of
+    # fewer than 3,500 inhabitants (agricultural co-operatives) and of a decree fixing another
+    # indemnity (civic service); neither answers, nor is pointed to as where the figure is.
+    amount = assistant.ask(
+        "Quel est le montant de l'indemnité de fonction d'un adjoint au maire dans une commune "
+        "de 5 000 habitants ?"
+    )
+    assert amount.refused
+    assert "3 500" not in amount.answer and "décret" not in amount.answer
 
 
 def test_the_missing_figure_message_only_when_a_figure_is_asked(assistant: Assistant) -> None:

@@ -158,6 +158,9 @@ class AnswerBuilder:
             return self.refusal(hits, f"Les documents indexés ne mentionnent pas {names}.")
         if len(openings) == 1 and _says_absent(first.lead):
             return self.said_absent(first.lead, hits)
+        if _ASKS_DECREE.search(question.folded) and DELEGATED.search(fold(first.lead.text)):
+            # Asked what a decree says, the documents only say that a decree will say it.
+            return self.refers_to_decree(first.lead, hits)
         merged = sorted(
             (c for ranked in ranked_by_part for c in ranked), key=lambda c: c.score, reverse=True
         )
@@ -479,6 +482,18 @@ class AnswerBuilder:
         )
         return Answer(answer=text, refused=True, citations=[citation(1, hit)], warnings=[])
 
+    def refers_to_decree(self, lead: Candidate, hits: list[Hit]) -> Answer:
+        """The question asks what a decree provides; the indexed text only refers to it."""
+        hit = hits[lead.hit_index]
+        label = article_label(hit.meta)
+        text = (
+            "Les documents indexés ne donnent pas le contenu de ce décret : le texte y renvoie, "
+            f"à vérifier sur Légifrance : « {display(lead.text)} »{f' ({label})' if label else ''} [1]"
+        )
+        return Answer(
+            answer=text, refused=True, citations=[citation(1, hit, [lead.text])], warnings=[]
+        )
+
     def said_absent(self, lead: Candidate, hits: list[Hit]) -> Answer:
         """The passage that answers says what was asked is not in the sources (a practice note:
         "ce décret n'est pas dans nos sources : à vérifier sur Légifrance"): a refusal that
@@ -507,6 +522,8 @@ _NOT_IN_SOURCES = re.compile(
     r"\b(?:ne (?:figure|figurent|sont|est)(?: pas)?|n'(?:est|apparai\w+) pas) dans (?:nos|notre|les) "
     r"(?:sources|corpus|extraits?|textes? (?:du|de notre) corpus)"
 )
+# A question about what a decree or an order itself provides. On folded text.
+_ASKS_DECREE = re.compile(r"\b(?:le|ce|du|un) (?:decret|arrete)\b")
 _REFERENCE_WORDS = re.compile(
     r"\b(?:que|qu'est-ce que|ce que) (?:dit|prevoit|contient|precise|pose|enonce|change)\b|"
     r"\b(?:ca|il|elle) (?:dit|prevoit|contient|parle de) quoi\b|\bdit quoi\b|\bprevoit quoi\b|"

@@ -46,8 +46,8 @@ _SHARE_OF = re.compile(
     r"(?:du|de la|de l'|des|d')\s*([a-z]+(?:\s+(?:de|d')\s*[a-z]+)?)"
 )
 DELEGATED = re.compile(
-    r"(fixee?s? |determinee?s? |precisee?s? |definie?s? )(par|en) (decret|voie reglementaire|"
-    r"arrete|conseil d'etat)"
+    r"(fixee?s? |determinee?s? |precisee?s? |definie?s? )(par|en) (?:un |le |une )?(decret|"
+    r"voie reglementaire|arrete|conseil d'etat)"
 )
 
 

@@ -347,3 +347,17 @@ def test_a_bare_number_in_several_texts_says_so_and_answers_from_one(
         "L'article 15 permet-il de réserver des marchés aux entreprises adaptées ?"
     )
     assert "réponse d'après le Code des marchés publics" in asked.answer.split("\n")[0]
+
+
+def test_asked_what_a_decree_says_the_answer_says_the_text_only_refers_to_it(
+    assistant: Assistant,
+) -> None:
+    # The law says the content of the salaried staff's information "est défini par un décret";
+    # the decree itself is not indexed: that sentence is not its content.
+    answer = assistant.ask(
+        "Que contient le décret qui définit le contenu et les modalités de l'information des "
+        "salariés sur la reprise ?"
+    )
+    assert answer.refused
+    assert answer.answer.startswith("Les documents indexés ne donnent pas le contenu de ce décret")
+    assert "décret" in answer.citations[0].quoted[0]

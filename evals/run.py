@@ -51,7 +51,7 @@ FLOOR = {
     "lead_fact_recall": 0.67,
     "hit_at_5": 0.99,
     "citation_validity": 0.98,
-    "refusal_accuracy": 0.78,
+    "refusal_accuracy": 0.8,
     "false_refusal_rate": 0.06,
     "reference_exact": 1.0,
     "median_words": 150,

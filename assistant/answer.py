@@ -19,12 +19,12 @@ import numpy as np
 from assistant import verdict as verdicts
 from assistant.articles import (
     ArticleRef,
+    asks_beyond,
     cites,
     mention,
     of_text,
     shown_number,
     text_name,
-    without_references,
 )
 from assistant.citations import HISTORIC, LEGAL_KINDS, article_label, citation
 from assistant.compose import Writeup, display, excerpt_around, is_meta
@@ -329,7 +329,7 @@ class AnswerBuilder:
         own = [c for c in ranked if c.hit_index in pinned and not is_meta(c.text)]
         texts = list(dict.fromkeys(str(hits[i].meta.get("text_key", "")) for i in pinned))
         notice = ""
-        asks = _asks_beyond_reference(question)
+        asks = asks_beyond(question.text, yes_no=question.kind is Kind.YESNO)
         if len(texts) > 1:
             ranked_hits = [hits[c.hit_index] for c in own]
             chosen, why = _likeliest_text(ranked_hits, [hits[i] for i in pinned], asks)
@@ -524,57 +524,6 @@ _NOT_IN_SOURCES = re.compile(
 )
 # A question about what a decree or an order itself provides. On folded text.
 _ASKS_DECREE = re.compile(r"\b(?:le|ce|du|un) (?:decret|arrete)\b")
-_REFERENCE_WORDS = re.compile(
-    r"\b(?:que|qu'est-ce que|ce que) (?:dit|prevoit|contient|precise|pose|enonce|change)\b|"
-    r"\b(?:ca|il|elle) (?:dit|prevoit|contient|parle de) quoi\b|\bdit quoi\b|\bprevoit quoi\b|"
-    r"\bcontenu\b|\bteneur\b|\btexte\b|\bresume\b|\bexplique[rz]?\b"
-)
-_FILLER = frozenset(
-    [
-        "loi",
-        "code",
-        "articl",
-        "art",
-        "ess",
-        "sse",
-        "hamon",
-        "dit",
-        "prevoit",
-        "quoi",
-        "contient",
-        "commande",
-        "publiqu",
-        "travail",
-        "ccp",
-        "cgct",
-        "trav",
-        "rural",
-        "commerc",
-        "juillet",
-        "avril",
-        "septembr",
-        "2014",
-        "2000",
-        "1947",
-        "856",
-        "321",
-        "1775",
-        "ca",
-        "bonjour",
-        "merci",
-    ]
-)
-
-
-def _asks_beyond_reference(question: Question) -> bool:
-    """Whether the question asks something of the article ("oblige-t-il les régions à… ?")
-    rather than only what it says ("que dit l'article 13 ?")."""
-    folded = without_references(question.text)
-    if _REFERENCE_WORDS.search(folded) and question.kind is not Kind.YESNO:
-        rest = [t for t in terms(folded) if t not in _FILLER and not t.isdigit()]
-        return len(rest) >= 3
-    rest = [t for t in terms(folded) if t not in _FILLER and not t.isdigit()]
-    return len(rest) >= 2
 
 
 def _likeliest_text(ranked: list[Hit], pinned: list[Hit], asks: bool) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.french import fold
+from assistant.french import fold, terms
 
 _SUFFIX = r"(?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies|undecies|duodecies)"
 # A code article number: L2113-15, L. 2113-15, R.2113-7, D 123-4, L3332-17-1.
@@ -251,3 +251,57 @@ def around(number: str, present: list[str]) -> list[str]:
     before = [p for k, p in same if k < key][-1:]
     after = [p for k, p in same if k > key][:1]
     return before + after
+
+
+# What "que dit l'article 13 de la loi ESS ?" says besides its reference. On folded text.
+_REFERENCE_WORDS = re.compile(
+    r"\b(?:que|qu'est-ce que|ce que) (?:dit|prevoit|contient|precise|pose|enonce|change)\b|"
+    r"\b(?:ca|il|elle) (?:dit|prevoit|contient|parle de) quoi\b|\bdit quoi\b|\bprevoit quoi\b|"
+    r"\bcontenu\b|\bteneur\b|\btexte\b|\bresume\b|\bexplique[rz]?\b"
+)
+# Stems that name a text or greet rather than ask something of the article.
+_FILLER = frozenset(
+    [
+        "loi",
+        "code",
+        "articl",
+        "art",
+        "ess",
+        "sse",
+        "hamon",
+        "dit",
+        "prevoit",
+        "quoi",
+        "contient",
+        "commande",
+        "publiqu",
+        "travail",
+        "ccp",
+        "cgct",
+        "trav",
+        "rural",
+        "commerc",
+        "juillet",
+        "avril",
+        "septembr",
+        "2014",
+        "2000",
+        "1947",
+        "856",
+        "321",
+        "1775",
+        "ca",
+        "bonjour",
+        "merci",
+    ]
+)
+
+
+def asks_beyond(text: str, yes_no: bool) -> bool:
+    """Whether a question that names an article asks something of it ("oblige-t-il les régions
+    à… ?") rather than only what it says ("que dit l'article 13 ?")."""
+    folded = without_references(text)
+    rest = [t for t in terms(folded) if t not in _FILLER and not t.isdigit()]
+    if _REFERENCE_WORDS.search(folded) and not yes_no:
+        return len(rest) >= 3
+    return len(rest) >= 2

@@ -307,23 +307,18 @@ class ChunkStore:
     def article(self, number: str) -> list[Hit]:
         """Every passage of an article, by its number's key ("13", "l2113-15"), in reading order
         within each document (ids are hashes: the order comes from the heading and the page)."""
-        batch = self.collection.get(
-            where={"article_key": number}, include=["documents", "metadatas"]
-        )
-        hits = [
-            Hit(
-                chunk_id=cid,
-                text=(batch["documents"] or [""])[i] or "",
-                meta=dict((batch["metadatas"] or [{}])[i] or {}),
-            )
-            for i, cid in enumerate(batch["ids"])
-        ]
+        hits = self._where({"article_key": number})
         return sorted(hits, key=lambda h: (h.doc_id, int(h.meta.get("position", 0) or 0)))
 
     def passages_of(self, doc_id: str) -> list[Hit]:
         """Every passage of one document, in reading order (the document viewer)."""
-        batch = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        hits = [
+        hits = self._where({"doc_id": doc_id})
+        return sorted(hits, key=lambda h: (int(h.meta.get("position", 0) or 0), h.chunk_id))
+
+    def _where(self, where: dict[str, str]) -> list[Hit]:
+        """The passages whose metadata match `where`, unscored, in the store's order."""
+        batch = self.collection.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
+        return [
             Hit(
                 chunk_id=cid,
                 text=(batch["documents"] or [""])[i] or "",
@@ -331,7 +326,6 @@ class ChunkStore:
             )
             for i, cid in enumerate(batch["ids"])
         ]
-        return sorted(hits, key=lambda h: (int(h.meta.get("position", 0) or 0), h.chunk_id))
 
     def article_keys(self, text_key: str | None) -> dict[str, str]:
         """The articles indexed of one legal text (of all, for None): article key -> the id

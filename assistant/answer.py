@@ -29,7 +29,7 @@ from assistant.articles import (
 from assistant.citations import HISTORIC, LEGAL_KINDS, article_label, citation
 from assistant.compose import Writeup, display, excerpt_around, is_meta
 from assistant.config import Settings
-from assistant.conflicts import find_conflict
+from assistant.conflicts import find_conflict, find_contradicting_upload
 from assistant.definitions import definition_strength
 from assistant.figures import DELEGATED
 from assistant.french import fold, terms
@@ -178,9 +178,14 @@ class AnswerBuilder:
                     c for c in [first.lead, *first.more] if c is not older and not _same(c, newer)
                 ][:2]
                 first.lead, first.verdict = newer, None
+        planted = find_contradicting_upload(first.lead, merged, hits)
+        if planted is not None:
+            if first.lead is planted[1]:  # the official text opens, never an upload
+                first.lead, first.verdict = planted[0], None
+            first.more = [c for c in first.more if c is not planted[1] and c is not first.lead]
         for opening in openings:
             opening.basis = self.basis(opening, ranked_by_part[parts.index(opening.part)], hits)
-        return self.write(question, openings, ranked_by_part, hits, conflict)
+        return self.write(question, openings, ranked_by_part, hits, conflict, planted)
 
     def opening(self, part: Question, ranked: list[Candidate], hits: list[Hit]) -> Opening | None:
         """The unit that answers `part` first, by the kind of answer it wants."""
@@ -391,6 +396,7 @@ class AnswerBuilder:
         ranked_by_part: list[list[Candidate]],
         hits: list[Hit],
         conflict: tuple[Candidate, Candidate, str] | None = None,
+        planted: tuple[Candidate, Candidate, str] | None = None,
     ) -> Answer:
         out = Writeup(hits)
         for opening in openings:
@@ -405,10 +411,14 @@ class AnswerBuilder:
         chosen = [o.lead for o in openings] + [
             c for o in openings for c in (o.basis, *o.more) if c is not None
         ]
+        if planted:  # quoted in its own note below, not again as a point
+            chosen.append(planted[1])
         for point in self.points(ranked_by_part, chosen, hits, out):
             out.point(excerpt_around(point.text, set(question.terms), _POINT_WORDS), point)
         if conflict:
             out.disagreement(*conflict)
+        if planted:
+            out.contradicting_upload(*planted)
         return out.answer()
 
     def points(

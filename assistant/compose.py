@@ -291,6 +291,22 @@ class Writeup:
             f"({french_date(str(new_meta.get('date', '')))}), qui prévaut."
         )
 
+    def contradicting_upload(self, official: Candidate, upload: Candidate, value: str) -> None:
+        """An uploaded document's other figure, quoted with its number and named as an upload,
+        beside the official text that prevails whatever the upload's date or title."""
+        o_meta, u_meta = self.hits[official.hit_index].meta, self.hits[upload.hit_index].meta
+        number = self.cite(upload, label=False).strip()
+        quoted = around_figure(upload.text, value.split()[0], 28)
+        title = str(u_meta.get("title", "")).removeprefix("Document déposé : ")
+        said = (
+            f"« {title} » est un document déposé ({u_meta.get('source', '')}) ; il indique "
+            f"{value}, en contradiction avec « {document_label(o_meta)} » "
+            f"({french_date(str(o_meta.get('date', '')))}), qui prévaut : un document déposé ne "
+            "fait pas foi face aux textes de référence."
+        )
+        self.notes.append(f"À noter : « {display(quoted).rstrip('.')} » {number} — {said}")
+        self.warnings.append(f"Sources en désaccord : {said}")
+
     def _number_of(self, c: Candidate) -> int:
         return self.numbers.get(_key(self.hits[c.hit_index]), 0)
 

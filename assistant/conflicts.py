@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from assistant.figures import Quantity, same_quantity, subject_terms
 from assistant.french import fold
-from assistant.types import SECONDARY_KINDS, Hit
+from assistant.types import SECONDARY_KINDS, UPLOADED, Hit
 
 if TYPE_CHECKING:
     from assistant.scoring import Candidate
@@ -72,3 +72,27 @@ def _same_subject(a: str, b: str, quantity: Quantity) -> bool:
 def _printed(quantity: Quantity, text: str) -> str:
     """ "20 %" (of what, the sentence quoted beside says)."""
     return f"{quantity.value} %"
+
+
+def find_contradicting_upload(
+    lead: Candidate, ranked: list[Candidate], hits: list[Hit]
+) -> tuple[Candidate, Candidate, str] | None:
+    """An uploaded document giving another value of the figure a text of the catalog gives on
+    the same subject: (the catalog's sentence, the upload's, the upload's value as printed), or
+    None. Whatever its date or title, an upload never prevails over a text of the catalog;
+    the answer shows both so that nobody acts on a planted or mistaken figure unawares."""
+    floor = lead.score * 0.3
+    pool = [c for c in ranked if c.score >= floor and quantities_in(c.text)][:_POOL]
+    # Against every text of the catalog, our practice notes included (they cite their articles).
+    official = [c for c in pool if hits[c.hit_index].meta.get("kind") != UPLOADED]
+    uploads = [c for c in pool if hits[c.hit_index].meta.get("kind") == UPLOADED]
+    for o in official:
+        for u in uploads:
+            pair = same_quantity(o.text, u.text)
+            if pair and _same_subject(hits[o.hit_index].text, hits[u.hit_index].text, pair[0]):
+                return o, u, _printed(pair[1], u.text)
+    return None
+
+
+def quantities_in(text: str) -> bool:
+    return "%" in text or "pour cent" in fold(text)

@@ -18,8 +18,8 @@ from assistant.glossary import acronyms
 from assistant.injection import is_instruction
 from assistant.lexical import LexicalIndex
 from assistant.question import Kind, Question
-from assistant.sentence_vectors import SentenceVectors, sentence_id
-from assistant.sentences import answer_units, gives_steps
+from assistant.sentence_vectors import SentenceVectors
+from assistant.sentences import answer_units, gives_steps, sentence_id
 from assistant.types import SECONDARY_KINDS, UPLOADED, Hit
 
 HISTORIC = "historique"

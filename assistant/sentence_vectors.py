@@ -22,11 +22,6 @@ if TYPE_CHECKING:
     from assistant.store import ChunkStore
 
 
-def sentence_id(chunk_id: str, position: int) -> str:
-    """The id of the `position`-th answer unit of a passage (see `assistant.sentences`)."""
-    return f"{chunk_id}:{position}"
-
-
 class SentenceVectors:
     def __init__(
         self, embedder: Embedder, store: ChunkStore | None = None, size: int = 50_000

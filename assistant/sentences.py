@@ -100,3 +100,8 @@ def _capped(lines: list[str], size: int = 1500) -> list[str]:
         out.append(line)
         total += len(line)
     return out
+
+
+def sentence_id(chunk_id: str, position: int) -> str:
+    """The id of the `position`-th answer unit of a passage: how its stored vector is found."""
+    return f"{chunk_id}:{position}"

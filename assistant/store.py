@@ -23,7 +23,7 @@ from chromadb.config import Settings as ChromaSettings
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import ChromaUnavailableError, EmptyIndexError, ModelMismatchError
-from assistant.sentence_vectors import sentence_id
+from assistant.sentences import sentence_id
 from assistant.types import Chunk, Hit
 
 log = logging.getLogger(__name__)

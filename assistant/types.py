@@ -160,3 +160,13 @@ class Answer(BaseModel):
     question: str = Field(
         default="", description="La question telle que comprise (suite de conversation réécrite)"
     )
+    llm_shown: bool = Field(
+        default=False,
+        description="Vrai quand le texte est celui du modèle de langue, citations vérifiées ; "
+        "faux pour une réponse extractive",
+    )
+    llm_rejected: str | None = Field(
+        default=None,
+        description="Pourquoi le texte du modèle de langue n'est pas affiché (la réponse est "
+        "alors l'extractive) ; absent quand aucun modèle n'a écrit",
+    )

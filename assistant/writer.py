@@ -9,10 +9,9 @@ rejects.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
@@ -47,7 +46,7 @@ def prompt(name: str) -> Template:
 
 def fallback(extractive: Answer, reason: str) -> Answer:
     """The extractive answer, with a French warning that says why the LLM's is not shown."""
-    answer = extractive.model_copy(deep=True)
+    answer = extractive.model_copy(deep=True, update={"llm_shown": False, "llm_rejected": reason})
     answer.warnings.insert(0, FALLBACK.format(reason=reason))
     return answer
 
@@ -147,6 +146,7 @@ class Writer:
             citations=citations,
             warnings=warnings,
             question=extractive.question,
+            llm_shown=True,
         )
         return Final(answer, replaced=False)
 
@@ -205,19 +205,3 @@ def _passage(n: int, hit: Hit, body: str) -> str:
     text = _BRACKET_NUMBER.sub(r"(\1)", strip_instructions(body))
     text = text.replace("«", '"').replace("»", '"')
     return f"[{n}] {source} : « {text} »"
-
-
-def sse_events(events: Iterable[str | Final]) -> Iterator[str]:
-    """Server-Sent Events for `POST /ask/stream`: `delta` events carry text as it is written,
-    one `final` event the answer to show (the same JSON as `POST /ask`) and `replace`, true when
-    the streamed text must give way to it."""
-    for event in events:
-        if isinstance(event, Final):
-            body = event.answer.model_dump() | {"replace": event.replaced}
-            yield _sse("final", body)
-        else:
-            yield _sse("delta", {"text": event})
-
-
-def _sse(name: str, data: dict[str, object]) -> str:
-    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

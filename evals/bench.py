@@ -24,7 +24,7 @@ from evals.baselines import NaiveRag, split_corpus
 from evals.load import LoadResult, concurrent_users, one_user, serve
 from ingest.index import ingest
 
-OURS_APP = "assistant.api:app_from_env"
+OURS_APP = "assistant.server.app:app_from_env"
 NAIVE_APP = "evals.naive_server:app_from_env"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.followup import Turn
 from assistant.guard import Problem
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 from assistant.types import Answer, Hit
 from assistant.writer import Final, Writer
 from evals.metrics import percentile

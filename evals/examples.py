@@ -3,7 +3,7 @@ questions the corpus answers best on the last evaluation run (right source first
 expected fact, valid citations), one per expected source so the examples cover the ground.
 
     ess-assistant eval --json /tmp/eval.json
-    python -m evals.examples --results /tmp/eval.json --out assistant/web/examples.json
+    python -m evals.examples --results /tmp/eval.json --out assistant/server/web/examples.json
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def pick(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--results", type=Path, required=True, help="JSON de `eval --json`")
-    parser.add_argument("--out", type=Path, default=Path("assistant/web/examples.json"))
+    parser.add_argument("--out", type=Path, default=Path("assistant/server/web/examples.json"))
     args = parser.parse_args()
     results = json.loads(args.results.read_text(encoding="utf-8"))
     examples = pick(results["per_question"], current_documents(Settings().corpus_dirs))

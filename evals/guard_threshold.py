@@ -19,7 +19,7 @@ from assistant.config import Settings
 from assistant.embedding import build_embedder
 from assistant.french import terms
 from assistant.guard import overlap, split_sentences, states_fact
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 from evals.run import load_questions
 
 _LABEL = re.compile(r"\s*\([^()]*\)\s*(?=\[\d+\]\s*$)")  # "(Loi ESS 2014, art. 6)" before [n]

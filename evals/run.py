@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.followup import Turn
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 from assistant.types import Answer, Hit
-from assistant.writer import FALLBACK, Writer
+from assistant.writer import Writer
 from evals.drafts import Draft, draft_fields, llm_summary, stream_answer
 from evals.metrics import (
     citation_checks,
@@ -174,7 +174,7 @@ def evaluate_one(q: Question, ask: AskFn, k: int) -> dict[str, Any]:
         "citations_valid": valid,
         "citations_total": total,
         "latency_ms": round(latency, 1),
-        "fallback": any(w.startswith(FALLBACK.split("{")[0]) for w in answer.warnings),
+        "fallback": answer.llm_rejected is not None,
         "answer": answer.answer,
         "cited": [c.doc_id for c in answer.citations],
         "expected_sources": q.expected_sources,

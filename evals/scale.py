@@ -29,7 +29,7 @@ from evals.bench import folder_mb, load_questions, machine
 from evals.load import LoadResult, Server, concurrent_users, one_user, serve, serve_chroma
 from evals.scale_corpus import ScaleCorpus, build, extra_document
 
-OURS_APP = "assistant.api:app_from_env"
+OURS_APP = "assistant.server.app:app_from_env"
 # Openings that make a known question new to a server's caches without changing what it asks.
 PREFIXES = (
     "Pour une commune, ",

@@ -26,8 +26,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.lexical import LexicalIndex
-from assistant.sentence_vectors import sentence_id
-from assistant.sentences import UNITS_VERSION, answer_units
+from assistant.sentences import UNITS_VERSION, answer_units, sentence_id
 from assistant.store import ChunkStore, open_client
 from assistant.types import Chunk
 from evals.bench import folder_mb, load_questions

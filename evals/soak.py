@@ -25,7 +25,7 @@ import numpy as np
 from evals.load import MAX_REQUESTS, descendants, serve
 
 QUESTIONS = Path(__file__).parent / "questions.jsonl"
-APP = "assistant.api:app_from_env"
+APP = "assistant.server.app:app_from_env"
 
 
 def rss_mb(pid: int) -> float:

@@ -14,9 +14,10 @@ import stat
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from tqdm import tqdm
@@ -26,13 +27,12 @@ from assistant.errors import DocumentError
 from assistant.french import terms
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
-from assistant.sentence_vectors import sentence_id
-from assistant.sentences import UNITS_VERSION, answer_units
+from assistant.sentences import UNITS_VERSION, answer_units, sentence_id
 from assistant.store import ChunkStore, fingerprint
 from assistant.types import UPLOADED, Chunk, DocumentMeta
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 from ingest.chunk import CHUNK_VERSION, chunk_document
-from ingest.read import read_document
+from ingest.read import ReadLimits, read_document
 
 log = logging.getLogger(__name__)
 
@@ -261,24 +261,35 @@ def ingest(
     to_delete: list[str] = []
     read_started = time.perf_counter()
     known = load_signatures(settings.data_dir)
-    signatures: dict[str, tuple[str, str]] = {}  # path -> (signature, doc id), written at the end
+    signatures: dict[str, Signed] = {}  # written at the end
+    limits = ReadLimits.from_settings(settings)
     for source in discover(roots, summary):
         sig = signature(source, settings)
-        doc_id = unchanged(known.get(str(source.path)), sig, existing, previous, seen)
+        before = known.get(str(source.path))
+        if before and sig and before.refused and before.signature == sig:
+            # Refused last time and unchanged since (bytes, catalog, limits): not read again,
+            # so a hostile file costs its work once, not at every ingest.
+            summary.skipped.append(Skipped(str(source.path), before.refused))
+            seen.setdefault(before.doc_id, str(source.path))
+            signatures[str(source.path)] = before
+            continue
+        doc_id = unchanged(before, sig, existing, previous, seen)
         if doc_id:  # same bytes, catalog entry and settings as when it was indexed: not read
             seen[doc_id] = str(source.path)
             current[doc_id] = existing[doc_id]
-            signatures[str(source.path)] = (sig, doc_id)
+            signatures[str(source.path)] = Signed(sig, doc_id)
             summary.kept.append(doc_id)
             summary.chunks_kept += len(existing[doc_id])
             continue
         summary.read += 1
         try:
-            read = read_document(source.path, settings.max_text_bytes, settings.max_pdf_pages)
+            read = read_document(source.path, limits)
         except DocumentError as exc:
             summary.skipped.append(Skipped(str(source.path), str(exc)))
             meta = source.catalog.meta_for(source.path)
             seen.setdefault(meta.doc_id, str(source.path))  # keep what was indexed before
+            if sig:
+                signatures[str(source.path)] = Signed(sig, meta.doc_id, str(exc))
             continue
         meta = source.catalog.meta_for(source.path, read.title)
         if _within(str(source.path), [settings.uploads_dir]):
@@ -304,7 +315,7 @@ def ingest(
         new_ids = {c.id for c in chunks}
         current[meta.doc_id] = new_ids
         if sig:
-            signatures[str(source.path)] = (sig, meta.doc_id)
+            signatures[str(source.path)] = Signed(sig, meta.doc_id)
         old_ids = existing.get(meta.doc_id, set())
         fresh = [c for c in chunks if c.id not in old_ids]
         stale = sorted(old_ids - new_ids)
@@ -374,13 +385,23 @@ def signature(source: _Source, settings: Settings) -> str:
     except OSError:
         return ""
     entry = source.catalog.entries.get(source.path.name)
-    facts = [entry, settings.chunk_size, settings.chunk_overlap, settings.max_pdf_pages]
+    limits = ReadLimits.from_settings(settings)
+    facts = [entry, settings.chunk_size, settings.chunk_overlap, *astuple(limits)]
     digest.update(json.dumps([*facts, CHUNK_VERSION], sort_keys=True).encode())
     return digest.hexdigest()
 
 
+class Signed(NamedTuple):
+    """A file as the last ingest left it: its signature, its doc id, and why it was refused
+    ("" when it was indexed)."""
+
+    signature: str
+    doc_id: str
+    refused: str = ""
+
+
 def unchanged(
-    known: tuple[str, str] | None,
+    known: Signed | None,
     sig: str,
     existing: dict[str, set[str]],
     previous: Manifest,
@@ -388,9 +409,9 @@ def unchanged(
 ) -> str:
     """The doc id of a file indexed with this very signature whose stored passages are exactly
     its current version ("" when it must be read: new, changed, or left half replaced)."""
-    if not sig or known is None or known[0] != sig:
+    if not sig or known is None or known.signature != sig or known.refused:
         return ""
-    doc_id = known[1]
+    doc_id = known.doc_id
     ids = existing.get(doc_id)
     if (
         not ids
@@ -401,15 +422,15 @@ def unchanged(
     return doc_id
 
 
-def load_signatures(data_dir: Path) -> dict[str, tuple[str, str]]:
+def load_signatures(data_dir: Path) -> dict[str, Signed]:
     try:
         raw = json.loads((data_dir / SIGNATURES_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(path): (str(v[0]), str(v[1])) for path, v in raw.items()}
+        return {str(path): Signed(*(str(x) for x in v[:3])) for path, v in raw.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}  # unreadable: every file is read again, nothing is lost
 
 
-def save_signatures(data_dir: Path, signatures: dict[str, tuple[str, str]]) -> None:
+def save_signatures(data_dir: Path, signatures: dict[str, Signed]) -> None:
     """Beside the manifest, replaced whole."""
     data_dir.mkdir(parents=True, exist_ok=True)
     tmp = data_dir / f".{SIGNATURES_FILE}.{os.getpid()}.tmp"

@@ -7,6 +7,7 @@ import errno
 import logging
 import re
 import stat
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,9 +15,10 @@ from pathlib import Path
 import frontmatter
 import yaml
 from bs4 import BeautifulSoup
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 
+from assistant.config import Settings
 from assistant.errors import DocumentError
 from assistant.types import Page
 from ingest.normalise import normalise_pages
@@ -44,14 +46,34 @@ _OS_REASONS = {
 }
 
 
-def read_document(
-    path: Path, max_text_bytes: int | None = None, max_pdf_pages: int | None = None
-) -> ReadResult:
-    """Pages of `path` with normalised text; the reason in French when it cannot be read.
+@dataclass(frozen=True)
+class ReadLimits:
+    """The work one document may cost, so that a hostile file cannot hold an ingest: a text
+    file over `text_bytes` is not read at all; a PDF is read up to `pdf_pages` (its
+    `total_pages` then tells how many it has), and refused when its page contents decompress
+    to more than `pdf_content_bytes` (a small stream shared by many pages counts once per
+    page, as it is parsed once per page) or when reading it takes over `pdf_seconds`."""
 
-    Caps keep memory bounded on hostile input: a text file over `max_text_bytes` is not read
-    at all, and a PDF is read up to `max_pdf_pages` (`total_pages` then tells how many it has).
-    """
+    text_bytes: int | None = None
+    pdf_pages: int | None = None
+    pdf_content_bytes: int | None = None
+    pdf_seconds: float | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReadLimits:
+        return cls(
+            settings.max_text_bytes,
+            settings.max_pdf_pages,
+            settings.max_pdf_content_bytes,
+            settings.max_pdf_seconds,
+        )
+
+
+NO_LIMITS = ReadLimits()
+
+
+def read_document(path: Path, limits: ReadLimits = NO_LIMITS) -> ReadResult:
+    """Pages of `path` with normalised text; the reason in French when it cannot be read."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise DocumentError(f"format non pris en charge ({suffix or 'sans extension'})")
@@ -67,11 +89,11 @@ def read_document(
         raise DocumentError("fichier vide")
     try:
         if suffix == ".pdf":
-            return _read_pdf(path, max_pdf_pages)
-        if max_text_bytes is not None and size > max_text_bytes:
+            return _read_pdf(path, limits)
+        if limits.text_bytes is not None and size > limits.text_bytes:
             raise DocumentError(
                 f"fichier texte trop volumineux ({size / 1e6:.0f} Mo ; "
-                f"{max_text_bytes / 1e6:.0f} Mo au plus, réglage ESS_MAX_TEXT_BYTES)"
+                f"{limits.text_bytes / 1e6:.0f} Mo au plus, réglage ESS_MAX_TEXT_BYTES)"
             )
         raw = path.read_bytes()
     except OSError as exc:
@@ -106,7 +128,7 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _read_pdf(path: Path, max_pages: int | None = None) -> ReadResult:
+def _read_pdf(path: Path, limits: ReadLimits) -> ReadResult:
     try:
         # An open file, not the path: pypdf then seeks in it instead of loading it whole.
         with path.open("rb") as stream:
@@ -114,8 +136,11 @@ def _read_pdf(path: Path, max_pages: int | None = None) -> ReadResult:
             if reader.is_encrypted and not reader.decrypt(""):
                 raise DocumentError("PDF chiffré par un mot de passe")
             total = len(reader.pages)
-            count = min(total, max_pages) if max_pages else total
-            raw_pages = [reader.pages[i].extract_text() or "" for i in range(count)]
+            count = min(total, limits.pdf_pages) if limits.pdf_pages else total
+            objects = [reader.pages[i] for i in range(count)]
+            if limits.pdf_content_bytes is not None:
+                _check_content_size(objects, limits.pdf_content_bytes)
+            raw_pages = _extract(objects, limits.pdf_seconds)
             title = str(reader.metadata.get("/Title") or "") if reader.metadata else ""
     except DocumentError:
         raise
@@ -133,6 +158,46 @@ def _read_pdf(path: Path, max_pages: int | None = None) -> ReadResult:
         title=title,
         total_pages=total if total > count else 0,
     )
+
+
+def _check_content_size(pages: list[PageObject], budget: int) -> None:
+    """Refuses a PDF whose page contents decompress to more than `budget` bytes in all, before
+    any text is extracted (decompressing is fast; parsing the operators is what takes time)."""
+    spent = 0
+    for page in pages:
+        contents = page.get_contents()
+        spent += len(contents.get_data()) if contents is not None else 0
+        if spent > budget:
+            raise DocumentError(
+                f"PDF au contenu démesuré (plus de {budget / 1e6:.0f} Mo de contenu de page "
+                "décompressé, réglage ESS_MAX_PDF_CONTENT_BYTES) : non indexé"
+            )
+
+
+def _extract(pages: list[PageObject], seconds: float | None) -> list[str]:
+    """Each page's text, refusing the document once reading it has taken over `seconds`: the
+    clock is read at every drawing operator, so one slow page cannot hold the ingest either."""
+    deadline = time.monotonic() + seconds if seconds is not None else None
+
+    def on_time(*_: object) -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise _TooLong
+
+    texts: list[str] = []
+    try:
+        for page in pages:
+            texts.append(page.extract_text(visitor_operand_before=on_time) or "")
+            on_time()
+    except _TooLong:
+        raise DocumentError(
+            f"PDF trop long à lire (plus de {seconds:g} s, {len(texts)} pages lues sur "
+            f"{len(pages)} ; réglage ESS_MAX_PDF_SECONDS) : non indexé"
+        ) from None
+    return texts
+
+
+class _TooLong(Exception):
+    """Raised from pypdf's operator callback to stop reading a document past its time."""
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:

@@ -14,7 +14,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.config import Settings
 from assistant.embedding import Embedder, UseEmbedder
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 from assistant.store import ChunkStore, open_client
 from ingest.index import IngestSummary, ingest
 

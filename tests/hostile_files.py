@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, StreamObject
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -56,6 +57,35 @@ def long_pdf(path: Path, pages: int) -> None:
             c.drawString(50, y, " ".join(rng.choice(words) for _ in range(12)))
         c.showPage()
     c.save()
+
+
+def shared_stream_pdf(pages: int = 30, operators: int = 150_000) -> bytes:
+    """A small PDF whose pages all draw one compressed content stream: a few kilobytes that
+    decompress to megabytes of text operators, parsed again for every page."""
+    writer = PdfWriter()
+    body = ("BT /F1 9 Tf 40 700 Td (" + TEXT[:60] + ") Tj ET\n") * operators
+    stream = StreamObject()
+    stream.set_data(body.encode("latin-1"))
+    stream = stream.flate_encode()
+    shared = writer._add_object(stream)
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
+    for _ in range(pages):
+        page = writer.add_blank_page(width=595, height=842)
+        page[NameObject("/Contents")] = shared
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _encrypted(user: str, owner: str, algorithm: str = "RC4-128") -> bytes:
@@ -178,6 +208,7 @@ def build(root: Path, huge_text: Path, long_pdf_path: Path) -> list[Expect]:
     mixed = TEXT.encode("utf-8") + b"\n\xff\xfe\xfa invalide \xe9t\xe9\n" + TEXT.encode("utf-8")
     write("utf8-casse.txt", mixed, "index", doc_id="utf8-casse")
     write("chiffre-tronque.pdf", _encrypted("secret", "o")[:900], "either")
+    write("flux-partage.pdf", shared_stream_pdf(), "skip", "contenu démesuré")
     return out
 
 

@@ -40,7 +40,7 @@ def serve(settings: Settings, embedder: Embedder, llm: ChatModel | None = None) 
     base URL."""
     import uvicorn
 
-    from assistant.api import create_app
+    from assistant.server.app import create_app
 
     port = free_port()
     config = uvicorn.Config(

@@ -16,10 +16,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.privacy import mask
+from assistant.server.app import create_app
+from assistant.server.privacy import mask
 from tests.conftest import ROOT
 from tests.live import TOKEN, serve
 
@@ -318,6 +318,11 @@ def test_an_upload_is_labelled_and_never_outranks_the_official_texts(
         answer = client.post("/ask", json={"question": SCIC}).json()
     opening = answer["answer"].split(". ")[0]
     assert "100 %" not in opening and "50 %" in answer["answer"], answer["answer"]
+    # The planted figure is not hidden either: it is shown as an upload contradicting the law.
+    clash = [w for w in answer["warnings"] if w.startswith("Sources en désaccord")]
+    assert clash and "est un document déposé" in clash[0] and "100 %" in clash[0], answer
+    assert "ne fait pas foi" in clash[0] and "qui prévaut" in clash[0], clash[0]
+    assert "100 %" in answer["answer"].split("\n\n")[-1]  # the note, after the points
     for c in answer["citations"]:
         if c["doc_id"] == "loi-2023":
             assert c["title"].startswith("Document déposé") and c["status"] == "déposé"

@@ -7,10 +7,10 @@ from assistant.citations import french_date
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.followup import Turn
+from assistant.pipeline import Assistant
 from assistant.question import understand
 from assistant.sentence_vectors import SentenceVectors
 from assistant.sentences import answer_units
-from assistant.service import Assistant
 from assistant.types import Hit
 
 SCIC = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
 from assistant.embedding import Embedder
+from assistant.server.app import create_app
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,15 @@ def test_ask_returns_an_answer_with_citations(client: TestClient) -> None:
     r = client.post("/ask", json={"question": "Qu'est-ce que l'innovation sociale ?", "k": 5})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"answer", "refused", "citations", "warnings", "question"}
+    assert set(body) == {
+        "answer",
+        "refused",
+        "citations",
+        "warnings",
+        "question",
+        "llm_shown",
+        "llm_rejected",
+    }
     assert not body["refused"] and "[1]" in body["answer"]
     assert {
         "n",

@@ -14,11 +14,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import ChromaUnavailableError
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
+from assistant.server.app import create_app
 from assistant.store import ChunkStore, open_client
 from evals.load import free_port, stop
 from ingest.index import ingest

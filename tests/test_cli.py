@@ -21,7 +21,16 @@ def test_ask_json_prints_the_api_shape(indexed: tuple[Settings, object]) -> None
     out = _cli(["ask", "Qu'est-ce que l'utilité sociale ?", "--json"], indexed[0].data_dir)
     assert out.returncode == 0, out.stderr
     body = json.loads(out.stdout)
-    assert set(body) == {"answer", "refused", "citations", "warnings", "question"}
+    assert set(body) == {
+        "answer",
+        "refused",
+        "citations",
+        "warnings",
+        "question",
+        "llm_shown",
+        "llm_rejected",
+    }
+    assert body["llm_shown"] is False and body["llm_rejected"] is None  # no LLM configured
 
 
 def test_error_is_one_french_line_without_traceback(tmp_path: Path) -> None:

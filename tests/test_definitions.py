@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.definitions import asked_subject, defines
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 
 
 @pytest.mark.parametrize(

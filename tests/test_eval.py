@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from assistant.embedding import Embedder
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 from assistant.store import ChunkStore, open_client
 from evals.baselines import BASELINES, build_baselines, split_corpus
 from evals.metrics import (

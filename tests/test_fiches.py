@@ -9,7 +9,7 @@ from pathlib import Path
 
 import frontmatter
 
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 from assistant.types import SECONDARY_KINDS
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

@@ -14,7 +14,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 from tests.conftest import ROOT
 from tests.hostile_files import Expect, build, huge_text, long_pdf
 

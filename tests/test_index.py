@@ -8,10 +8,11 @@ import pytest
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import EmptyIndexError, ModelMismatchError
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 from assistant.store import ChunkStore, open_client
 from ingest.index import ingest
 from tests.conftest import make_pdf, make_settings
+from tests.hostile_files import shared_stream_pdf
 
 CATALOG = """
 [[document]]
@@ -111,6 +112,29 @@ def test_broken_files_are_reported_and_the_rest_indexed(
     assert reasons.get("vide.txt") == "fichier vide"
     assert sorted(summary.added) == ["bon", "clauses", "note-scic"]
     assert any("Ignoré" in line and "vide.txt" in line for line in summary.lines())
+
+
+def test_a_pdf_that_costs_too_much_is_refused_once_and_not_read_again(
+    tmp_path: Path, folder: Path, embedder: Embedder
+) -> None:
+    """Issue 16, item 5: a 50 KB PDF whose one stream, shared by 30 pages, decompresses to
+    megabytes of text operators (minutes of parsing) is refused like any other bad file, the
+    rest is indexed, and the next ingest does not read it again until it changes."""
+    (folder / "flux-partage.pdf").write_bytes(shared_stream_pdf())
+    settings = make_settings(tmp_path, folder)
+    first, _ = run(settings, embedder)
+    reasons = {Path(s.path).name: s.reason for s in first.skipped}
+    assert "contenu démesuré" in reasons["flux-partage.pdf"], reasons
+    assert sorted(first.added) == ["clauses", "note-scic"] and first.read == 3
+    second, _ = run(settings, embedder)
+    assert second.read == 0, "an unchanged refused file was read again"
+    assert {Path(s.path).name: s.reason for s in second.skipped} == reasons
+    # Other limits, and it is read again (they are part of every file's signature): past the
+    # content bound, the time bound stops it, inside its first page.
+    looser = {"max_pdf_content_bytes": 10**10, "max_pdf_seconds": 0.5}
+    third, _ = run(settings.model_copy(update=looser), embedder)
+    reasons = {Path(s.path).name: s.reason for s in third.skipped}
+    assert third.read == 3 and "trop long à lire" in reasons["flux-partage.pdf"], reasons
 
 
 def test_folder_without_catalog_still_ingests_and_says_so(

@@ -18,7 +18,7 @@ import pytest
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.manifest import Manifest
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 from assistant.store import ChunkStore, open_client
 from ingest.catalog import load_catalog
 from ingest.chunk import chunk_document
@@ -33,7 +33,7 @@ _CHECK = """
 import json, sys
 from assistant.config import Settings
 from assistant.embedding import build_embedder
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 settings = Settings()
 assistant = Assistant.open(settings, build_embedder(settings))
 visible, raw = {}, []

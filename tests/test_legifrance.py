@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import LegifranceError, LegifranceUnavailableError
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
 from assistant.store import ChunkStore, open_client
 from ingest.index import ingest
 from ingest.legifrance.api import search_request

@@ -19,13 +19,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.followup import Turn, standalone
 from assistant.guard import NO_ANSWER, check
 from assistant.llm import LlamaCppChat, OpenAIChat
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
+from assistant.server.app import create_app
 from assistant.types import Answer, Hit
 from assistant.writer import FALLBACK, NOT_IN_PASSAGES, Writer, excerpts
 
@@ -101,13 +101,14 @@ def writer(url: str, settings: Settings, timeout_s: float = 120.0, **extra: obje
 def assert_shown_or_replaced(answer: Answer, hits: list[Hit], extractive: Answer) -> None:
     """Either the LLM's answer, whose every citation checks out, or the extractive one, whole,
     with a warning that says why: never anything in between."""
-    if answer.warnings and answer.warnings[0].startswith(FALLBACK_START):
+    if not answer.llm_shown:
+        assert answer.llm_rejected and answer.warnings[0].startswith(FALLBACK_START)
         assert answer.answer == extractive.answer
         assert answer.citations == extractive.citations
         return
     settings = Settings()
     assert check(answer.answer, [h.text for h in hits], settings.guard_overlap).ok
-    assert answer.citations and not answer.refused
+    assert answer.citations and not answer.refused and answer.llm_rejected is None
     for c in answer.citations:
         assert f"[{c.n}]" in answer.answer and c.excerpt == hits[c.n - 1].text
 
@@ -120,6 +121,20 @@ def test_an_llm_answer_is_shown_only_when_its_citations_check_out(
     assert_shown_or_replaced(answer, hits, assistant.ask(QUESTION))
 
 
+def test_a_faithful_draft_is_shown_with_its_citation(assistant: Assistant, llm_url: str) -> None:
+    # The server is made to write, word for word, the sentence the extractive answer quotes,
+    # citing the passage it comes from: the guard has nothing to object, the user sees the draft.
+    extractive = assistant.ask(QUESTION)
+    quoted = extractive.citations[0].quoted[0].rstrip(" .")
+    grammar = f'root ::= "{quoted} [1]."'
+    w = writer(llm_url, assistant.settings, grammar=grammar)
+    answer, hits = assistant.ask_with_hits(QUESTION, writer=w)
+    assert answer.llm_shown and answer.llm_rejected is None, answer.warnings
+    assert answer.answer == f"{quoted} [1]."
+    assert answer.citations[0].excerpt == extractive.citations[0].excerpt
+    assert_shown_or_replaced(answer, hits, extractive)
+
+
 def test_a_citation_number_that_does_not_exist_falls_back(
     assistant: Assistant, llm_url: str
 ) -> None:
@@ -128,10 +143,8 @@ def test_a_citation_number_that_does_not_exist_falls_back(
     grammar = "root ::= \"Une commune peut détenir jusqu'à 50 % du capital d'une SCIC [9].\""
     answer = assistant.ask(QUESTION, writer=writer(llm_url, assistant.settings, grammar=grammar))
     assert answer.answer == assistant.ask(QUESTION).answer
-    assert (
-        answer.warnings[0].startswith(FALLBACK_START)
-        and "[9] qui n'existe pas" in answer.warnings[0]
-    )
+    assert not answer.llm_shown and "[9] qui n'existe pas" in (answer.llm_rejected or "")
+    assert answer.warnings[0].startswith(FALLBACK_START)
 
 
 def test_a_slow_llm_gives_the_extractive_answer_and_says_so(

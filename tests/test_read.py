@@ -4,7 +4,7 @@ import pytest
 
 from assistant.errors import DocumentError
 from ingest.normalise import join_lines, strip_running_lines
-from ingest.read import markdown_to_text, read_document
+from ingest.read import ReadLimits, markdown_to_text, read_document
 from tests.conftest import make_pdf
 
 
@@ -71,3 +71,11 @@ def test_pdf_without_text_layer_is_reported(tmp_path: Path) -> None:
     pdf = make_pdf(tmp_path / "scan.pdf", [[], []], footer=False)
     with pytest.raises(DocumentError, match="couche texte"):
         read_document(pdf)
+
+
+def test_a_pdf_past_its_reading_time_is_refused_with_the_setting_to_change(tmp_path: Path) -> None:
+    """The time bound stops inside a page too (pypdf's operator callback reads the clock)."""
+    pdf = make_pdf(tmp_path / "guide.pdf", [["Article 1", "Les SCIC."], ["Article 2", "Les CAE."]])
+    assert len(read_document(pdf, ReadLimits(pdf_seconds=60)).pages) == 2
+    with pytest.raises(DocumentError, match=r"trop long à lire.*ESS_MAX_PDF_SECONDS"):
+        read_document(pdf, ReadLimits(pdf_seconds=1e-9))

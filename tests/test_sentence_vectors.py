@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.embedding import Embedder
+from assistant.pipeline import Assistant
 from assistant.sentences import UNITS_VERSION
-from assistant.service import Assistant
 from assistant.store import ChunkStore, open_client, sentences_name
 from ingest.index import ingest
 from tests.conftest import CountingEmbedder, make_settings

@@ -15,10 +15,10 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 
-from assistant.api import create_app
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.service import Assistant
+from assistant.pipeline import Assistant
+from assistant.server.app import create_app
 from assistant.store import ChunkStore, open_client
 from ingest.index import ingest
 from tests.conftest import ROOT

@@ -81,4 +81,5 @@ def test_an_answer_supported_only_by_a_planted_order_is_not_shown() -> None:
     answer = Writer(Stubborn(), Settings()).write(QUESTION, _hits(), extractive)
     assert "99 %" not in answer.answer
     assert answer.answer == extractive.answer
+    assert not answer.llm_shown and answer.llm_rejected
     assert answer.warnings[0].startswith(FALLBACK.split("(")[0])

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from threading import Lock
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
@@ -24,10 +24,8 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.config import Settings
-from assistant.feedback import FeedbackRow
-
-if TYPE_CHECKING:
-    from assistant.api import AppState
+from assistant.server.feedback import FeedbackRow
+from assistant.server.state import AppState
 
 UPLOAD_SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}  # what ingest/read.py reads
 _CHUNK = 1 << 20

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +18,6 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from assistant import admin, middleware
 from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
 from assistant.errors import (
@@ -29,15 +28,15 @@ from assistant.errors import (
     InvalidQuestionError,
     ModelMismatchError,
 )
-from assistant.feedback import FeedbackIn, FeedbackRow, FeedbackStore, FeedbackUpdate
 from assistant.followup import Turn
 from assistant.llm import ChatModel, LlamaCppChat, build_llm
-from assistant.privacy import log_question
-from assistant.ratelimit import RateLimits
-from assistant.service import Assistant
-from assistant.snapshot import Generations
+from assistant.server import admin, middleware
+from assistant.server.feedback import FeedbackIn, FeedbackRow, FeedbackUpdate
+from assistant.server.privacy import log_question
+from assistant.server.sse import sse_events
+from assistant.server.state import AppState, StateDep, client_of, limited
 from assistant.types import Answer
-from assistant.writer import Writer, sse_events
+from assistant.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -100,44 +99,6 @@ class DocumentView(BaseModel):
     link: str | None = Field(description="Adresse du texte en ligne, s'il en a une")
     file: str | None = Field(description="Chemin du fichier d'origine (PDF, texte) sur ce service")
     passages: list[Passage]
-
-
-class AppState:
-    """What the routes share: settings, the embedder, and the assistant once an index exists."""
-
-    def __init__(
-        self, settings: Settings, embedder: Embedder, writer: Writer | None = None
-    ) -> None:
-        self.settings = settings
-        self.embedder = embedder
-        self.writer = writer  # an LLM that writes answers, when one is configured
-        self.feedback = FeedbackStore(settings.feedback_db)
-        self.limits = RateLimits(
-            {"ask": settings.rate_limit_ask, "feedback": settings.rate_limit_feedback}
-        )
-        self.generations = Generations(settings, embedder)
-        self._assistant = Assistant(settings, self.generations)
-
-    def assistant(self) -> Assistant:
-        """The assistant over the newest index generation; each of its calls checks once
-        whether an ingest (here or in another process) finished since, and swaps it in."""
-        return self._assistant
-
-
-def get_state(request: Request) -> AppState:
-    return request.app.state.ess
-
-
-StateDep = Annotated[AppState, Depends(get_state)]
-
-
-def limited(group: str) -> Any:
-    """A dependency that spends one request of the client's `group` budget (429 when spent)."""
-
-    def check(request: Request, state: StateDep) -> None:
-        state.limits.check(group, _client(request) or "?")
-
-    return Depends(check)
 
 
 TOO_MANY: dict[int | str, dict[str, Any]] = {
@@ -211,7 +172,7 @@ def create_app(
     @app.post("/ask", response_model=Answer, dependencies=[limited("ask")], responses=TOO_MANY)
     def ask(body: AskRequest, state: StateDep, request: Request) -> Answer:
         if settings.log_questions:
-            log_question(body.question, _client(request), request.headers.get("user-agent", ""))
+            log_question(body.question, client_of(request), request.headers.get("user-agent", ""))
         return state.assistant().ask(body.question, body.k, body.history, state.writer)
 
     @app.post(
@@ -225,7 +186,7 @@ def create_app(
         langue, puis un `final` : la réponse vérifiée (même JSON que POST /ask) et `replace`,
         vrai quand le texte reçu est remplacé par la réponse extractive."""
         if settings.log_questions:
-            log_question(body.question, _client(request), request.headers.get("user-agent", ""))
+            log_question(body.question, client_of(request), request.headers.get("user-agent", ""))
         events = state.assistant().ask_stream(body.question, body.k, body.history, state.writer)
         return StreamingResponse(
             sse_events(events),
@@ -380,10 +341,6 @@ def _servable(meta: dict[str, Any], settings: Settings) -> Path | None:
     roots = [*settings.corpus_dirs, settings.uploads_dir, settings.legifrance_dir]
     inside = any(path.is_relative_to(root.resolve()) for root in roots)
     return path if inside and path.is_file() else None
-
-
-def _client(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 def _french(error: dict[str, Any]) -> str:

@@ -1,5 +1,6 @@
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from fastapi.testclient import TestClient
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.server.app import create_app
+from tests.conftest import CountingEmbedder
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +149,7 @@ def test_json_that_python_accepts_but_json_forbids_is_a_french_422(
     assert not any("marie.durand" in rec.getMessage() for rec in caplog.records)
 
 
-@pytest.mark.parametrize("k", ["5", True, 5.0])
+@pytest.mark.parametrize("k", ["5", True, 5.5])
 def test_k_is_strictly_an_integer(client: TestClient, k: object) -> None:
     r = client.post("/ask", json={"question": "Qu'est-ce qu'une SCIC ?", "k": k})
     assert r.status_code == 422 and "k : doit être un nombre entier" in r.json()["detail"]
@@ -175,3 +177,35 @@ def test_the_page_carries_a_content_security_policy(client: TestClient) -> None:
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
     assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_after_a_restart_the_first_answers_find_everything_loaded(
+    indexed: tuple[Settings, object], embedder: Embedder
+) -> None:
+    """Issue 16, item 7: the service answers once (its warm-up) before /health says ready, so
+    the first 16 users after a restart, asking at once, share the index it opened: nobody
+    opens it again, and each question costs one embedding, its own."""
+    counting = CountingEmbedder(embedder)
+    with TestClient(create_app(indexed[0], counting)) as client:
+        assert counting.texts >= 1, "no answer was computed before serving"
+        assert client.get("/health").json()["status"] == "ok"
+        state = client.app.state.ess  # type: ignore[attr-defined]
+        opened = state.generations.current()
+        before = counting.texts
+        questions = [
+            f"{q} (question {n})"
+            for n, q in enumerate(
+                [
+                    "Qu'est-ce qu'une SCIC ?",
+                    "Comment une commune peut-elle utiliser les clauses sociales ?",
+                    "Qu'est-ce que l'agrément ESUS ?",
+                    "À quoi sert un SPASER ?",
+                ]
+                * 4
+            )
+        ]
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(lambda q: client.post("/ask", json={"question": q}), questions))
+        assert [a.status_code for a in answers] == [200] * 16
+        assert state.generations.current() is opened
+        assert counting.texts == before + 16

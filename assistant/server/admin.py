@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.config import Settings
 from assistant.server.feedback import FeedbackRow
+from assistant.server.problems import ADMIN, documented
 from assistant.server.state import AppState
 
 UPLOAD_SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}  # what ingest/read.py reads
@@ -111,10 +112,20 @@ class AdminGate:
         await self.app(scope, receive, send)
 
 
-router = APIRouter(prefix="/admin", tags=["administration"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/admin",
+    tags=["administration"],
+    dependencies=[Depends(require_admin)],
+    responses=ADMIN,
+)
 
 
-@router.post("/documents", response_model=Uploaded, status_code=201)
+@router.post(
+    "/documents",
+    response_model=Uploaded,
+    status_code=201,
+    responses=documented(e415="Format de fichier non pris en charge"),
+)
 def upload(file: UploadFile, request: Request) -> Uploaded:
     """Dépose un document (PDF, texte, Markdown) ; il est indexé au prochain `POST /admin/ingest`."""
     settings = _state(request).settings
@@ -153,13 +164,23 @@ def upload(file: UploadFile, request: Request) -> Uploaded:
     return Uploaded(file=name, doc_id=slug(Path(name).stem), bytes=size, replaced=replaced)
 
 
-@router.post("/ingest", response_model=IngestReport)
+@router.post(
+    "/ingest",
+    response_model=IngestReport,
+    responses=documented(e409="Une indexation est déjà en cours"),
+)
 def run_ingest(request: Request) -> IngestReport:
     """Met l'index à jour : dossiers configurés et documents déposés."""
     return _ingest(_state(request))
 
 
-@router.delete("/documents/{doc_id}", response_model=IngestReport)
+@router.delete(
+    "/documents/{doc_id}",
+    response_model=IngestReport,
+    responses=documented(
+        e404="Document déposé introuvable", e409="Une indexation est déjà en cours"
+    ),
+)
 def delete_document(
     doc_id: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9-]{0,199}$")], request: Request
 ) -> IngestReport:
@@ -181,7 +202,11 @@ def delete_document(
     return _ingest(state)
 
 
-@router.get("/feedback.csv")
+@router.get(
+    "/feedback.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "Les avis, en CSV"}},
+)
 def feedback_csv(request: Request) -> StreamingResponse:
     """Tous les avis, en CSV (UTF-8)."""
     return StreamingResponse(  # a few hundred rows at a time, never the whole table

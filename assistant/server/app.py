@@ -16,7 +16,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
@@ -33,6 +33,7 @@ from assistant.llm import ChatModel, LlamaCppChat, build_llm
 from assistant.server import admin, middleware
 from assistant.server.feedback import FeedbackIn, FeedbackRow, FeedbackUpdate
 from assistant.server.privacy import log_question
+from assistant.server.problems import EVERY_ROUTE, READS_INDEX, TOO_MANY, documented, french
 from assistant.server.sse import sse_events
 from assistant.server.state import AppState, StateDep, client_of, limited
 from assistant.types import Answer
@@ -54,16 +55,29 @@ MAX_HISTORY = 20
 
 
 class AskRequest(BaseModel):
-    question: str = Field(description="La question, en français (2 000 caractères au plus)")
-    k: int | None = Field(
-        default=None, ge=1, le=20, strict=True, description="Nombre de passages retenus"
+    question: str = Field(
+        max_length=2000,
+        pattern=r"\S",
+        description="La question, en français (2 000 caractères au plus)",
     )
+    k: int | None = Field(default=None, ge=1, le=20, description="Nombre de passages retenus")
     history: list[Turn] = Field(
         default_factory=list,
         max_length=MAX_HISTORY,
         description="Tours précédents de la conversation, le plus récent en dernier : une "
         "question de suite (« et pour une région ? ») est réécrite avec eux",
     )
+
+    @field_validator("k", mode="before")
+    @classmethod
+    def _a_number(cls, value: object) -> object:
+        """A JSON number with no fraction (5 or 5.0, as JSON Schema counts integers), never
+        "5" or true, which a lax parser would turn into 5 and 1."""
+        if isinstance(value, bool | str):
+            raise ValueError("doit être un nombre entier")
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
 
 class SearchHit(BaseModel):
@@ -101,11 +115,6 @@ class DocumentView(BaseModel):
     passages: list[Passage]
 
 
-TOO_MANY: dict[int | str, dict[str, Any]] = {
-    429: {"description": "Trop de requêtes de ce client : réessayez plus tard"}
-}
-
-
 def create_app(
     settings: Settings, embedder: Embedder | None = None, llm: ChatModel | None = None
 ) -> FastAPI:
@@ -130,6 +139,7 @@ def create_app(
         description="Réponses sourcées sur l'économie sociale et solidaire pour les collectivités.",
         version="0.1.0",
         lifespan=lifespan,
+        responses=EVERY_ROUTE,
     )
     middleware.install(app, settings)  # size cap, CORS only for listed origins, French errors
     app.add_middleware(admin.AdminGate, token=settings.admin_token)  # before any body is read
@@ -140,7 +150,7 @@ def create_app(
         return JSONResponse(
             status_code=422,
             content={
-                "detail": "requête invalide : " + "; ".join(_french(e) for e in exc.errors()),
+                "detail": "requête invalide : " + "; ".join(french(e) for e in exc.errors()),
                 # Without the input: it may be a question (personal data) or unencodable.
                 "errors": jsonable_encoder(
                     [
@@ -169,7 +179,12 @@ def create_app(
         detail = str(ChromaUnavailableError(settings.chroma_url, type(exc).__name__))
         return JSONResponse(status_code=503, content={"detail": detail})
 
-    @app.post("/ask", response_model=Answer, dependencies=[limited("ask")], responses=TOO_MANY)
+    @app.post(
+        "/ask",
+        response_model=Answer,
+        dependencies=[limited("ask")],
+        responses=TOO_MANY | READS_INDEX,
+    )
     def ask(body: AskRequest, state: StateDep, request: Request) -> Answer:
         if settings.log_questions:
             log_question(body.question, client_of(request), request.headers.get("user-agent", ""))
@@ -179,7 +194,7 @@ def create_app(
         "/ask/stream",
         response_class=StreamingResponse,
         dependencies=[limited("ask")],
-        responses=TOO_MANY,
+        responses=TOO_MANY | READS_INDEX,
     )
     def ask_stream(body: AskRequest, state: StateDep, request: Request) -> StreamingResponse:
         """Server-Sent Events : `delta` ({"text"}) au fil de la rédaction par le modèle de
@@ -194,10 +209,10 @@ def create_app(
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    @app.get("/search", response_model=list[SearchHit])
+    @app.get("/search", response_model=list[SearchHit], responses=READS_INDEX)
     def search(
         state: StateDep,
-        q: Annotated[str, Query(max_length=2000)],
+        q: Annotated[str, Query(max_length=2000, pattern=r"\S")],
         k: Annotated[int, Query(ge=1, le=50)] = 5,
     ) -> list[SearchHit]:
         hits = state.assistant().search(q, k)
@@ -217,11 +232,15 @@ def create_app(
             for h in hits
         ]
 
-    @app.get("/documents")
+    @app.get("/documents", responses=READS_INDEX)
     def documents(state: StateDep) -> list[dict[str, Any]]:
         return state.assistant().documents()
 
-    @app.get("/documents/{doc_id}", response_model=DocumentView)
+    @app.get(
+        "/documents/{doc_id}",
+        response_model=DocumentView,
+        responses=READS_INDEX | documented(e404="Document introuvable"),
+    )
     def document(doc_id: str, state: StateDep) -> DocumentView:
         """Un document indexé, passage par passage, dans l'ordre de lecture."""
         hits = state.assistant().document(doc_id)
@@ -253,7 +272,13 @@ def create_app(
             ],
         )
 
-    @app.get("/documents/{doc_id}/file", response_class=FileResponse)
+    @app.get(
+        "/documents/{doc_id}/file",
+        response_class=FileResponse,
+        responses=READS_INDEX
+        | documented(e404="Fichier introuvable")
+        | {200: {"content": {"application/pdf": {}, "text/plain": {}}}},
+    )
     def document_file(doc_id: str, state: StateDep) -> FileResponse:
         """Le fichier d'origine d'un document indexé (un PDF s'ouvre à la page citée)."""
         hits = state.assistant().document(doc_id)
@@ -295,7 +320,7 @@ def create_app(
         "/feedback/{row_id}",
         response_model=FeedbackRow,
         dependencies=[limited("feedback")],
-        responses=TOO_MANY,
+        responses=TOO_MANY | documented(e404="Avis introuvable"),
     )
     def amend_feedback(
         row_id: Annotated[
@@ -341,27 +366,3 @@ def _servable(meta: dict[str, Any], settings: Settings) -> Path | None:
     roots = [*settings.corpus_dirs, settings.uploads_dir, settings.legifrance_dir]
     inside = any(path.is_relative_to(root.resolve()) for root in roots)
     return path if inside and path.is_file() else None
-
-
-def _french(error: dict[str, Any]) -> str:
-    """One validation error in French, naming the field."""
-    field = ".".join(str(p) for p in error.get("loc", []) if p != "body") or "corps"
-    kind = str(error.get("type", ""))
-    messages = {
-        "missing": "champ obligatoire manquant",
-        "string_type": "doit être un texte",
-        "int_type": "doit être un nombre entier",
-        "int_parsing": "doit être un nombre entier",
-        "greater_than_equal": "valeur trop petite",
-        "less_than_equal": "valeur trop grande",
-        "string_too_long": "texte trop long",
-        "string_too_short": "texte vide",
-        "too_long": "liste trop longue",
-        "list_type": "liste attendue",
-        "bool_type": "doit être vrai ou faux",
-        "bool_parsing": "doit être vrai ou faux",
-        "literal_error": "valeur non prévue",
-        "json_invalid": "JSON invalide",
-        "model_attributes_type": "objet JSON attendu",
-    }
-    return f"{field} : {messages.get(kind, error.get('msg', 'valeur invalide'))}"

@@ -41,7 +41,7 @@ class FeedbackIn(BaseModel):
 
     question: str = Field(min_length=1, max_length=2000)
     answer: str = Field(default="", max_length=20000)
-    useful: bool
+    useful: bool = Field(strict=True)  # `0` or "oui" is not a vote
     comment: str = Field(default="", max_length=2000)
     tags: list[Tag] = Field(default_factory=list, max_length=len(TAGS))
     cited: list[Annotated[str, Field(max_length=200)]] = Field(
@@ -53,7 +53,7 @@ class FeedbackUpdate(BaseModel):
     """What the page adds after a vote (saved on the first click): a comment, tags, or the
     other vote."""
 
-    useful: bool | None = None
+    useful: bool | None = Field(default=None, strict=True)
     comment: str | None = Field(default=None, max_length=2000)
     tags: list[Tag] | None = Field(default=None, max_length=len(TAGS))
 

@@ -212,13 +212,13 @@ class AnswerBuilder:
             best = next(
                 (c for c in usable[:12] if c.listed and c.score >= best.score * share), best
             )
-        if hits[best.hit_index].meta.get("status") == HISTORIC:
+        if hits[best.hit_index].meta.status == HISTORIC:
             # A superseded text never opens when a current one answers.
             current = next(
                 (
                     c
                     for c in usable
-                    if hits[c.hit_index].meta.get("status") != HISTORIC
+                    if hits[c.hit_index].meta.status != HISTORIC
                     and c.score >= best.score * _CURRENT_SHARE
                     and c.own >= best.own - 0.1
                     and (not part.wants_figure or self.scorer.answers_figure(c.text, part))
@@ -250,7 +250,7 @@ class AnswerBuilder:
                 continue
             if any(_same(c, x) for x in [lead, *kept]) or is_meta(c.text):
                 continue
-            if hits[c.hit_index].meta.get("status") == HISTORIC:
+            if hits[c.hit_index].meta.status == HISTORIC:
                 continue
             size = len(c.text.split())
             if size > _MORE_WORDS or words + size > _OPENING_WORDS * 1.3:
@@ -274,7 +274,7 @@ class AnswerBuilder:
         subject = opening.part.subject
         if subject is not None and definition_strength(lead.text, subject) > 0:
             return True  # it defines the very term asked about
-        context = str(hits[lead.hit_index].meta.get("context", ""))
+        context = str(hits[lead.hit_index].meta.context)
         coverage = self.scorer.coverage(opening.part, set(terms(f"{context} {lead.text}")))
         scale = 2.0 if strict else 1.0
         return coverage >= _FOCUS_COVERAGE * scale or lead.similarity >= _FOCUS_SIMILARITY * scale
@@ -285,13 +285,13 @@ class AnswerBuilder:
         current legal text that says the same thing."""
         lead = opening.lead
         meta = hits[lead.hit_index].meta
-        if meta.get("kind") in LEGAL_KINDS:
+        if meta.kind in LEGAL_KINDS:
             return None
         legal = [
             c
             for c in ranked
-            if hits[c.hit_index].meta.get("kind") in LEGAL_KINDS
-            and hits[c.hit_index].meta.get("status") != HISTORIC
+            if hits[c.hit_index].meta.kind in LEGAL_KINDS
+            and hits[c.hit_index].meta.status != HISTORIC
             and not is_meta(c.text)
             and len(c.text) < 900
         ]
@@ -302,7 +302,7 @@ class AnswerBuilder:
             return _overlap(c.terms, lead.terms) + c.score / (lead.score or 1.0)
 
         named = _named_in(lead.text)
-        cited = [c for c in legal if str(hits[c.hit_index].meta.get("article_key", "")) in named]
+        cited = [c for c in legal if str(hits[c.hit_index].meta.article_key) in named]
         if cited:
             return max(cited, key=fit)
         shared = [
@@ -325,14 +325,14 @@ class AnswerBuilder:
         pinned = [
             i
             for i, h in enumerate(hits)
-            if h.meta.get("article_key") == ref.number
-            and (ref.text is None or h.meta.get("text_key") == ref.text)
+            if h.meta.article_key == ref.number
+            and (ref.text is None or h.meta.text_key == ref.text)
         ]
         if not pinned:
             return self.absent_article(ref, hits)
         ranked = self.scorer.candidates(question, hits, queries.get(question.search_text))
         own = [c for c in ranked if c.hit_index in pinned and not is_meta(c.text)]
-        texts = list(dict.fromkeys(str(hits[i].meta.get("text_key", "")) for i in pinned))
+        texts = list(dict.fromkeys(str(hits[i].meta.text_key) for i in pinned))
         notice = ""
         asks = asks_beyond(question.text, yes_no=question.kind is Kind.YESNO)
         if len(texts) > 1:
@@ -343,7 +343,7 @@ class AnswerBuilder:
                 f"L'article {shown_number(ref.number)} figure dans plusieurs textes indexés "
                 f"({names}) ; réponse d'après {text_name(chosen)}, {why}."
             )
-            pinned = [i for i in pinned if hits[i].meta.get("text_key") == chosen]
+            pinned = [i for i in pinned if hits[i].meta.text_key == chosen]
             own = [c for c in own if c.hit_index in pinned]
         out = Writeup(hits)
         if notice:
@@ -358,7 +358,7 @@ class AnswerBuilder:
                 )
             out.quote(lead, verdict)
         else:
-            first = min(pinned, key=lambda i: int(hits[i].meta.get("position", 0) or 0))
+            first = min(pinned, key=lambda i: int(hits[i].meta.position or 0))
             opening_units = [c for c in own if c.hit_index == first] or own
             lead = min(opening_units, key=lambda c: c.position) if opening_units else None
             if lead is None:
@@ -379,10 +379,10 @@ class AnswerBuilder:
         citing = [
             h
             for h in hits
-            if h.meta.get("article_key") != ref.number
-            and cites(h.text, ref, str(h.meta.get("text_key") or "") or None)
+            if h.meta.article_key != ref.number
+            and cites(h.text, ref, str(h.meta.text_key or "") or None)
         ]
-        same_text = [h for h in hits if ref.text and h.meta.get("text_key") == ref.text]
+        same_text = [h for h in hits if ref.text and h.meta.text_key == ref.text]
         near = citing + same_text + [h for h in hits if h not in citing + same_text]
         if citing:  # [1] below: what a passage says of it ("L'article 19 quinquies est modifié")
             text += f"\nIl est cité en [1] : « {mention(citing[0].text, ref)} »"
@@ -454,8 +454,8 @@ class AnswerBuilder:
                 continue
             if c.listed:
                 continue  # a list is an answer of its own, not a point beside one
-            if hits[c.hit_index].meta.get("status") == HISTORIC and any(
-                hits[x.hit_index].meta.get("status") != HISTORIC for x in leads
+            if hits[c.hit_index].meta.status == HISTORIC and any(
+                hits[x.hit_index].meta.status != HISTORIC for x in leads
             ):
                 continue  # an old text adds nothing but doubt beside a current one
             if any(_same(c, x) for x in [*chosen, *picked]):
@@ -478,7 +478,7 @@ class AnswerBuilder:
             and self.scorer.coverage(part, c.terms) >= _FOCUS_COVERAGE
         ]
         delegating = next(
-            (c for c in delegating_all if hits[c.hit_index].meta.get("kind") in LEGAL_KINDS),
+            (c for c in delegating_all if hits[c.hit_index].meta.kind in LEGAL_KINDS),
             delegating_all[0] if delegating_all else None,
         )
         if delegating is None:
@@ -542,10 +542,10 @@ def _likeliest_text(ranked: list[Hit], pinned: list[Hit], asks: bool) -> tuple[s
     which says nothing more, a text still in force before a superseded one."""
 
     def key(hit: Hit) -> str:
-        return str(hit.meta.get("text_key", ""))
+        return str(hit.meta.text_key)
 
     order = list(dict.fromkeys([key(h) for h in ranked] + [key(h) for h in pinned]))
-    current = {key(h) for h in pinned if h.meta.get("status") != HISTORIC}
+    current = {key(h) for h in pinned if h.meta.status != HISTORIC}
     if asks or not current or len(current) == len(order):
         return order[0], "le plus proche de la question"
     return min(order, key=lambda t: t not in current), "le texte en vigueur"

@@ -4,12 +4,11 @@ and the warning a superseded text carries."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from assistant.articles import number_key
 from assistant.french import fold
 from assistant.references import find_references, passage_link
-from assistant.types import Citation, Hit
+from assistant.types import Citation, Hit, PassageMeta
 
 HISTORIC = "historique"
 LEGAL_KINDS = frozenset({"loi", "code"})
@@ -39,31 +38,31 @@ def french_date(iso: str) -> str:
     return f"{'1er' if day == 1 else day} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
 
 
-def document_label(meta: dict[str, Any]) -> str:
+def document_label(meta: PassageMeta) -> str:
     """The short name of a document ("Loi ESS 2014"), else its title."""
-    return str(meta.get("short") or meta.get("title") or meta.get("doc_id"))
+    return str(meta.short or meta.title or meta.doc_id)
 
 
-def article_label(meta: dict[str, Any], dated: bool = True) -> str:
+def article_label(meta: PassageMeta, dated: bool = True) -> str:
     """ "Loi n° 2014-856, art. 13", "Code rural et de la pêche maritime, art. L521-3 (rédaction
     au 2 août 2014)": the way a lawyer cites an article, with the date of a superseded wording
     unless `dated` is False (a short mention in a sentence; the source list dates it);
     "" for a passage that is no article of a legal text."""
-    article = str(meta.get("article", ""))
-    if meta.get("kind") not in LEGAL_KINDS or not article:
+    article = str(meta.article)
+    if meta.kind not in LEGAL_KINDS or not article:
         return ""
     short = _ARTICLE_WORD.sub("art. ", article)
     if number_key(article) == "1":
         short = "art. 1er"
-    text = str(meta.get("legal_text") or "") or document_label(meta)
+    text = str(meta.legal_text or "") or document_label(meta)
     label = text if fold(short) in fold(text) else f"{text}, {short}"
     return label + wording_date(meta) if dated else label
 
 
-def wording_date(meta: dict[str, Any]) -> str:
+def wording_date(meta: PassageMeta) -> str:
     """ " (rédaction au 2 août 2014)" for a historic text, whose wording may have changed since."""
-    date = str(meta.get("date") or "")
-    if meta.get("status") != HISTORIC or not date:
+    date = str(meta.date or "")
+    if meta.status != HISTORIC or not date:
         return ""
     return f" (rédaction {'au' if '-' in date else 'de'} {french_date(date)})"
 
@@ -78,29 +77,29 @@ def according_to(label: str) -> str:
     return label
 
 
-def source_label(meta: dict[str, Any]) -> str:
+def source_label(meta: PassageMeta) -> str:
     """How the source list names a passage: the article as a lawyer cites it, else the
     document's title."""
-    return article_label(meta) or str(meta.get("title") or meta.get("doc_id") or "")
+    return article_label(meta) or str(meta.title or meta.doc_id or "")
 
 
 def citation(n: int, hit: Hit, quoted: list[str] | None = None) -> Citation:
     meta = hit.meta
-    link = passage_link(meta) if meta.get("kind") in LEGAL_KINDS else None
+    link = passage_link(meta) if meta.kind in LEGAL_KINDS else None
     if link is None:  # a note or a guide: the first text it cites
         refs = find_references(hit.text)
         link = refs[0].link if refs else None
     return Citation(
         n=n,
         doc_id=hit.doc_id,
-        title=str(meta.get("title", "")),
-        date=str(meta.get("date", "")),
-        status=str(meta.get("status", "")),
+        title=str(meta.title),
+        date=str(meta.date),
+        status=str(meta.status),
         locator=hit.locator,
         excerpt=hit.text,
-        source=str(meta.get("source", "")),
+        source=str(meta.source),
         link=link,
-        heading=str(meta.get("heading", "")),
+        heading=str(meta.heading),
         label=source_label(meta),
         quoted=list(dict.fromkeys(quoted or [])),
     )

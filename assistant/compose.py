@@ -278,17 +278,17 @@ class Writeup:
         quoted = around_figure(older.text, values.split()[0], 28)
         note = (
             f"À noter : « {display(quoted).rstrip('.')} » {number} — "
-            f"« {document_label(old_meta)} » ({french_date(str(old_meta.get('date', '')))}"
-            f", statut : {old_meta.get('status', '')}) indiquait {values} ; ce texte est "
+            f"« {document_label(old_meta)} » ({french_date(str(old_meta.date))}"
+            f", statut : {old_meta.status}) indiquait {values} ; ce texte est "
             f"antérieur à « {document_label(new_meta)} » "
-            f"({french_date(str(new_meta.get('date', '')))}), qui prévaut."
+            f"({french_date(str(new_meta.date))}), qui prévaut."
         )
         self.notes.append(note)
         self.warnings.append(
             f"Sources en désaccord : « {document_label(old_meta)} » "
-            f"({french_date(str(old_meta.get('date', '')))}, statut : {old_meta.get('status', '')})"
+            f"({french_date(str(old_meta.date))}, statut : {old_meta.status})"
             f" indiquait {values} ; ce texte est antérieur à « {document_label(new_meta)} » "
-            f"({french_date(str(new_meta.get('date', '')))}), qui prévaut."
+            f"({french_date(str(new_meta.date))}), qui prévaut."
         )
 
     def contradicting_upload(self, official: Candidate, upload: Candidate, value: str) -> None:
@@ -297,11 +297,11 @@ class Writeup:
         o_meta, u_meta = self.hits[official.hit_index].meta, self.hits[upload.hit_index].meta
         number = self.cite(upload, label=False).strip()
         quoted = around_figure(upload.text, value.split()[0], 28)
-        title = str(u_meta.get("title", "")).removeprefix("Document déposé : ")
+        title = str(u_meta.title).removeprefix("Document déposé : ")
         said = (
-            f"« {title} » est un document déposé ({u_meta.get('source', '')}) ; il indique "
+            f"« {title} » est un document déposé ({u_meta.source}) ; il indique "
             f"{value}, en contradiction avec « {document_label(o_meta)} » "
-            f"({french_date(str(o_meta.get('date', '')))}), qui prévaut : un document déposé ne "
+            f"({french_date(str(o_meta.date))}), qui prévaut : un document déposé ne "
             "fait pas foi face aux textes de référence."
         )
         self.notes.append(f"À noter : « {display(quoted).rstrip('.')} » {number} — {said}")
@@ -334,14 +334,14 @@ class Writeup:
 def _key(hit: Hit) -> str:
     """What one number stands for: an article of a legal text (its passages together), or a
     passage (the same text twice, from two ids, is one source)."""
-    article = str(hit.meta.get("article", ""))
-    if article and hit.meta.get("kind") in LEGAL_KINDS:
+    article = str(hit.meta.article)
+    if article and hit.meta.kind in LEGAL_KINDS:
         return f"{hit.doc_id}\x1f{article}"
     return " ".join(hit.text.split())
 
 
 def legal(hit: Hit) -> bool:
-    return hit.meta.get("kind") in LEGAL_KINDS
+    return hit.meta.kind in LEGAL_KINDS
 
 
 __all__ = ["Citation", "Writeup", "as_list", "display", "excerpt_around", "is_meta", "steps"]

@@ -37,7 +37,7 @@ def find_conflict(
         for c in ranked
         if c.score >= floor
         and ("%" in c.text or "pour cent" in fold(c.text))
-        and hits[c.hit_index].meta.get("kind") not in SECONDARY_KINDS
+        and hits[c.hit_index].meta.kind not in SECONDARY_KINDS
         and not _REPORTS_OUTDATED.search(fold(c.text))
     ][:_POOL]
     for a in pool:
@@ -45,18 +45,18 @@ def find_conflict(
             if b.hit_index == a.hit_index:
                 continue
             ma, mb = hits[a.hit_index].meta, hits[b.hit_index].meta
-            if ma.get("doc_id") == mb.get("doc_id"):
+            if ma.doc_id == mb.doc_id:
                 continue
             pair = same_quantity(a.text, b.text)
             if pair is None or not _same_subject(
                 hits[a.hit_index].text, hits[b.hit_index].text, pair[0]
             ):
                 continue
-            da, db = str(ma.get("date", "")), str(mb.get("date", ""))
+            da, db = str(ma.date), str(mb.date)
             if da == db:
                 continue
             newer, older, old_q = (a, b, pair[1]) if da > db else (b, a, pair[0])
-            if hits[newer.hit_index].meta.get("status") == HISTORIC:
+            if hits[newer.hit_index].meta.status == HISTORIC:
                 continue
             return newer, older, _printed(old_q, older.text)
     return None
@@ -84,8 +84,8 @@ def find_contradicting_upload(
     floor = lead.score * 0.3
     pool = [c for c in ranked if c.score >= floor and quantities_in(c.text)][:_POOL]
     # Against every text of the catalog, our practice notes included (they cite their articles).
-    official = [c for c in pool if hits[c.hit_index].meta.get("kind") != UPLOADED]
-    uploads = [c for c in pool if hits[c.hit_index].meta.get("kind") == UPLOADED]
+    official = [c for c in pool if hits[c.hit_index].meta.kind != UPLOADED]
+    uploads = [c for c in pool if hits[c.hit_index].meta.kind == UPLOADED]
     for o in official:
         for u in uploads:
             pair = same_quantity(o.text, u.text)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from urllib.parse import quote_plus
 
 from assistant.articles import number_key, shown_number, text_key
+from assistant.types import PassageMeta
 
 LEGIFRANCE = "https://www.legifrance.gouv.fr"
 LEGIFRANCE_SEARCH = f"{LEGIFRANCE}/search/all?tab_selection=all&query="
@@ -138,18 +138,18 @@ def article_link(number: str, text: str | None) -> str | None:
     return text_page(text)
 
 
-def passage_link(meta: Mapping[str, object]) -> str | None:
+def passage_link(meta: PassageMeta) -> str | None:
     """Where the citation of a passage of a legal text lands: the article's own page when
     imported from Légifrance or when the document is that one article (its catalog source
     names it), else `article_link`, else the text's page (ours, or the catalog's source)."""
     if stored := stored_link(meta):
         return stored
-    article = str(meta.get("article") or "")
-    source = str(meta.get("source") or "")
+    article = str(meta.article or "")
+    source = str(meta.source or "")
     number = number_key(article)
-    if _ARTICLE_PAGE.match(source) and number and _names(str(meta.get("title") or ""), number):
+    if _ARTICLE_PAGE.match(source) and number and _names(str(meta.title or ""), number):
         return source
-    text = str(meta.get("text_key") or "") or None
+    text = str(meta.text_key or "") or None
     link = article_link(number, text) if number else text_page(text)
     return link or (source if _TEXT_PAGE.match(source) else None)
 
@@ -168,8 +168,8 @@ def article_url(legiarti: str, in_code: bool) -> str:
     return f"{LEGIFRANCE}/{'codes' if in_code else 'loda'}/article_lc/{legiarti}"
 
 
-def stored_link(meta: Mapping[str, object]) -> str | None:
+def stored_link(meta: PassageMeta) -> str | None:
     """The article's own Légifrance page when the passage was imported from Légifrance (its
     `url` metadata); None otherwise, and for anything that is not such a page."""
-    url = str(meta.get("url") or "")
+    url = str(meta.url or "")
     return url if _ARTICLE_PAGE.match(url) else None

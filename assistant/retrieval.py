@@ -135,7 +135,7 @@ class Retriever:
             if subject is not None and cid in read and defining_passage(read[cid].text, subject):
                 score += _DEFINING_BONUS
             if steps and cid in read:
-                context = str(read[cid].meta.get("context", ""))
+                context = str(read[cid].meta.context)
                 score += _STEPS_BONUS * gives_steps(read[cid].text, context)
             rows.append(Scored(cid, score, similarity, lex_raw.get(cid, 0.0)))
         return sorted(rows, key=lambda r: r.score, reverse=True), read
@@ -189,7 +189,7 @@ class Retriever:
             h
             for h in self.store.article(ref.number)
             if self.manifest.allows(h.chunk_id)
-            and (ref.text is None or h.meta.get("text_key") == ref.text)
+            and (ref.text is None or h.meta.text_key == ref.text)
         ]
 
     def neighbours(self, ref: ArticleRef) -> list[Hit]:
@@ -223,7 +223,7 @@ class Retriever:
             if row.chunk_id not in read:
                 continue  # deleted by an ingest since the search
             hit = _scored_hit(read[row.chunk_id], row)
-            is_note = hit.meta.get("kind") in SECONDARY_KINDS
+            is_note = hit.meta.kind in SECONDARY_KINDS
             # Notes are written to be found: two of one note at most, so that another note (or
             # the section of ours that answers) is not crowded out.
             cap = min(2, self.settings.max_per_doc) if is_note else self.settings.max_per_doc

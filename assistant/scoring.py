@@ -139,7 +139,7 @@ class Scorer:
     def evidence(self, question: Question, hits: list[Hit]) -> Evidence:
         groups = self.groups(question)
         best_cov = max(
-            (_covered(groups, set(terms(f"{h.meta.get('context', '')} {h.text}"))) for h in hits),
+            (_covered(groups, set(terms(f"{h.meta.context} {h.text}"))) for h in hits),
             default=0.0,
         )
         best_dense = max((h.dense for h in hits), default=0.0)
@@ -198,7 +198,7 @@ class Scorer:
         top = max((h.score for h in hits), default=1.0) or 1.0
         found: list[tuple[str, int, int, float, float, float, str]] = []
         for i, hit in enumerate(hits):
-            context = str(hit.meta.get("context", ""))
+            context = str(hit.meta.context)
             context_terms = set(terms(context))
             prior = 0.5 + 0.5 * (hit.score / top)
             # A section headed by the question itself ("Une commune peut-elle être associée
@@ -206,13 +206,13 @@ class Scorer:
             heading = context.rsplit(" > ", 1)[-1]
             if heading.rstrip().endswith("?"):
                 prior *= 1 + _HEADING_ASKS * max(0.0, _covered(groups, set(terms(heading))) - 0.3)
-            if hit.meta.get("status") == HISTORIC:
+            if hit.meta.status == HISTORIC:
                 prior *= 0.8  # superseded texts never lead when a current one says as much
-            if hit.meta.get("kind") in SECONDARY_KINDS:
+            if hit.meta.kind in SECONDARY_KINDS:
                 prior *= _SECONDARY_PRIOR
-            if hit.meta.get("kind") == UPLOADED:
+            if hit.meta.kind == UPLOADED:
                 prior *= _UPLOADED_PRIOR  # anyone's words: below our notes and the texts
-            if question.wants_law and hit.meta.get("kind") in LEGAL_KINDS:
+            if question.wants_law and hit.meta.kind in LEGAL_KINDS:
                 prior *= _LAW_ASKED
             units = answer_units(hit.text)
             for j, text in enumerate(units):
@@ -236,7 +236,7 @@ class Scorer:
         subject = question.subject
         out: list[Candidate] = []
         for (text, i, j, lexical, prior, own, previous), sim in zip(found, sims, strict=True):
-            context = str(hits[i].meta.get("context", ""))
+            context = str(hits[i].meta.context)
             similarity = max(0.0, float(sim))
             score = prior * ((1 - w) * lexical + w * similarity)
             listed = "\n" in text and _is_list(text)
@@ -260,7 +260,7 @@ class Scorer:
             if words > _LONG and not listed:
                 score *= (_LONG / words) ** _LENGTH_DAMPING  # many words cover many terms
             support = score
-            if hits[i].meta.get("kind") in SECONDARY_KINDS:
+            if hits[i].meta.kind in SECONDARY_KINDS:
                 support = score / _SECONDARY_PRIOR
             out.append(
                 Candidate(

@@ -24,7 +24,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import ChromaUnavailableError, EmptyIndexError, ModelMismatchError
 from assistant.sentences import sentence_id
-from assistant.types import Chunk, Hit
+from assistant.types import Chunk, Hit, PassageMeta
 
 log = logging.getLogger(__name__)
 
@@ -300,7 +300,7 @@ class ChunkStore:
             found[cid] = Hit(
                 chunk_id=cid,
                 text=(batch["documents"] or [""])[i] or "",
-                meta=dict((batch["metadatas"] or [{}])[i] or {}),
+                meta=PassageMeta.from_record((batch["metadatas"] or [{}])[i] or {}),
             )
         return [found[cid] for cid in ids if cid in found]
 
@@ -308,12 +308,12 @@ class ChunkStore:
         """Every passage of an article, by its number's key ("13", "l2113-15"), in reading order
         within each document (ids are hashes: the order comes from the heading and the page)."""
         hits = self._where({"article_key": number})
-        return sorted(hits, key=lambda h: (h.doc_id, int(h.meta.get("position", 0) or 0)))
+        return sorted(hits, key=lambda h: (h.doc_id, h.meta.position))
 
     def passages_of(self, doc_id: str) -> list[Hit]:
         """Every passage of one document, in reading order (the document viewer)."""
         hits = self._where({"doc_id": doc_id})
-        return sorted(hits, key=lambda h: (int(h.meta.get("position", 0) or 0), h.chunk_id))
+        return sorted(hits, key=lambda h: (h.meta.position, h.chunk_id))
 
     def _where(self, where: dict[str, str]) -> list[Hit]:
         """The passages whose metadata match `where`, unscored, in the store's order."""
@@ -322,7 +322,7 @@ class ChunkStore:
             Hit(
                 chunk_id=cid,
                 text=(batch["documents"] or [""])[i] or "",
-                meta=dict((batch["metadatas"] or [{}])[i] or {}),
+                meta=PassageMeta.from_record((batch["metadatas"] or [{}])[i] or {}),
             )
             for i, cid in enumerate(batch["ids"])
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,13 +103,64 @@ class Chunk:
         return meta
 
 
+@dataclass(frozen=True, slots=True)
+class PassageMeta:
+    """What is stored beside a passage (`Chunk.metadata`) and read back with every hit: its
+    document (title, kind, date, status, source), where it sits (article, page, heading), and
+    the keys a question naming an article is matched on."""
+
+    doc_id: str = ""
+    title: str = ""
+    short: str = ""
+    kind: str = "document"
+    date: str = ""
+    status: str = ""
+    source: str = ""
+    path: str = ""
+    article: str = ""
+    heading: str = ""
+    context: str = ""
+    legal_text: str = ""
+    position: int = 0
+    article_key: str = ""
+    text_key: str = ""
+    legiarti: str = ""
+    url: str = ""
+    valid_from: str = ""
+    valid_to: str = ""
+    page: int | None = None
+    page_end: int | None = None
+
+    @classmethod
+    def from_record(cls, raw: Mapping[str, Any]) -> PassageMeta:
+        """From Chroma's flat metadata (or any mapping): known keys only, each as its type."""
+        values: dict[str, Any] = {}
+        for name in cls.__dataclass_fields__:
+            value = raw.get(name)
+            if value is None:
+                continue
+            if name in ("page", "page_end", "position"):
+                try:
+                    values[name] = int(value)
+                except (TypeError, ValueError):
+                    continue
+            else:
+                values[name] = str(value)
+        return cls(**values)
+
+    @property
+    def label(self) -> str:
+        """The document's short name ("Loi ESS 2014"), else its title, else its id."""
+        return self.short or self.title or self.doc_id
+
+
 @dataclass
 class Hit:
     """A retrieved passage with everything needed to cite it; nothing is looked up later."""
 
     chunk_id: str
     text: str
-    meta: dict[str, Any]
+    meta: PassageMeta
     score: float = 0.0
     dense: float = 0.0
     lexical: float = 0.0
@@ -116,19 +168,19 @@ class Hit:
 
     @property
     def doc_id(self) -> str:
-        return str(self.meta.get("doc_id", ""))
+        return self.meta.doc_id
 
     @property
     def locator(self) -> str:
         """ "Article 19 septies", "page 3" or "Article 8, page 6"."""
         parts = []
-        if self.meta.get("article"):
-            parts.append(str(self.meta["article"]))
-        page, end = self.meta.get("page"), self.meta.get("page_end")
+        if self.meta.article:
+            parts.append(self.meta.article)
+        page, end = self.meta.page, self.meta.page_end
         if page is not None:
             parts.append(f"page {page}" if not end or end == page else f"pages {page}-{end}")
-        if not parts and self.meta.get("heading"):
-            parts.append(str(self.meta["heading"]).split(" > ")[-1])
+        if not parts and self.meta.heading:
+            parts.append(self.meta.heading.split(" > ")[-1])
         return ", ".join(parts)
 
 

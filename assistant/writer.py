@@ -195,12 +195,12 @@ def _passage(n: int, hit: Hit, body: str) -> str:
     """One passage on one line: its number, its source (and "historique" for a text no longer
     in force), its text between French quotes, so that it reads as data."""
     meta = hit.meta
-    source = str(meta.get("short") or meta.get("title") or hit.doc_id)
-    where = str(meta.get("article") or hit.locator)
+    source = str(meta.short or meta.title or hit.doc_id)
+    where = str(meta.article or hit.locator)
     if where:
         source += f", {where}"
-    if meta.get("status") == "historique":
-        source += f" (historique, {meta.get('date', '')})"
+    if meta.status == "historique":
+        source += f" (historique, {meta.date})"
     # Data, not orders: a document's instructions to its reader never reach the model.
     text = _BRACKET_NUMBER.sub(r"(\1)", strip_instructions(body))
     text = text.replace("«", '"').replace("»", '"')

@@ -20,7 +20,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from assistant.embedding import Embedder
 from assistant.errors import DocumentError
 from assistant.lexical import LexicalIndex
-from assistant.types import Answer, Citation, Hit
+from assistant.types import Answer, Citation, Hit, PassageMeta
 from evals.run import AskFn
 from ingest.index import IngestSummary, discover
 from ingest.read import read_document
@@ -77,19 +77,24 @@ class EmbedderAdapter(Embeddings):
 def top_passage_answer(ranked: Sequence[tuple[Document, float]]) -> tuple[Answer, list[Hit]]:
     """The first passage as the answer, cited [1]; every ranked passage becomes a citation."""
     hits = [
-        Hit(chunk_id=str(doc.id), text=doc.page_content, meta=dict(doc.metadata), score=score)
+        Hit(
+            chunk_id=str(doc.id),
+            text=doc.page_content,
+            meta=PassageMeta.from_record(doc.metadata),
+            score=score,
+        )
         for doc, score in ranked
     ]
     citations = [
         Citation(
             n=n,
             doc_id=hit.doc_id,
-            title=str(hit.meta["title"]),
-            date=str(hit.meta["date"]),
-            status=str(hit.meta["status"]),
+            title=str(hit.meta.title),
+            date=str(hit.meta.date),
+            status=str(hit.meta.status),
             locator=hit.locator,
             excerpt=hit.text,
-            source=str(hit.meta["source"]),
+            source=str(hit.meta.source),
         )
         for n, hit in enumerate(hits, 1)
     ]

@@ -491,7 +491,7 @@ def rebuild_lexical(
     missing = [cid for cid in ids if cid not in analysed]
     for start in range(0, len(missing), 500):
         for hit in store.get(missing[start : start + 500]):
-            analysed[hit.chunk_id] = terms(f"{hit.meta.get('context', '')}\n{hit.text}")
+            analysed[hit.chunk_id] = terms(f"{hit.meta.context}\n{hit.text}")
     index = LexicalIndex.from_terms((cid, analysed[cid]) for cid in ids if cid in analysed)
     index.save(settings.lexical_dir, analysed)
     return index

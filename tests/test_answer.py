@@ -11,7 +11,7 @@ from assistant.pipeline import Assistant
 from assistant.question import understand
 from assistant.sentence_vectors import SentenceVectors
 from assistant.sentences import answer_units
-from assistant.types import Hit
+from assistant.types import Hit, PassageMeta
 
 SCIC = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
 
@@ -170,7 +170,7 @@ def test_a_rule_is_quoted_with_its_sequel_even_when_the_rule_alone_scores_better
     hit = Hit(
         chunk_id="c1",
         text=passage,
-        meta={"doc_id": "loi", "kind": "loi", "title": "Loi", "article": "Article 8"},
+        meta=PassageMeta(doc_id="loi", kind="loi", title="Loi", article="Article 8"),
         score=1.0,
         dense=0.6,
     )

@@ -41,7 +41,7 @@ def test_notes_sit_beside_the_law_and_never_take_its_place(assistant: Assistant)
         "Comment une commune peut-elle entrer au capital d'une SCIC ?",
     ):
         hits = assistant.retriever.search(question)
-        notes = [h for h in hits if h.meta.get("kind") in SECONDARY_KINDS]
+        notes = [h for h in hits if h.meta.kind in SECONDARY_KINDS]
         assert len(notes) <= settings.max_notes
         assert len(hits) - len(notes) == settings.top_k
         answer = assistant.ask(question)

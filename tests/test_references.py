@@ -5,6 +5,7 @@ import pytest
 from assistant.articles import named_articles, without_references
 from assistant.citations import source_label
 from assistant.references import article_url, find_references, passage_link, stored_link
+from assistant.types import PassageMeta
 
 
 def test_code_and_law_references_are_recognised() -> None:
@@ -40,10 +41,17 @@ def test_an_article_version_links_to_its_own_page_on_legifrance() -> None:
 
 def test_a_stored_article_page_is_the_citation_link_and_nothing_else_is() -> None:
     page = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000037730651"
-    assert stored_link({"url": page, "kind": "code"}) == page
-    assert stored_link({"kind": "code"}) is None
-    assert stored_link({"url": "https://exemple.fr/codes/article_lc/LEGIARTI000037730651"}) is None
-    assert stored_link({"url": page + "?x=javascript:alert(1)"}) is None
+    assert stored_link(PassageMeta.from_record({"url": page, "kind": "code"})) == page
+    assert stored_link(PassageMeta.from_record({"kind": "code"})) is None
+    assert (
+        stored_link(
+            PassageMeta.from_record(
+                {"url": "https://exemple.fr/codes/article_lc/LEGIARTI000037730651"}
+            )
+        )
+        is None
+    )
+    assert stored_link(PassageMeta.from_record({"url": page + "?x=javascript:alert(1)"})) is None
 
 
 # What a citation's link must be for the passages of our corpus: the article's own page when we
@@ -151,7 +159,7 @@ _EXPECTED_LINKS = [
 def test_a_cited_article_links_to_its_narrowest_legifrance_page(
     meta: dict[str, str], expected: str | None
 ) -> None:
-    assert passage_link(meta) == expected
+    assert passage_link(PassageMeta.from_record(meta)) == expected
 
 
 def test_references_in_a_note_link_to_the_article_or_its_text_not_to_a_free_search() -> None:
@@ -198,7 +206,7 @@ def test_references_in_a_note_link_to_the_article_or_its_text_not_to_a_free_sear
     ],
 )
 def test_a_source_is_named_as_a_lawyer_cites_it(meta: dict[str, str], label: str) -> None:
-    assert source_label(meta) == label
+    assert source_label(PassageMeta.from_record(meta)) == label
 
 
 @pytest.mark.parametrize(

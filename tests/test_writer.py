@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from assistant.config import Settings
 from assistant.llm import Message
-from assistant.types import Answer, Hit
+from assistant.types import Answer, Hit, PassageMeta
 from assistant.writer import FALLBACK, Writer
 
 QUESTION = "Quelle part du capital d'une SCIC une commune peut-elle détenir ?"
@@ -58,8 +58,8 @@ class Stubborn:
 def _hits() -> list[Hit]:
     meta = {"title": "Loi n° 47-1775", "date": "1947-09-10", "status": "en vigueur"}
     return [
-        Hit("officiel", OFFICIAL, {**meta, "doc_id": "loi-1947-scic"}),
-        Hit("depose", PLANTED, {"doc_id": "note-scic", "title": "Note", "date": ""}),
+        Hit("officiel", OFFICIAL, PassageMeta.from_record({**meta, "doc_id": "loi-1947-scic"})),
+        Hit("depose", PLANTED, PassageMeta(doc_id="note-scic", title="Note")),
     ]
 
 

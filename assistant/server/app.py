@@ -36,7 +36,7 @@ from assistant.server.privacy import log_question
 from assistant.server.problems import EVERY_ROUTE, READS_INDEX, TOO_MANY, documented, french
 from assistant.server.sse import sse_events
 from assistant.server.state import AppState, StateDep, client_of, limited
-from assistant.types import Answer
+from assistant.types import Answer, PassageMeta
 from assistant.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -220,9 +220,9 @@ def create_app(
             SearchHit(
                 chunk_id=h.chunk_id,
                 doc_id=h.doc_id,
-                title=str(h.meta.get("title", "")),
-                date=str(h.meta.get("date", "")),
-                status=str(h.meta.get("status", "")),
+                title=str(h.meta.title),
+                date=str(h.meta.date),
+                status=str(h.meta.status),
                 locator=h.locator,
                 score=round(h.score, 4),
                 dense=round(h.dense, 4),
@@ -247,16 +247,14 @@ def create_app(
         if not hits:
             raise HTTPException(404, detail=f"document introuvable : « {doc_id} »")
         meta = hits[0].meta
-        source = str(meta.get("source", ""))
-        link = str(meta.get("url", "")) or (
-            source if source.startswith(("http://", "https://")) else None
-        )
+        source = str(meta.source)
+        link = str(meta.url) or (source if source.startswith(("http://", "https://")) else None)
         return DocumentView(
             doc_id=doc_id,
-            title=str(meta.get("title", "")),
-            kind=str(meta.get("kind", "")),
-            date=str(meta.get("date", "")),
-            status=str(meta.get("status", "")),
+            title=str(meta.title),
+            kind=str(meta.kind),
+            date=str(meta.date),
+            status=str(meta.status),
             source=source,
             link=link,
             file=f"documents/{doc_id}/file" if _servable(meta, settings) else None,
@@ -264,8 +262,8 @@ def create_app(
                 Passage(
                     chunk_id=h.chunk_id,
                     locator=h.locator,
-                    page=h.meta.get("page"),
-                    heading=str(h.meta.get("heading", "")),
+                    page=h.meta.page,
+                    heading=str(h.meta.heading),
                     text=h.text,
                 )
                 for h in hits
@@ -356,10 +354,10 @@ def app_from_env() -> FastAPI:
     return create_app(Settings())
 
 
-def _servable(meta: dict[str, Any], settings: Settings) -> Path | None:
+def _servable(meta: PassageMeta, settings: Settings) -> Path | None:
     """The document's own file when it lies in a document folder of this service (never any
     other path the metadata might name), else None."""
-    raw = str(meta.get("path", ""))
+    raw = str(meta.path)
     if not raw:
         return None
     path = Path(raw).resolve()

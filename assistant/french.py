@@ -117,7 +117,14 @@ def passage_lines(text: str) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    """Split a passage into sentences; each line of an enumeration (1°, a), -) stands alone."""
+    """Split a passage into sentences; each line of an enumeration (1°, a), -) stands alone.
+    A passage is split once per process (the same passages come back request after request);
+    each caller gets its own list."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=20_000)
+def _sentences(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for line in _lines(text):
         start = 0
@@ -131,7 +138,7 @@ def sentences(text: str) -> list[str]:
         tail = line[start:].strip()
         if tail:
             out.append(tail)
-    return out
+    return tuple(out)
 
 
 def is_list_item(sentence: str) -> bool:

@@ -8,6 +8,7 @@ planted order never reaches the prompt as if it were text of the corpus.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.french import fold, sentences
 
@@ -26,6 +27,7 @@ _INSTRUCTION = re.compile(
 )
 
 
+@lru_cache(maxsize=50_000)
 def is_instruction(text: str) -> bool:
     """Whether `text` gives orders to whoever reads it, rather than stating something."""
     return bool(_INSTRUCTION.search(fold(text)))

@@ -4,6 +4,7 @@ embed them once) and when answering (to score them against the question)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.french import fold, is_list_item, passage_lines, sentences
 
@@ -41,6 +42,13 @@ def gives_steps(text: str, context: str = "") -> float:
 
 
 def answer_units(passage: str) -> list[str]:
+    """The sentences of a passage as answer candidates (see `_answer_units`), computed once per
+    passage and process; each caller gets its own list."""
+    return list(_answer_units(passage))
+
+
+@lru_cache(maxsize=20_000)
+def _answer_units(passage: str) -> tuple[str, ...]:
     """The sentences of a passage as answer candidates. A sentence that announces a list (ends
     with ':') comes with the list lines that follow it, a run of list lines that nothing
     announces ("1. Définir…", "2. Constituer…") also comes as a whole, and a sentence followed
@@ -70,7 +78,7 @@ def answer_units(passage: str) -> list[str]:
             out.append("\n".join(_capped(runs[text])))
         announced = announced and is_list_item(text)
         out.append(text)
-    return out
+    return tuple(out)
 
 
 def _list_runs(passage: str) -> dict[str, list[str]]:

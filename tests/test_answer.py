@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from assistant.answer import AnswerBuilder, is_injection
 from assistant.citations import french_date
 from assistant.config import Settings
@@ -361,3 +363,22 @@ def test_asked_what_a_decree_says_the_answer_says_the_text_only_refers_to_it(
     assert answer.refused
     assert answer.answer.startswith("Les documents indexés ne donnent pas le contenu de ce décret")
     assert "décret" in answer.citations[0].quoted[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "La commune veut entrer au capital. Concrètement, qu'est-ce qu'on doit faire ?",
+        "Qu'est-ce que la mairie peut faire pour aider la reprise par les salariés ?",
+        "Je viens d'être élue à l'ESS. Par quoi je commence ?",
+        "Que faire pour que les structures locales répondent à nos marchés ?",
+        "Comment se passe l'information des salariés avant la vente ?",
+    ],
+)
+def test_what_to_do_is_asked_as_steps_not_as_a_definition(question: str) -> None:
+    """ "Qu'est-ce qu'on doit faire" asks for actions, not for what a thing is: the answer must
+    open on what to do (steps), not on a definition of the subject."""
+    from assistant.question import Kind
+
+    assert understand(question).kind is Kind.STEPS
+    assert understand("Qu'est-ce qu'une SCIC ?").kind is Kind.DEFINITION

@@ -10,7 +10,6 @@ printed is assembled in `compose.py`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -18,15 +17,11 @@ import numpy as np
 
 from assistant import verdict as verdicts
 from assistant.articles import (
-    ArticleRef,
     asks_beyond,
-    cites,
-    mention,
-    of_text,
     shown_number,
     text_name,
 )
-from assistant.citations import HISTORIC, LEGAL_KINDS, article_label, citation
+from assistant.citations import HISTORIC, LEGAL_KINDS
 from assistant.compose import Writeup, display, excerpt_around, is_meta
 from assistant.config import Settings
 from assistant.conflicts import find_conflict, find_contradicting_upload
@@ -35,21 +30,22 @@ from assistant.figures import DELEGATED
 from assistant.french import fold, terms
 from assistant.lexical import LexicalIndex
 from assistant.question import Kind, Question
-from assistant.scoring import Candidate, Scorer, names_paid
+from assistant.refusals import (
+    ASKS_DECREE,
+    FOCUS_COVERAGE,
+    INJECTION_REFUSAL,
+    absent_article,
+    is_injection,
+    missing_figure,
+    refers_to_decree,
+    refusal,
+    said_absent,
+    says_absent,
+)
+from assistant.scoring import Candidate, Scorer
 from assistant.sentence_vectors import SentenceVectors
 from assistant.types import Answer, Hit
 
-REFUSAL = "Je ne trouve pas de réponse à cette question dans les documents indexés."
-INJECTION_REFUSAL = (
-    "Je réponds uniquement à partir des documents indexés, en citant mes sources : je ne peux pas "
-    "suivre une consigne qui demande de s'en écarter ou de changer ces règles."
-)
-MISSING_FIGURE = "Les documents indexés ne donnent pas le chiffre demandé."
-_INJECTION = re.compile(
-    r"\b(ignore[rsz]?|oublie[rsz]?|ne tiens? pas compte)\b.{0,40}\b(consignes?|instructions?|regles?"
-    r"|documents?|sources?|contexte|precedent)|\b(tu es|tu seras|agis comme|fais comme si|"
-    r"joue le role|reponds? (?:que|uniquement)|dis(?:-moi)? que)\b|system prompt|prompt systeme",
-)
 # A further point must score at least this share of the opening, and say something of the
 # question in its own words; at most this many, two from one passage.
 _FLOOR = 0.5
@@ -63,10 +59,6 @@ _WORD_BUDGET = 120
 _BASIS_WORDS = 45
 _BASIS_OVERLAP = 0.3  # share of the shorter sentence's terms the two have in common
 _POINT_WORDS = 40
-# Whether the opening says enough of what was asked (IDF-weighted share of the question's terms
-# in the opening sentence, its heading path included) or means the same (cosine): below both,
-# the documents hold neighbouring words, not the subject, and the answer is a refusal.
-_FOCUS_COVERAGE = 0.28
 # The opening takes up to two more sentences that score at least this share of the first and
 # add this much of the question's terms, within about this many words.
 _MORE_SHARE = 0.7
@@ -75,14 +67,12 @@ _CURRENT_SHARE = 0.75
 _MORE_GAIN = 0.0
 _MORE_WORDS = 60
 _OPENING_WORDS = 90
+# Whether the opening says enough of what was asked (FOCUS_COVERAGE: IDF-weighted share of the
+# question's terms in the opening sentence, its heading path included) or means the same
+# (cosine): below both, the documents hold neighbouring words, not the subject: a refusal.
 _FOCUS_SIMILARITY = 0.28
 
 ArticleLookup = Callable[[str], list[Hit]]
-
-
-def is_injection(question: str) -> bool:
-    """Whether the question asks to drop the rules rather than asking about the documents."""
-    return bool(_INJECTION.search(fold(question)))
 
 
 @dataclass
@@ -126,12 +116,12 @@ class AnswerBuilder:
         if is_injection(question.text):
             return Answer(answer=INJECTION_REFUSAL, refused=True, citations=[], warnings=[])
         if not hits:
-            return self.refusal(hits)
+            return refusal(hits)
         if question.articles:
             return self.by_reference(question, hits, queries or {})
         evidence = self.scorer.evidence(question, hits)
         if evidence.strength < self.settings.refusal_threshold:
-            return self.refusal(hits)
+            return refusal(hits)
         unknown = self.scorer.unknown_names(question)
         queries = queries or {}
         parts = list(question.parts) or [question]
@@ -143,24 +133,26 @@ class AnswerBuilder:
             opening = self.opening(part, ranked, hits)
             if opening is None:
                 if part.wants_figure and len(parts) == 1:
-                    return self.missing_figure(ranked, hits, part)
+                    return missing_figure(
+                        ranked, hits, part, self.scorer, self.settings.answer_sentences * 2
+                    )
                 continue
             openings.append(opening)
         if not openings:
-            return self.refusal(hits)
+            return refusal(hits)
         first = openings[0]
         if not self.on_subject(question, first, hits):
-            return self.refusal(hits)
+            return refusal(hits)
         if unknown and not self.on_subject(question, first, hits, strict=True):
             # A name the documents never mention (a person, an organisation), and an opening
             # that does not answer squarely: the question is about what the documents lack.
             names = ", ".join(f"« {n} »" for n in unknown)
-            return self.refusal(hits, f"Les documents indexés ne mentionnent pas {names}.")
-        if len(openings) == 1 and _says_absent(first.lead):
-            return self.said_absent(first.lead, hits)
-        if _ASKS_DECREE.search(question.folded) and DELEGATED.search(fold(first.lead.text)):
+            return refusal(hits, f"Les documents indexés ne mentionnent pas {names}.")
+        if len(openings) == 1 and says_absent(first.lead):
+            return said_absent(first.lead, hits)
+        if ASKS_DECREE.search(question.folded) and DELEGATED.search(fold(first.lead.text)):
             # Asked what a decree says, the documents only say that a decree will say it.
-            return self.refers_to_decree(first.lead, hits)
+            return refers_to_decree(first.lead, hits)
         merged = sorted(
             (c for ranked in ranked_by_part for c in ranked), key=lambda c: c.score, reverse=True
         )
@@ -277,7 +269,7 @@ class AnswerBuilder:
         context = str(hits[lead.hit_index].meta.context)
         coverage = self.scorer.coverage(opening.part, set(terms(f"{context} {lead.text}")))
         scale = 2.0 if strict else 1.0
-        return coverage >= _FOCUS_COVERAGE * scale or lead.similarity >= _FOCUS_SIMILARITY * scale
+        return coverage >= FOCUS_COVERAGE * scale or lead.similarity >= _FOCUS_SIMILARITY * scale
 
     def basis(self, opening: Opening, ranked: list[Candidate], hits: list[Hit]) -> Candidate | None:
         """When a practice note or a guide opens, the sentence of the law it rests on: the
@@ -329,7 +321,7 @@ class AnswerBuilder:
             and (ref.text is None or h.meta.text_key == ref.text)
         ]
         if not pinned:
-            return self.absent_article(ref, hits)
+            return absent_article(ref, hits)
         ranked = self.scorer.candidates(question, hits, queries.get(question.search_text))
         own = [c for c in ranked if c.hit_index in pinned and not is_meta(c.text)]
         texts = list(dict.fromkeys(str(hits[i].meta.text_key) for i in pinned))
@@ -362,31 +354,12 @@ class AnswerBuilder:
             opening_units = [c for c in own if c.hit_index == first] or own
             lead = min(opening_units, key=lambda c: c.position) if opening_units else None
             if lead is None:
-                return self.absent_article(ref, hits)
+                return absent_article(ref, hits)
             out.quote_article(hits[first], lead)
         if asks:
             for point in self.points([ranked], [lead], hits, out):
                 out.point(excerpt_around(point.text, set(question.terms), _POINT_WORDS), point)
         return out.answer()
-
-    def absent_article(self, ref: ArticleRef, hits: list[Hit]) -> Answer:
-        """ "L'article 14 de la loi n° 2014-856 ne figure pas dans les documents indexés", then
-        what is indexed nearby, to consult."""
-        where = f" {of_text(ref.text)}" if ref.text else ""
-        text = (
-            f"L'article {shown_number(ref.number)}{where} ne figure pas dans les documents indexés."
-        )
-        citing = [
-            h
-            for h in hits
-            if h.meta.article_key != ref.number
-            and cites(h.text, ref, str(h.meta.text_key or "") or None)
-        ]
-        same_text = [h for h in hits if ref.text and h.meta.text_key == ref.text]
-        near = citing + same_text + [h for h in hits if h not in citing + same_text]
-        if citing:  # [1] below: what a passage says of it ("L'article 19 quinquies est modifié")
-            text += f"\nIl est cité en [1] : « {mention(citing[0].text, ref)} »"
-        return self.refusal(near, text)
 
     # -- writing ----------------------------------------------------------------------------
     def write(
@@ -466,74 +439,6 @@ class AnswerBuilder:
         return picked
 
     # -- refusals ---------------------------------------------------------------------------
-    def missing_figure(self, ranked: list[Candidate], hits: list[Hit], part: Question) -> Answer:
-        """A figure was asked and the passages give none: say so rather than answer beside the
-        question, and point to the text that delegates the figure to a decree when there is one."""
-        top = ranked[: self.settings.answer_sentences * 2]
-        delegating_all = [
-            c
-            for c in top
-            if DELEGATED.search(fold(c.text))
-            and names_paid(c.terms, part)
-            and self.scorer.coverage(part, c.terms) >= _FOCUS_COVERAGE
-        ]
-        delegating = next(
-            (c for c in delegating_all if hits[c.hit_index].meta.kind in LEGAL_KINDS),
-            delegating_all[0] if delegating_all else None,
-        )
-        if delegating is None:
-            return self.refusal(hits, MISSING_FIGURE)
-        hit = hits[delegating.hit_index]
-        label = article_label(hit.meta)
-        text = (
-            f"{MISSING_FIGURE} Le texte renvoie ce chiffre à un texte d'application "
-            f"(décret ou arrêté), à vérifier sur Légifrance : « {display(delegating.text)} »"
-            f"{f' ({label})' if label else ''} [1]"
-        )
-        return Answer(answer=text, refused=True, citations=[citation(1, hit)], warnings=[])
-
-    def refers_to_decree(self, lead: Candidate, hits: list[Hit]) -> Answer:
-        """The question asks what a decree provides; the indexed text only refers to it."""
-        hit = hits[lead.hit_index]
-        label = article_label(hit.meta)
-        text = (
-            "Les documents indexés ne donnent pas le contenu de ce décret : le texte y renvoie, "
-            f"à vérifier sur Légifrance : « {display(lead.text)} »{f' ({label})' if label else ''} [1]"
-        )
-        return Answer(
-            answer=text, refused=True, citations=[citation(1, hit, [lead.text])], warnings=[]
-        )
-
-    def said_absent(self, lead: Candidate, hits: list[Hit]) -> Answer:
-        """The passage that answers says what was asked is not in the sources (a practice note:
-        "ce décret n'est pas dans nos sources : à vérifier sur Légifrance"): a refusal that
-        quotes it."""
-        hit = hits[lead.hit_index]
-        text = f"{REFUSAL} La source la plus proche le signale : « {display(lead.text)} » [1]"
-        return Answer(
-            answer=text, refused=True, citations=[citation(1, hit, [lead.text])], warnings=[]
-        )
-
-    def refusal(self, hits: list[Hit], text: str = REFUSAL) -> Answer:
-        near = _distinct(hits)[:3]
-        citations = [citation(i + 1, h) for i, h in enumerate(near)]
-        if citations:
-            listed = " ; ".join(
-                f"[{c.n}] {c.title} ({c.locator})" if c.locator else f"[{c.n}] {c.title}"
-                for c in citations
-            )
-            text += f"\nPassages les plus proches, à consulter (ils ne répondent pas à la question) : {listed}"
-        return Answer(answer=text, refused=True, citations=citations, warnings=[])
-
-
-# A sentence saying that what it is about is missing from the sources ("…ne sont pas dans nos
-# sources : à vérifier sur Légifrance"). On folded text.
-_NOT_IN_SOURCES = re.compile(
-    r"\b(?:ne (?:figure|figurent|sont|est)(?: pas)?|n'(?:est|apparai\w+) pas) dans (?:nos|notre|les) "
-    r"(?:sources|corpus|extraits?|textes? (?:du|de notre) corpus)"
-)
-# A question about what a decree or an order itself provides. On folded text.
-_ASKS_DECREE = re.compile(r"\b(?:le|ce|du|un) (?:decret|arrete)\b")
 
 
 def _likeliest_text(ranked: list[Hit], pinned: list[Hit], asks: bool) -> tuple[str, str]:
@@ -551,12 +456,6 @@ def _likeliest_text(ranked: list[Hit], pinned: list[Hit], asks: bool) -> tuple[s
     return min(order, key=lambda t: t not in current), "le texte en vigueur"
 
 
-def _says_absent(lead: Candidate) -> bool:
-    """Whether the opening sentence itself says what it is about is missing from the sources
-    (not one item of a list that says so of a detail)."""
-    return not lead.listed and bool(_NOT_IN_SOURCES.search(fold(lead.text)))
-
-
 def _about_quantity(question: Question, sentence: str) -> bool:
     """Whether the question asks about the quantity the sentence gives (a figure is asked, or
     the question itself names a percentage of the same thing)."""
@@ -570,17 +469,6 @@ def _about_quantity(question: Question, sentence: str) -> bool:
         or bool(quantities(question.text))
         or question.kind is Kind.YESNO
     )
-
-
-def _distinct(hits: list[Hit]) -> list[Hit]:
-    seen: set[str] = set()
-    out = []
-    for h in hits:
-        key = " ".join(h.text.split())
-        if key not in seen:
-            seen.add(key)
-            out.append(h)
-    return out
 
 
 def _named_in(text: str) -> set[str]:

@@ -4,13 +4,14 @@ import re
 
 import pytest
 
-from assistant.answer import AnswerBuilder, is_injection
+from assistant.answer import AnswerBuilder
 from assistant.citations import french_date
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.followup import Turn
 from assistant.pipeline import Assistant
 from assistant.question import understand
+from assistant.refusals import is_injection
 from assistant.sentence_vectors import SentenceVectors
 from assistant.sentences import answer_units
 from assistant.types import Hit, PassageMeta

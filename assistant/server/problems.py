@@ -55,7 +55,7 @@ _FRENCH = {
     "less_than_equal": "valeur trop grande",
     "string_too_long": "texte trop long",
     "string_too_short": "texte vide",
-    "string_pattern_mismatch": "texte vide ou sans lettre",
+    "string_pattern_mismatch": "texte vide",  # our only pattern: a non-blank character
     "too_long": "liste trop longue",
     "list_type": "liste attendue",
     "bool_type": "doit être vrai ou faux",

@@ -21,16 +21,27 @@ _DET = r"(?:l'|le |la |les |un |une |des |du |de la |de l'|d')?"
 # What comes after the asked term and is not part of it: "au sens de la loi", "dans", "pour"…
 _TAIL = (
     r"(?=\s*(?:[?!.,;:(]|$|\bau sens\b|\bdans\b|\bpour\b|\bselon\b|\bd'apres\b|\ben droit\b|"
-    r"\bjuridiquement\b|\bexactement\b|\bconcretement\b|\bet (?:qui|quel|comment|a quoi)\b))"
+    r"\bjuridiquement\b|\bexactement\b|\bconcretement\b|\bet (?:qui|quel|comment|a quoi)\b|"
+    r"\ben \d+ minutes?\b|\ba (?:des|mes|nos|un|une) \w+))"
 )
 _SUBJECT = r"(?P<s>[a-z0-9'][a-z0-9' -]{1,70}?)"
 _ARTICLE = r"(?:l'|le |la |les |un |une |des |du )"
+_VERB_AFTER = (
+    r"(?:[a-z0-9'-]+ ){0,3}(?:dit|disent|prevoi\w*|impose\w*|faut|peu[tx]|peuvent|doi[ts]|"
+    r"doivent|change\w*|fai[ts]|font|va|vont|apporte\w*|risque\w*)\b"
+)
 _QUESTION_SHAPES = [
     re.compile(
         rf"c'?est quoi(?: exactement| juridiquement| concretement| en droit)?,? {_ARTICLE}"
         rf"{_SUBJECT}{_TAIL}"
     ),
     re.compile(rf"qu'?est-ce qu'?(?:un |une |on appelle )(?P<s2>[a-z0-9' -]{{1,70}}?){_TAIL}"),
+    # "Qu'est-ce que l'ESS ?", and the same asked inside a request: "expliquer ce qu'est l'ESS
+    # en 5 minutes", "savoir ce que sont les PTCE".
+    # Not "qu'est-ce que la loi dit sur…", "qu'est-ce que la commune peut faire": a verb follows.
+    re.compile(
+        rf"(?:qu'?est-ce que|\bce qu'?est|\bce que sont) {_ARTICLE}(?!{_VERB_AFTER}){_SUBJECT}{_TAIL}"
+    ),
     re.compile(
         rf"(?:definition|defini[rt]) (?:legale |juridique )?(?:de |du |des |d'){_DET}{_SUBJECT}"
         rf"{_TAIL}"

@@ -87,7 +87,8 @@ _CRITERIA = re.compile(
     r"que doit (?:faire|respecter|remplir)|qu'est-ce qu'(?:il faut|on doit) (?:remplir|respecter))\b"
 )
 _DEFINITION = re.compile(
-    r"(?:c'?est quoi|qu'?est-ce qu(?:e|')|\bdefinition\b|\bdefini[rt]?\b|que (?:veut dire|"
+    r"(?:c'?est quoi|qu'?est-ce qu(?:e|')|\bce qu'?est\b|\bce que sont\b|\bdefinition\b|"
+    r"\bdefini[rt]?\b|que (?:veut dire|"
     r"signifie|designe|recouvre)|\bveut dire\b|\bsignification\b|qu'?appelle-t-on|ca designe|"
     r"ca veut dire|kesako|c'est qui)"
 )

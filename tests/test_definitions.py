@@ -18,6 +18,10 @@ from assistant.pipeline import Assistant
         ("Le Haut Conseil à la vie associative, c'est quoi ?", "haut conseil a la vie associative"),
         ("C'est quoi juridiquement une subvention ?", "subvention"),
         ("C'est quoi la définition de l'utilité sociale ?", "utilite sociale"),
+        ("Qu'est-ce que l'ESS ?", "ess"),
+        ("Qu'est-ce que la commande publique responsable ?", "commande publique responsable"),
+        ("Comment expliquer ce qu'est l'ESS en 5 minutes ?", "ess"),
+        ("Je voudrais savoir ce que sont les PTCE.", "ptce"),
     ],
 )
 def test_the_term_a_definition_question_asks_about(question: str, subject: str) -> None:
@@ -63,4 +67,20 @@ def test_what_is_the_ess_is_answered_by_the_law_s_definition(assistant: Assistan
     assert not answer.refused
     first = answer.answer.split("\n\n")[0]
     assert "L'économie sociale et solidaire est" in first and "art. 1er)" in first
+    assert answer.citations[0].doc_id == "loi-2014-856"
+
+
+@pytest.mark.parametrize(
+    "question", ["Qu'est-ce que la loi dit sur les SCIC ?", "Qu'est-ce que la mairie peut faire ?"]
+)
+def test_what_a_text_says_or_what_to_do_is_no_definition_of_the_words_before_the_verb(
+    question: str,
+) -> None:
+    assert asked_subject(question) is None
+
+
+def test_a_trainer_asking_how_to_explain_the_ess_gets_its_definition(assistant: Assistant) -> None:
+    answer = assistant.ask("Comment expliquer ce qu'est l'ESS en 5 minutes ?")
+    opening = answer.answer.split("\n\n")[0]
+    assert "mode d'entreprendre" in opening, answer.answer
     assert answer.citations[0].doc_id == "loi-2014-856"

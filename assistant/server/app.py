@@ -30,7 +30,7 @@ from assistant.errors import (
 )
 from assistant.followup import Turn
 from assistant.llm import ChatModel, LlamaCppChat, build_llm
-from assistant.server import admin, middleware, pages
+from assistant.server import admin, export, middleware, pages
 from assistant.server.feedback import FeedbackIn, FeedbackRow, FeedbackUpdate
 from assistant.server.pages import servable
 from assistant.server.privacy import log_question
@@ -139,6 +139,7 @@ def create_app(
     app.add_middleware(admin.AdminGate, token=settings.admin_token)  # before any body is read
     app.include_router(admin.router)
     app.include_router(pages.router)  # a PDF page as an image, with the cited passage's boxes
+    app.include_router(export.router)  # the conversation as a .docx
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -351,6 +352,7 @@ def _french(error: dict[str, Any]) -> str:
         "string_too_long": "texte trop long",
         "string_too_short": "texte vide",
         "too_long": "liste trop longue",
+        "too_short": "liste vide",
         "list_type": "liste attendue",
         "bool_type": "doit être vrai ou faux",
         "bool_parsing": "doit être vrai ou faux",

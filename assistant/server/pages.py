@@ -29,6 +29,7 @@ MAX_HEIGHT_PX = 4000  # nor a very tall one rendered past this
 FRAME = 100_000  # device units of the page frame when mapping boxes: fractions to 5 digits
 MIN_BLOCK = 12  # letters in a row that must agree before a stretch of the page counts
 MAX_MARKS = 60  # boxes returned per page
+MAX_QUOTE = 1200  # characters of one quoted sentence: a long sentence of a law, not a page
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call at a time in this process
 
 router = APIRouter()
@@ -253,14 +254,14 @@ def page_view(
     ] = None,
     quote: Annotated[
         list[str] | None,
-        Query(max_length=8, description="Mots cités à surligner (8 au plus, 600 caractères)"),
+        Query(max_length=8, description="Mots cités à surligner (8 au plus, 1 200 caractères)"),
     ] = None,
 ) -> PageView:
     """Une page du PDF d'un document : son image, et où se trouvent sur elle le passage cité
     et les mots repris dans la réponse."""
     path, hits = _pdf_of(doc_id, state)
     quotes = [q for q in quote or [] if q.strip()]
-    if any(len(q) > 600 for q in quotes):
+    if any(len(q) > MAX_QUOTE for q in quotes):
         raise HTTPException(422, detail="requête invalide : quote : texte trop long")
     wanted: list[tuple[str, str]] = []
     if passage is not None:

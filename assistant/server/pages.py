@@ -8,7 +8,7 @@ import ctypes
 import io
 import threading
 import unicodedata
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -28,6 +28,9 @@ MAX_SCALE = 3.0  # a tiny page (a label, a slide) is not blown up past this
 MAX_HEIGHT_PX = 4000  # nor a very tall one rendered past this
 FRAME = 100_000  # device units of the page frame when mapping boxes: fractions to 5 digits
 MIN_BLOCK = 12  # letters in a row that must agree before a stretch of the page counts
+MIN_PART = 60  # letters of a text running over a page break that must be on this page
+EDGE = 10  # letters a PDF's text may add or drop at a text's start or end
+PAGE_HEAD, PAGE_FOOT = 400, 300  # letters of running header and footer around a page's text
 MAX_MARKS = 60  # boxes returned per page
 MAX_QUOTE = 1200  # characters of one quoted sentence: a long sentence of a law, not a page
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call at a time in this process
@@ -104,11 +107,15 @@ def spans_of(wanted: str, page_text: str) -> list[tuple[int, int]]:
             b = blocks[i]
             gap_text = (b.a - last.a - last.size) if step > 0 else (last.a - b.a - b.size)
             gap_page = (b.b - last.b - last.size) if step > 0 else (last.b - b.b - b.size)
-            if gap_page > gap_text + 150:
+            # On one page a text runs on (its header and footer lie before or after it): two
+            # stretches of it are apart by a few changed characters, never by other words.
+            if abs(gap_page - gap_text) > EDGE or gap_page > 4 * EDGE:
                 break
             kept.append(b)
             last, i = b, i + step
     kept.sort(key=lambda b: b.b)
+    if not _placed(kept, len(probe), len(text)):
+        return []
     spans: list[tuple[int, int]] = []
     for b in kept:
         start, end = where[b.b], where[b.b + b.size - 1] + 1
@@ -117,6 +124,19 @@ def spans_of(wanted: str, page_text: str) -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
     return spans
+
+
+def _placed(kept: list[Match], wanted: int, page: int) -> bool:
+    """Whether the agreeing stretch is the text itself and not a phrase it shares with another
+    place ("entreprises de l'économie sociale et solidaire"): nearly all of it, or its opening
+    at the foot of the page, or its end at the top (a text that runs over a page break)."""
+    covered = sum(b.size for b in kept)
+    first, last = kept[0], kept[-1]
+    if covered >= 0.8 * wanted:
+        return True
+    opening = first.a <= EDGE and page - (last.b + last.size) <= PAGE_FOOT
+    ending = wanted - (last.a + last.size) <= EDGE and first.b <= PAGE_HEAD
+    return covered >= MIN_PART and (opening or ending)
 
 
 # ---- PDFium: text, boxes, image -----------------------------------------------------------

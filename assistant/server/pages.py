@@ -27,6 +27,7 @@ WIDTH_PX = 1100  # an A4 page at about 130 dpi: sharp in the dialog, ~300 kB of 
 MAX_SCALE = 3.0  # a tiny page (a label, a slide) is not blown up past this
 MAX_HEIGHT_PX = 4000  # nor a very tall one rendered past this
 FRAME = 100_000  # device units of the page frame when mapping boxes: fractions to 5 digits
+CLOSING = ".,;:!?…»)\u00a0 "  # marked after a stretch: its full stop, its closing quote
 MIN_BLOCK = 12  # letters in a row that must agree before a stretch of the page counts
 MIN_PART = 60  # letters of a text running over a page break that must be on this page
 EDGE = 10  # letters a PDF's text may add or drop at a text's start or end
@@ -119,6 +120,9 @@ def spans_of(wanted: str, page_text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for b in kept:
         start, end = where[b.b], where[b.b + b.size - 1] + 1
+        while end < len(page_text) and page_text[end] in CLOSING:
+            end += 1
+        end = len(page_text[:end].rstrip())
         if spans and start - spans[-1][1] <= 8:  # a comma or a changed quote between: one span
             spans[-1] = (spans[-1][0], end)
         else:

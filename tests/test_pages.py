@@ -255,3 +255,11 @@ def test_a_link_that_is_no_web_address_is_not_made_clickable(client: TestClient)
     document = docx.Document(io.BytesIO(r.content))
     assert not [rel for rel in document.part.rels.values() if rel.is_external]
     assert "javascript" not in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_control_characters_in_a_conversation_do_not_break_the_export(client: TestClient) -> None:
+    turn = {"question": "Une SCIC\x00 ?", "answer": "Oui\x0c [1].", "warnings": ["\x1f"]}
+    r = client.post("/export/docx", json={"turns": [turn]})
+    assert r.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(r.content)).paragraphs)
+    assert "1. Une SCIC ?" in text and "Oui [1]." in text

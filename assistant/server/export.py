@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from assistant.citations import french_date
 
@@ -24,26 +24,29 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BULLET = re.compile(r"^\s*(?:[-*•–]|(\d{1,2})[.)])\s+(.*)$")  # as the page's render.js reads them
 LINK_BLUE = RGBColor(0x0A, 0x4D, 0x8C)
 
-Line = Annotated[str, StringConstraints(max_length=2000)]
+# Control characters XML 1.0 forbids (a NUL, a form feed) would make the .docx unwritable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+Text = Annotated[str, AfterValidator(lambda s: _NOT_XML.sub("", s))]
+Line = Annotated[Text, StringConstraints(max_length=2000)]
 
 router = APIRouter()
 
 
 class ExportSource(BaseModel):
     numbers: list[int] = Field(max_length=50, description="Numéros [n] qui citent ce passage")
-    title: str = Field(max_length=500)
-    where: str = Field(default="", max_length=500, description="Article, page ou section")
-    date: str = Field(default="", max_length=40, description="Date du texte, AAAA-MM-JJ")
-    status: str = Field(default="", max_length=40)
-    link: str | None = Field(default=None, max_length=2000)
+    title: Text = Field(max_length=500)
+    where: Text = Field(default="", max_length=500, description="Article, page ou section")
+    date: Text = Field(default="", max_length=40, description="Date du texte, AAAA-MM-JJ")
+    status: Text = Field(default="", max_length=40)
+    link: Text | None = Field(default=None, max_length=2000)
 
 
 class ExportTurn(BaseModel):
-    question: str = Field(max_length=2000)
-    understood: str = Field(
+    question: Text = Field(max_length=2000)
+    understood: Text = Field(
         default="", max_length=2000, description="La question comprise, si elle a été réécrite"
     )
-    answer: str = Field(max_length=20_000)
+    answer: Text = Field(max_length=20_000)
     warnings: list[Line] = Field(default_factory=list, max_length=20)
     sources: list[ExportSource] = Field(default_factory=list, max_length=50)
 

@@ -68,6 +68,11 @@ export async function openDocument(docId, target = null) {
     if (isCited && !cited) cited = { section, page: p.page, last: p.page_end || p.page, chunk: p.chunk_id };
     return section;
   });
+  if (!cited && target && isPdf(doc)) {
+    // The passage's text is no longer the cited one (re-ingested since): its page still is.
+    const at = /\bpages? (\d+)(?:-(\d+))?/.exec(target.locator || "");
+    if (at) cited = { section: null, page: Number(at[1]), last: Number(at[2] || at[1]), chunk: null };
+  }
   const page = cited && cited.page ? cited.page : null;
   const links = [];
   if (doc.link) links.push(el("a", { href: doc.link, target: "_blank", rel: "noopener" }, "Texte en ligne"));
@@ -93,7 +98,7 @@ export async function openDocument(docId, target = null) {
     await showPages(viewer, doc, cited, target);
     return;
   }
-  if (cited) {
+  if (cited && cited.section) {
     cited.section.setAttribute("tabindex", "-1");
     cited.section.scrollIntoView({ block: "start" });
     cited.section.focus({ preventScroll: true });
@@ -113,7 +118,7 @@ const MAX_QUERY = 6000; // characters of query string: well under the server's 1
 
 function pageUrl(docId, n, cited, target) {
   const params = new URLSearchParams();
-  if (cited) params.set("passage", cited.chunk);
+  if (cited.chunk) params.set("passage", cited.chunk);
   const quoted = ((target && target.quoted) || []).map((q) => q.replace(/\s*\(…\)\s*$/, "").trim());
   for (const q of quoted.filter(Boolean).slice(0, 8)) {
     const room = MAX_QUERY - params.toString().length;

@@ -592,3 +592,90 @@ def test_an_llm_draft_is_labelled_and_its_replacement_explained(
         expect(turn.locator(".answer")).to_contain_text("50 %")
         expect(page.locator(".draft")).to_have_count(0)
         context.close()
+
+
+# ---- the PDF page itself in the viewer, and the Word export (issue 18) ----------------------
+
+
+def image_loaded(page: Page, selector: str) -> bool:
+    """Whether the image finished loading with real pixels (a broken image has no width)."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if page.locator(selector).first.evaluate("img => img.complete && img.naturalWidth > 0"):
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
+def test_a_pdf_citation_opens_on_its_page_with_the_passage_marked(page: Page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    ask(page, "Qu'est-ce qu'un PTCE ?")
+    page.locator(".turn .answer button.cite[aria-label*='2014-856']").first.click()
+    page.get_by_role("button", name="Voir dans le document").click()
+    viewer = page.locator("#document")
+    expect(viewer.locator("h2")).to_contain_text("Loi n° 2014-856")
+    expect(viewer.locator(".status")).to_be_visible()  # title, date, status and links as before
+    expect(viewer.get_by_role("link", name="Ouvrir le PDF à la page 6")).to_be_visible()
+    image = viewer.get_by_role("img", name=re.compile(r"^Page 6 du PDF"))
+    expect(image).to_be_visible()
+    assert image_loaded(page, "#document img.pdf-page"), "the page image loads"
+    width = image.evaluate("img => img.naturalWidth")
+    assert 1000 <= width <= 1200, width
+    quotes = viewer.locator(".pdf-mark.pdf-quote")
+    assert quotes.count() >= 1, "the quoted words are marked on the page"
+    frame = viewer.locator(".pdf-mark.pdf-passage")
+    expect(frame).to_have_count(1)
+    expect(quotes.first).to_be_in_viewport()  # scrolled to the mark
+    box = image.bounding_box()
+    assert box is not None
+    for mark in [frame, *quotes.all()]:
+        m = mark.bounding_box()
+        assert m is not None and m["width"] > 20 and m["height"] > 5, m
+        assert box["x"] <= m["x"] and m["x"] + m["width"] <= box["x"] + box["width"] + 1
+        assert box["y"] <= m["y"] and m["y"] + m["height"] <= box["y"] + box["height"] + 1
+    # Article 9 is in the page's upper half, under its heading, not at the page's top edge.
+    top = (frame.bounding_box() or {})["y"] - box["y"]
+    assert 0.1 * box["height"] < top < 0.5 * box["height"], (top, box)
+    expect(viewer.locator("figcaption")).to_contain_text("Page 6 sur 12")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-pdf-page.png"))
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa"]})
+    assert not results.response["violations"], results.generate_report()
+    # Turning the page: page 7, no mark; and back to the cited page.
+    viewer.get_by_role("button", name="Page suivante").click()
+    expect(viewer.get_by_role("img", name=re.compile(r"^Page 7 du PDF"))).to_be_visible()
+    expect(viewer.locator(".pdf-mark")).to_have_count(0)
+    viewer.get_by_role("button", name="Revenir à la page citée (6)").click()
+    expect(viewer.locator(".pdf-mark.pdf-passage")).to_have_count(1)
+    # The text of the document still follows, the cited passage framed.
+    expect(viewer.locator(".doc-passage.cited")).to_have_count(1)
+
+
+def test_a_text_citation_still_opens_in_the_text(page: Page) -> None:
+    ask(page, SCIC)
+    page.locator(".turn .answer button.cite").first.click()
+    page.get_by_role("button", name="Voir dans le document").click()
+    viewer = page.locator("#document")
+    expect(viewer.locator(".doc-passage.cited mark").first).to_contain_text("50 %")
+    expect(viewer.locator(".pdf-figure")).to_have_count(0)
+
+
+def test_conversation_exports_as_a_word_document(page: Page) -> None:
+    import docx
+
+    ask(page, SCIC)
+    ask(page, "Qu'est-ce qu'un PTCE ?")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Exporter en Word (.docx)").click()
+    download = info.value
+    assert re.fullmatch(r"conversation-ess-\d{4}-\d{2}-\d{2}\.docx", download.suggested_filename)
+    document = docx.Document(download.path())  # a valid Word file, or this raises
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert f"1. {SCIC}" in headings and "2. Qu'est-ce qu'un PTCE ?" in headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "50 %" in text and "Exportée le" in text
+    assert "Loi n° 47-1775, art. 19 septies" in text  # a source with its place
+    assert "Loi n° 2014-856" in text
+    links = [r.target_ref for r in document.part.rels.values() if r.is_external]
+    assert any(link.startswith("https://www.legifrance.gouv.fr/") for link in links)

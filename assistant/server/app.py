@@ -30,13 +30,14 @@ from assistant.errors import (
 )
 from assistant.followup import Turn
 from assistant.llm import ChatModel, LlamaCppChat, build_llm
-from assistant.server import admin, middleware
+from assistant.server import admin, export, middleware, pages
 from assistant.server.feedback import FeedbackIn, FeedbackRow, FeedbackUpdate
+from assistant.server.pages import servable
 from assistant.server.privacy import log_question
 from assistant.server.problems import EVERY_ROUTE, READS_INDEX, TOO_MANY, documented, french
 from assistant.server.sse import sse_events
 from assistant.server.state import AppState, StateDep, client_of, limited
-from assistant.types import Answer, PassageMeta
+from assistant.types import Answer
 from assistant.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,9 @@ class Passage(BaseModel):
     chunk_id: str
     locator: str
     page: int | None = None
+    page_end: int | None = Field(
+        default=None, description="Dernière page, s'il en couvre plusieurs"
+    )
     heading: str = ""
     text: str
 
@@ -144,6 +148,8 @@ def create_app(
     middleware.install(app, settings)  # size cap, CORS only for listed origins, French errors
     app.add_middleware(admin.AdminGate, token=settings.admin_token)  # before any body is read
     app.include_router(admin.router)
+    app.include_router(pages.router)  # a PDF page as an image, with the cited passage's boxes
+    app.include_router(export.router)  # the conversation as a .docx
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -257,13 +263,14 @@ def create_app(
             status=str(meta.status),
             source=source,
             link=link,
-            file=f"documents/{doc_id}/file" if _servable(meta, settings) else None,
+            file=f"documents/{doc_id}/file" if servable(meta, settings) else None,
             passages=[
                 Passage(
                     chunk_id=h.chunk_id,
                     locator=h.locator,
                     page=h.meta.page,
-                    heading=str(h.meta.heading),
+                    page_end=h.meta.page_end,
+                    heading=h.meta.heading,
                     text=h.text,
                 )
                 for h in hits
@@ -280,7 +287,7 @@ def create_app(
     def document_file(doc_id: str, state: StateDep) -> FileResponse:
         """Le fichier d'origine d'un document indexé (un PDF s'ouvre à la page citée)."""
         hits = state.assistant().document(doc_id)
-        path = _servable(hits[0].meta, settings) if hits else None
+        path = servable(hits[0].meta, settings) if hits else None
         if path is None:
             raise HTTPException(404, detail=f"fichier introuvable pour le document « {doc_id} »")
         kind = "application/pdf" if path.suffix.lower() == ".pdf" else "text/plain; charset=utf-8"
@@ -352,15 +359,3 @@ def app_from_env() -> FastAPI:
     """The app with settings from `ESS_*`: the import string `uvicorn --factory` needs to start
     several workers, each loading the model once."""
     return create_app(Settings())
-
-
-def _servable(meta: PassageMeta, settings: Settings) -> Path | None:
-    """The document's own file when it lies in a document folder of this service (never any
-    other path the metadata might name), else None."""
-    raw = str(meta.path)
-    if not raw:
-        return None
-    path = Path(raw).resolve()
-    roots = [*settings.corpus_dirs, settings.uploads_dir, settings.legifrance_dir]
-    inside = any(path.is_relative_to(root.resolve()) for root in roots)
-    return path if inside and path.is_file() else None

@@ -57,6 +57,7 @@ _FRENCH = {
     "string_too_short": "texte vide",
     "string_pattern_mismatch": "texte vide",  # our only pattern: a non-blank character
     "too_long": "liste trop longue",
+    "too_short": "liste vide",
     "list_type": "liste attendue",
     "bool_type": "doit être vrai ou faux",
     "bool_parsing": "doit être vrai ou faux",

@@ -279,13 +279,37 @@ async function loadExamples() {
   showExamples("elu");
 }
 
+// The Word document is built by the server from the turns shown (POST /export/docx).
+async function exportDocx(day) {
+  const button = $("#export-docx");
+  button.disabled = true;
+  try {
+    const response = await fetch("export/docx", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(conversations.toDocxRequest(turns)),
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new Error(body.detail || `erreur ${response.status}`);
+    }
+    const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+    conversations.download(await response.blob(), "", named ? named[1] : `conversation-ess-${day}.docx`);
+  } catch (err) {
+    $("#error").textContent = `Export Word impossible : ${err.message}.`;
+  } finally {
+    button.disabled = false;
+  }
+}
+
 function exportAs(kind) {
   if (!turns.length) {
     $("#error").textContent = "Rien à exporter : posez d'abord une question.";
     return;
   }
   const day = new Date().toISOString().slice(0, 10);
-  if (kind === "md") conversations.download(conversations.toMarkdown(turns), "text/markdown;charset=utf-8", `conversation-ess-${day}.md`);
+  if (kind === "docx") exportDocx(day);
+  else if (kind === "md") conversations.download(conversations.toMarkdown(turns), "text/markdown;charset=utf-8", `conversation-ess-${day}.md`);
   else conversations.download(conversations.toHtmlPage(turns), "text/html;charset=utf-8", `conversation-ess-${day}.html`);
 }
 
@@ -348,6 +372,7 @@ function init() {
   });
   $("#export-md").addEventListener("click", () => exportAs("md"));
   $("#export-html").addEventListener("click", () => exportAs("html"));
+  $("#export-docx").addEventListener("click", () => exportAs("docx"));
   $("#print").addEventListener("click", () => window.print());
   $("#history-open").addEventListener("click", showHistory);
   $("#history-close").addEventListener("click", () => $("#history").close());

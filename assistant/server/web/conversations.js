@@ -1,5 +1,6 @@
 // Conversations kept in this browser only (localStorage, never on the server), and their
-// exports: Markdown, a printable HTML page, and one answer as text for the clipboard.
+// exports: Markdown, a printable HTML page, a Word document (built by POST /export/docx from
+// what this page sends; nothing is kept there), and one answer as text for the clipboard.
 "use strict";
 
 import { el, frenchDate, groupCitations, linkOf, where } from "./render.js";
@@ -138,8 +139,29 @@ export function toHtmlPage(turns) {
   return `<!doctype html>\n${doc.documentElement.outerHTML}`;
 }
 
+// The turns as POST /export/docx takes them (within its caps): question, answer, warnings,
+// and the sources grouped as the page lists them.
+export function toDocxRequest(turns) {
+  return {
+    turns: turns.slice(0, 100).map((turn) => ({
+      question: turn.question.slice(0, 2000),
+      understood: (turn.answer.question || "").slice(0, 2000),
+      answer: (turn.answer.answer || "").slice(0, 20000),
+      warnings: (turn.answer.warnings || []).slice(0, 20).map((w) => w.slice(0, 2000)),
+      sources: groupCitations(turn.answer.citations).slice(0, 50).map((g) => ({
+        numbers: g.numbers.slice(0, 50),
+        title: (g.citation.title || "").slice(0, 500),
+        where: where(g.citation).slice(0, 500),
+        date: (g.citation.date || "").slice(0, 40),
+        status: (g.citation.status || "").slice(0, 40),
+        link: linkOf(g.citation).slice(0, 2000) || null,
+      })),
+    })),
+  };
+}
+
 export function download(text, type, name) {
-  const blob = new Blob([text], { type });
+  const blob = text instanceof Blob ? text : new Blob([text], { type });
   const a = el("a", { href: URL.createObjectURL(blob), download: name });
   document.body.append(a);
   a.click();

@@ -65,32 +65,118 @@ export async function openDocument(docId, target = null) {
     const section = el("section", { class: isCited ? "doc-passage cited" : "doc-passage", "aria-label": p.locator || "passage" },
       p.locator ? el("p", { class: "doc-locator" }, p.locator) : "",
       el("div", { class: "doc-text" }, ...highlight(p.text, isCited ? target.quoted : [], "")));
-    if (isCited && !cited) cited = { section, page: p.page };
+    if (isCited && !cited) cited = { section, page: p.page, last: p.page_end || p.page, chunk: p.chunk_id };
     return section;
   });
+  if (!cited && target && isPdf(doc)) {
+    // The passage's text is no longer the cited one (re-ingested since): its page still is.
+    const at = /\bpages? (\d+)(?:-(\d+))?/.exec(target.locator || "");
+    if (at) cited = { section: null, page: Number(at[1]), last: Number(at[2] || at[1]), chunk: null };
+  }
   const page = cited && cited.page ? cited.page : null;
   const links = [];
   if (doc.link) links.push(el("a", { href: doc.link, target: "_blank", rel: "noopener" }, "Texte en ligne"));
   if (doc.file) {
-    const pdf = /\.pdf$/i.test(doc.source || "") || /\.pdf$/i.test(doc.file) || doc.passages.some((p) => p.page);
+    const pdf = isPdf(doc);
     links.push(el("a", { href: doc.file + (pdf && page ? `#page=${page}` : ""), target: "_blank", rel: "noopener" },
       pdf ? (page ? `Ouvrir le PDF à la page ${page}` : "Ouvrir le PDF") : "Fichier d'origine"));
   }
+  const onPdf = Boolean(doc.file && page && isPdf(doc));
   $("#document-meta").replaceChildren(
     el("p", { class: "meta" }, `${doc.kind || "document"} du ${frenchDate(doc.date)} `, statusBadge(doc),
       ` — ${doc.passages.length} passage${doc.passages.length > 1 ? "s" : ""}`),
     statusLine(doc),
     links.length ? el("p", { class: "doc-links" }, ...links.flatMap((a, i) => (i ? [" · ", a] : [a]))) : "",
-    cited ? el("p", { class: "doc-jump" }, "Le passage cité est encadré ; les mots repris dans la réponse sont surlignés.") : "",
+    cited ? el("p", { class: "doc-jump" }, onPdf
+      ? "La page du PDF est affichée : le passage cité y est encadré, les mots repris dans la réponse surlignés ; le texte du document suit."
+      : "Le passage cité est encadré ; les mots repris dans la réponse sont surlignés.") : "",
   );
   body.replaceChildren(...sections);
-  if (cited) {
+  if (onPdf) {
+    const viewer = el("section", { class: "pdf-view", "aria-label": "Page du PDF" });
+    body.prepend(viewer, el("h3", { class: "doc-text-title" }, "Texte du document"));
+    await showPages(viewer, doc, cited, target);
+    return;
+  }
+  if (cited && cited.section) {
     cited.section.setAttribute("tabindex", "-1");
     cited.section.scrollIntoView({ block: "start" });
     cited.section.focus({ preventScroll: true });
   } else {
     $("#document-close").focus();
   }
+}
+
+function isPdf(doc) {
+  return /\.pdf$/i.test(doc.source || "") || /\.pdf$/i.test(doc.file || "") || doc.passages.some((p) => p.page);
+}
+
+// ---- a PDF page itself, rendered by the server, the cited passage marked on it ---------------
+
+const MAX_QUOTE = 1200; // characters of one quoted sentence the server takes
+const MAX_QUERY = 6000; // characters of query string: well under the server's 16 kB line limit
+
+function pageUrl(docId, n, cited, target) {
+  const params = new URLSearchParams();
+  if (cited.chunk) params.set("passage", cited.chunk);
+  const quoted = ((target && target.quoted) || []).map((q) => q.replace(/\s*\(…\)\s*$/, "").trim());
+  for (const q of quoted.filter(Boolean).slice(0, 8)) {
+    const room = MAX_QUERY - params.toString().length;
+    const text = q.slice(0, MAX_QUOTE);
+    const encoded = encodeURIComponent(text).length;
+    if (room < 200) break; // the sentences sent already show where the passage is
+    params.append("quote", encoded <= room ? text : text.slice(0, Math.floor((text.length * room) / encoded) - 20));
+  }
+  return `documents/${encodeURIComponent(docId)}/pages/${n}?${params}`;
+}
+
+// One page: the PNG from GET /documents/{id}/pages/{n}.png, and over it a box for each place
+// GET /documents/{id}/pages/{n} found the passage (framed) or a quoted sentence (highlighted).
+// Positions are set through element.style, which the page's CSP allows (no inline style).
+function pageFigure(doc, view) {
+  const frame = el("div", { class: "pdf-frame" },
+    el("img", { class: "pdf-page", src: view.image, alt: `Page ${view.page} du PDF « ${doc.title} »`, width: "1100" }));
+  frame.style.aspectRatio = `${view.width} / ${view.height}`;
+  for (const m of view.marks) {
+    const box = el("div", { class: `pdf-mark pdf-${m.kind}`, "aria-hidden": "true" });
+    Object.assign(box.style, { left: `${m.left * 100}%`, top: `${m.top * 100}%`, width: `${m.width * 100}%`, height: `${m.height * 100}%` });
+    frame.append(box);
+  }
+  const found = view.marks.length
+    ? (view.marks.some((m) => m.kind === "quote") ? " — passage encadré, mots repris surlignés" : " — passage encadré")
+    : "";
+  return el("figure", { class: "pdf-figure" }, frame, el("figcaption", {}, `Page ${view.page} sur ${view.pages}${found}`));
+}
+
+// The cited page (and the next ones the passage runs onto, two at most), with buttons to turn
+// the pages of the PDF.
+async function showPages(viewer, doc, cited, target, first = null) {
+  const start = first || cited.page;
+  const last = first ? first : Math.min(cited.last, cited.page + 1);
+  let views;
+  try {
+    views = [];
+    for (let n = start; n <= last; n++) views.push(await fetchJson(pageUrl(doc.doc_id, n, cited, target)));
+  } catch (error) {
+    viewer.replaceChildren(el("p", { class: "error", role: "alert" }, `Page du PDF indisponible : ${error.message}.`));
+    return;
+  }
+  const total = views[0].pages;
+  const turn = (n) => showPages(viewer, doc, cited, target, n);
+  const nav = el("p", { class: "pdf-nav" },
+    el("button", { type: "button", class: "secondary", disabled: start <= 1, onclick: () => turn(start - 1) }, "Page précédente"),
+    " ",
+    el("button", { type: "button", class: "secondary", disabled: last >= total, onclick: () => turn(last + 1) }, "Page suivante"),
+    " ", el("span", { class: "pdf-position" }, start === last ? `Page ${start} sur ${total}` : `Pages ${start}-${last} sur ${total}`),
+    first && (first < cited.page || first > cited.last)
+      ? [" ", el("button", { type: "button", class: "link", onclick: () => showPages(viewer, doc, cited, target) }, `Revenir à la page citée (${cited.page})`)]
+      : "");
+  viewer.replaceChildren(nav, ...views.map((v) => pageFigure(doc, v)));
+  const figure = $(".pdf-figure", viewer);
+  figure.setAttribute("tabindex", "-1");
+  figure.focus({ preventScroll: true });
+  const mark = first ? null : $(".pdf-quote", viewer) || $(".pdf-passage", viewer);
+  (mark || viewer).scrollIntoView({ block: mark ? "center" : "start" });
 }
 
 // GET /documents: what is indexed, each openable.

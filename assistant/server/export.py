@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from fastapi import APIRouter, Response
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StrictInt, StringConstraints
 
 from assistant.citations import french_date
 
@@ -33,7 +33,7 @@ router = APIRouter()
 
 
 class ExportSource(BaseModel):
-    numbers: list[int] = Field(max_length=50, description="Numéros [n] qui citent ce passage")
+    numbers: list[StrictInt] = Field(max_length=50, description="Numéros [n] qui citent ce passage")
     title: Text = Field(max_length=500)
     where: Text = Field(default="", max_length=500, description="Article, page ou section")
     date: Text = Field(default="", max_length=40, description="Date du texte, AAAA-MM-JJ")

@@ -50,7 +50,7 @@ def test_ask_returns_an_answer_with_citations(client: TestClient) -> None:
     [
         ({"question": ""}, "question : texte vide"),
         ({"question": "   \n "}, "question : texte vide"),
-        ({"question": "x" * 2001}, "question : texte trop long"),
+        ({"question": "x" * 2001}, "question : texte trop long (2000 caractères au plus)"),
         ({"question": 42}, "question : doit être un texte"),
         ({"question": ["a"]}, "question : doit être un texte"),
         ({}, "question : champ obligatoire manquant"),

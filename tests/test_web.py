@@ -194,7 +194,7 @@ def test_bad_input_gets_a_french_message(page: Page) -> None:
     page.evaluate("document.querySelector('#question').removeAttribute('maxlength')")
     page.get_by_label("Votre question").fill("x" * 2100)
     page.get_by_role("button", name="Demander").click()
-    expect(page.locator("#error")).to_contain_text("trop longue")
+    expect(page.locator("#error")).to_contain_text("trop long (2000 caractères au plus)")
 
 
 def test_keyboard_and_accessibility(page: Page) -> None:

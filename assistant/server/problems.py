@@ -71,6 +71,9 @@ def french(error: dict[str, Any]) -> str:
     """One validation error in French, naming the field."""
     field = ".".join(str(p) for p in error.get("loc", []) if p != "body") or "corps"
     kind = str(error.get("type", ""))
+    limit = (error.get("ctx") or {}).get("max_length")
+    if kind == "string_too_long" and limit:
+        return f"{field} : texte trop long ({limit} caractères au plus)"
     if kind == "value_error":  # our own validators already speak French
         return f"{field} : {str(error.get('msg', '')).removeprefix('Value error, ')}"
     return f"{field} : {_FRENCH.get(kind, error.get('msg', 'valeur invalide'))}"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.bench import BenchConfig, run_bench, summary_lines, write_outputs
+from evals.speed.bench import BenchConfig, run_bench, summary_lines, write_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["loi-1947-1775-art-19-septies-scic.txt", "loi-2000-321-art-9-1-et-10-subventions.txt"]

@@ -20,7 +20,7 @@ from assistant.errors import ChromaUnavailableError
 from assistant.pipeline import Assistant
 from assistant.server.app import create_app
 from assistant.store import ChunkStore, open_client
-from evals.load import free_port, stop
+from evals.speed.load import free_port, stop
 from ingest.index import ingest
 from tests.conftest import CountingEmbedder
 

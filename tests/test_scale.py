@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from evals.bench_report import write_report
-from evals.scale import ScaleConfig, merge, parse_factors, run_scale, variants
-from evals.scale_corpus import blocks, build, read_sources
-from evals.scale_report import BEGIN, END, write_section
+from evals.speed.report import write_report
+from evals.speed.scale import ScaleConfig, merge, parse_factors, run_scale, variants
+from evals.speed.scale_corpus import blocks, build, read_sources
+from evals.speed.scale_report import BEGIN, END, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["loi-1947-1775-art-19-septies-scic.txt", "loi-2000-321-art-9-1-et-10-subventions.txt"]

@@ -1,4 +1,4 @@
-"""A short soak (evals/soak.py): 16 users for 15 s against the real service in a subprocess on
+"""A short soak (evals/speed/soak.py): 16 users for 15 s against the real service in a subprocess on
 loopback; no failed request and no memory growth beyond a generous bound."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.embedding import Embedder
-from evals.load import serve
-from evals.soak import APP, load_questions, soak
+from evals.speed.load import serve
+from evals.speed.soak import APP, load_questions, soak
 from tests.live import indexed_notes
 
 USERS = 16

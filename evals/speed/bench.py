@@ -1,7 +1,7 @@
 """The speed benchmark: ingest, `/ask` latency at 1 and 16 users, memory and index size, for
 the product (1 and 2 workers) and the naive LangChain pipeline, served by the same uvicorn.
 
-`python -m evals.bench [--json OUT] [--report evals/BENCH.md]` or `ess-assistant bench`.
+`python -m evals.speed.bench [--json OUT] [--report evals/BENCH.md]` or `ess-assistant bench`.
 Figures are printed, never asserted: the machine is shared and its load varies.
 """
 
@@ -21,11 +21,11 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
 from assistant.store import ChunkStore, open_client
 from evals.baselines import NaiveRag, split_corpus
-from evals.load import LoadResult, concurrent_users, one_user, serve
+from evals.speed.load import LoadResult, concurrent_users, one_user, serve
 from ingest.index import ingest
 
 OURS_APP = "assistant.server.app:app_from_env"
-NAIVE_APP = "evals.naive_server:app_from_env"
+NAIVE_APP = "evals.speed.naive_server:app_from_env"
 
 
 @dataclass
@@ -191,14 +191,14 @@ def run_bench(config: BenchConfig) -> dict[str, Any]:
 
 def summary_lines(result: dict[str, Any]) -> list[str]:
     """The figures as `ours / naive`, one line each, as the CLI prints them."""
-    from evals.bench_report import ROWS
+    from evals.speed.report import ROWS
 
     naive = result["naive"]
     return [f"{label} : {result.get(key, '-')} / {naive.get(key, '-')}" for key, label in ROWS]
 
 
 def write_outputs(result: dict[str, Any], json_out: Path | None, report: Path | None) -> list[Path]:
-    from evals.bench_report import write_report
+    from evals.speed.report import write_report
 
     written = []
     if json_out:

@@ -3,7 +3,7 @@
 The scale benchmark runs it as a subprocess so that the peak memory it reports (VmHWM) is the
 ingest's own, model included, and not the benchmark's. Settings come from `ESS_*` variables.
 `--random-vectors` stores random unit vectors under the model's name instead of running it:
-everything but the model is measured (see `evals.scale_profile.RandomVectors`).
+everything but the model is measured (see `evals.speed.scale_profile.RandomVectors`).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def main() -> None:
 
     settings = Settings()
     if "--random-vectors" in sys.argv:
-        from evals.scale_profile import RandomVectors
+        from evals.speed.scale_profile import RandomVectors
 
         embedder: Embedder = RandomVectors()
     else:

@@ -8,7 +8,7 @@ from Chroma). This measures them on the synthetic corpus with our own code and a
 random unit vectors standing in for the model's (HNSW costs depend on the number of vectors and
 their dimension, not on what they mean).
 
-`python -m evals.scale_profile --factor 100 [--json evals/scale-profile.json]`.
+`python -m evals.speed.scale_profile --factor 100 [--json evals/scale-profile.json]`.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from assistant.lexical import LexicalIndex
 from assistant.sentences import UNITS_VERSION, answer_units, sentence_id
 from assistant.store import ChunkStore, open_client
 from assistant.types import Chunk
-from evals.bench import folder_mb, load_questions
-from evals.scale_corpus import build
+from evals.speed.bench import folder_mb, load_questions
+from evals.speed.scale_corpus import build
 from ingest.catalog import load_catalog
 from ingest.chunk import chunk_document
 from ingest.read import read_document

@@ -174,12 +174,12 @@ PROFILE_ROWS = [
 
 
 def profile_table(profile: dict[str, Any]) -> list[str]:
-    """The stages measured without Chroma nor the model (`evals.scale_profile --no-chroma`)."""
+    """The stages measured without Chroma nor the model (`evals.speed.scale_profile --no-chroma`)."""
     sizes = sorted((k for k in profile if k.isdigit()), key=int)
     if not sizes:
         return []
     lines = [
-        "Mesuré sans Chroma ni modèle (`python -m evals.scale_profile --factor N --no-chroma`) :",
+        "Mesuré sans Chroma ni modèle (`python -m evals.speed.scale_profile --factor N --no-chroma`) :",
         "",
         "| étape | " + " | ".join(f"{n}×" for n in sizes) + " |",
         "|---|" + "---|" * len(sizes),
@@ -249,7 +249,7 @@ def section(saved: dict[str, Any], chart: str, profile: dict[str, Any] | None = 
             "Les durées varient d'un passage à l'autre ; les tailles et la mémoire, peu.",
             "",
             "Corpus : 1× est le corpus de départ (`corpus/` et `../shared/corpus`) ; N× y ajoute "
-            "N − 1 copies synthétiques (`evals/scale_corpus.py`, graine fixe) : articles et "
+            "N − 1 copies synthétiques (`evals/speed/scale_corpus.py`, graine fixe) : articles et "
             "paragraphes du corpus de départ recombinés en documents qui ont leurs propres "
             "identifiants, titres, dates et catalogue. **Il mesure la vitesse et la mémoire, "
             "pas la qualité des réponses** ; son vocabulaire ne croît pas avec sa taille comme "
@@ -275,7 +275,7 @@ def section(saved: dict[str, Any], chart: str, profile: dict[str, Any] | None = 
             "`docs/deploy.md`, section 4.",
             "",
             "Protocole : chaque ingestion tourne dans son propre processus "
-            "(`python -m evals.scale_ingest`, comme `ess-assistant ingest`) : sa mémoire max. "
+            "(`python -m evals.speed.scale_ingest`, comme `ess-assistant ingest`) : sa mémoire max. "
             "(VmHWM) compte le modèle ; « à froid » part d'un dossier de données vide, modèle "
             "compris ; « passages/s » divise les passages par la durée de l'ingestion seule "
             "(lecture, découpage, vecteurs des passages et de leurs phrases, écriture, BM25) ; "

@@ -1,6 +1,6 @@
 """The scale benchmark: the same measures at 1×, 10×, 100× the starter corpus, side by side.
 
-At each size (see `evals/scale_corpus.py`, which builds the corpus): cold ingest (time, passages
+At each size (see `evals/speed/scale_corpus.py`, which builds the corpus): cold ingest (time, passages
 per second, peak memory), re-ingest with nothing changed, adding one document, index size on
 disk, worker start-up (model and index ready), memory per worker, `/ask` latency for one user
 asking new questions, and 16 users asking questions that are mostly new to the server; in
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.bench import folder_mb, load_questions, machine
-from evals.load import LoadResult, Server, concurrent_users, one_user, serve, serve_chroma
-from evals.scale_corpus import ScaleCorpus, build, extra_document
+from evals.speed.bench import folder_mb, load_questions, machine
+from evals.speed.load import LoadResult, Server, concurrent_users, one_user, serve, serve_chroma
+from evals.speed.scale_corpus import ScaleCorpus, build, extra_document
 
 OURS_APP = "assistant.server.app:app_from_env"
 # Openings that make a known question new to a server's caches without changing what it asks.
@@ -74,8 +74,8 @@ def variants(questions: Sequence[str]) -> list[str]:
 def run_ingest(
     env: dict[str, str], log: Path, progress: bool, random_vectors: bool = False
 ) -> dict[str, Any]:
-    """`evals.scale_ingest` in a subprocess; its figures."""
-    command = [sys.executable, "-m", "evals.scale_ingest", *(["--progress"] if progress else [])]
+    """`evals.speed.scale_ingest` in a subprocess; its figures."""
+    command = [sys.executable, "-m", "evals.speed.scale_ingest", *(["--progress"] if progress else [])]
     command += ["--random-vectors"] if random_vectors else []
     with log.open("ab") as err:
         done = subprocess.run(
@@ -286,7 +286,7 @@ def run_and_report(
     config: ScaleConfig, json_out: Path, report: Path, echo: Callable[[str], None] = print
 ) -> dict[str, Any]:
     """Measure, writing each row into `json_out` and the scale section of `report` as it comes."""
-    from evals.scale_report import write_section
+    from evals.speed.scale_report import write_section
 
     def on_row(row: dict[str, Any]) -> None:
         profile_file = json_out.with_name("scale-profile.json")

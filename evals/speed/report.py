@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from evals.scale_report import kept_section
+from evals.speed.scale_report import kept_section
 
 # JSON key, French label: the rows of the table and of the CLI summary.
 ROWS = [

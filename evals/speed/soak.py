@@ -1,8 +1,8 @@
 """Soak test: N users asking at once for minutes, on loopback; no error, and memory flat.
 
-`python -m evals.soak --users 16 --seconds 120` serves the index of `ESS_DATA_DIR` in a
-subprocess (evals/load.py starts and stops it) and samples the server's resident memory every
-second while the users ask. The benchmark (evals/bench.py) measures speed; this measures that
+`python -m evals.speed.soak --users 16 --seconds 120` serves the index of `ESS_DATA_DIR` in a
+subprocess (evals/speed/load.py starts and stops it) and samples the server's resident memory every
+second while the users ask. The benchmark (evals/speed/bench.py) measures speed; this measures that
 nothing fails and nothing leaks.
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from evals.load import MAX_REQUESTS, descendants, serve
+from evals.speed.load import MAX_REQUESTS, descendants, serve
 
 QUESTIONS = Path(__file__).parent / "questions.jsonl"
 APP = "assistant.server.app:app_from_env"

@@ -113,9 +113,10 @@ def evaluate(
     from assistant.embedding import build_embedder
     from assistant.pipeline import Assistant
     from evals.baselines import build_baselines, split_corpus
+    from evals.questions import load_questions
+    from evals.questions import sample as draw
     from evals.report import RunContext, write_report
-    from evals.run import as_json, compare, load_questions, table
-    from evals.run import sample as draw
+    from evals.run import as_json, compare, table
 
     settings = settings_from_env()
     embedder = build_embedder(settings)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import tempfile
 import time
 from collections.abc import Sequence
@@ -21,7 +20,9 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
 from assistant.store import ChunkStore, open_client
 from evals.baselines import NaiveRag, split_corpus
+from evals.questions import QUESTIONS, question_texts
 from evals.speed.load import LoadResult, concurrent_users, one_user, serve
+from evals.speed.measures import folder_mb, machine
 from ingest.index import ingest
 
 OURS_APP = "assistant.server.app:app_from_env"
@@ -31,7 +32,7 @@ NAIVE_APP = "evals.speed.naive_server:app_from_env"
 @dataclass
 class BenchConfig:
     corpus_dirs: list[Path]
-    questions: Path = Path("evals/questions.jsonl")
+    questions: Path = QUESTIONS
     max_questions: int = 0  # 0 = all
     users: int = 16
     load_seconds: float = 20.0
@@ -42,36 +43,6 @@ class BenchConfig:
     workers: Sequence[int] = (1, 2)
     work_dir: Path | None = None  # data folders and server logs; a temporary folder if None
     extra_env: dict[str, str] = field(default_factory=dict)
-
-
-def load_questions(path: Path, limit: int = 0) -> list[str]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    questions = [str(row["question"]) for row in rows]
-    return questions[:limit] if limit else questions
-
-
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    cpu = "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kb = 0
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            mem_kb = int(line.split()[1])
-    return {
-        "nproc": os.cpu_count(),
-        "ram_gb": round(mem_kb / 1024 / 1024, 1),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
-def folder_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1024 / 1024
 
 
 def measure_ingest(settings: Settings, embedder: Embedder) -> dict[str, Any]:
@@ -151,7 +122,7 @@ def measure_served(
 def run_bench(config: BenchConfig) -> dict[str, Any]:
     """Every figure of the benchmark, ours at the top level and the naive pipeline's under
     "naive"; ours with more workers under "workers_N"."""
-    questions = load_questions(config.questions, config.max_questions)
+    questions = question_texts(config.questions, config.max_questions)
     result: dict[str, Any] = {"machine": machine(), "questions": len(questions)}
     result["hot_questions"] = min(config.hot_questions, len(questions))
     with tempfile.TemporaryDirectory(prefix="ess-bench-") as tmp:
@@ -217,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, dest="json_out")
     parser.add_argument("--report", type=Path, default=Path("evals/BENCH.md"))
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     settings = Settings()

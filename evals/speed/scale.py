@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.speed.bench import folder_mb, load_questions, machine
+from evals.questions import QUESTIONS, question_texts
 from evals.speed.load import LoadResult, Server, concurrent_users, one_user, serve, serve_chroma
+from evals.speed.measures import folder_mb, machine
 from evals.speed.scale_corpus import ScaleCorpus, build, extra_document
 
 OURS_APP = "assistant.server.app:app_from_env"
@@ -47,7 +48,7 @@ class ScaleConfig:
     # "embedded" (Chroma in the data folder) and/or "server" (a `chroma run` started here)
     modes: Sequence[str] = ("embedded",)
     seed: int = 1
-    questions: Path = Path("evals/questions.jsonl")
+    questions: Path = QUESTIONS
     single_questions: int = 80  # asked once each, one after the other, by one user
     users: int = 16
     load_seconds: float = 15.0
@@ -75,7 +76,12 @@ def run_ingest(
     env: dict[str, str], log: Path, progress: bool, random_vectors: bool = False
 ) -> dict[str, Any]:
     """`evals.speed.scale_ingest` in a subprocess; its figures."""
-    command = [sys.executable, "-m", "evals.speed.scale_ingest", *(["--progress"] if progress else [])]
+    command = [
+        sys.executable,
+        "-m",
+        "evals.speed.scale_ingest",
+        *(["--progress"] if progress else []),
+    ]
     command += ["--random-vectors"] if random_vectors else []
     with log.open("ab") as err:
         done = subprocess.run(
@@ -222,7 +228,7 @@ def run_scale(
     config: ScaleConfig, on_row: Callable[[dict[str, Any]], None] | None = None
 ) -> dict[str, Any]:
     """Every size in every mode; `on_row` is called with each row as soon as it is measured."""
-    questions = load_questions(config.questions)
+    questions = question_texts(config.questions)
     result: dict[str, Any] = {"machine": machine(), "rows": []}
     with tempfile.TemporaryDirectory(prefix="ess-scale-") as tmp:
         work = config.work_dir or Path(tmp)

@@ -13,101 +13,34 @@ import json
 import os
 import statistics
 import threading
-import time
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import httpx
-import numpy as np
+from evals.questions import question_texts
+from evals.speed.load import Server, concurrent_users, serve
 
-from evals.speed.load import MAX_REQUESTS, descendants, serve
-
-QUESTIONS = Path(__file__).parent / "questions.jsonl"
 APP = "assistant.server.app:app_from_env"
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory now (VmRSS) of `pid` and its children, in MB."""
-    total = 0
-    for p in [pid, *descendants(pid)]:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
-
-
 class Sampler(threading.Thread):
-    """Samples `rss_mb(pid)` every `interval` seconds until `stop()`."""
+    """Samples the resident memory of `server` every `interval` seconds until `stop()`."""
 
-    def __init__(self, pid: int, interval: float = 1.0) -> None:
+    def __init__(self, server: Server, interval: float = 1.0) -> None:
         super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
+        self.server, self.interval = server, interval
         self.samples: list[float] = []
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.samples.append(rss_mb(self.pid))
+            self.samples.append(self.server.rss_mb())
             self._halt.wait(self.interval)
 
     def stop(self) -> list[float]:
         self._halt.set()
         self.join(timeout=5)
         return self.samples
-
-
-@dataclass
-class Outcomes:
-    """What the users got: latencies of answers, and every failure by kind."""
-
-    latencies_ms: list[float] = field(default_factory=list)
-    failures: Counter[str] = field(default_factory=Counter)  # "HTTP 500", "ReadTimeout"...
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def record(self, elapsed_ms: float, failure: str = "") -> None:
-        with self.lock:
-            if failure:
-                self.failures[failure] += 1
-            else:
-                self.latencies_ms.append(elapsed_ms)
-
-
-def users_asking(
-    url: str, questions: Sequence[str], users: int, seconds: float, timeout: float
-) -> tuple[Outcomes, float]:
-    """`users` threads asking (`POST /ask`, every fifth a `GET /search`) until the deadline."""
-    outcomes = Outcomes()
-    deadline = time.perf_counter() + seconds
-
-    def user(offset: int) -> None:
-        with httpx.Client(timeout=timeout) as client:
-            for i in range(MAX_REQUESTS // users):
-                if time.perf_counter() >= deadline:
-                    return
-                question = questions[(offset + i) % len(questions)]
-                started = time.perf_counter()
-                try:
-                    if i % 5 == 4:
-                        response = client.get(url + "/search", params={"q": question})
-                    else:
-                        response = client.post(url + "/ask", json={"question": question})
-                    failure = "" if response.status_code == 200 else f"HTTP {response.status_code}"
-                except httpx.HTTPError as exc:
-                    failure = type(exc).__name__
-                outcomes.record((time.perf_counter() - started) * 1000, failure)
-
-    threads = [threading.Thread(target=user, args=(n * 7,), daemon=True) for n in range(users)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + timeout + 30)
-    return outcomes, time.perf_counter() - started
 
 
 @dataclass
@@ -138,8 +71,7 @@ class SoakResult:
 
 
 def soak(
-    url: str,
-    pid: int,
+    server: Server,
     questions: Sequence[str],
     users: int,
     seconds: float,
@@ -148,31 +80,24 @@ def soak(
 ) -> SoakResult:
     """A warm-up round (not counted), then `users` asking for `seconds` while memory is sampled;
     a request unanswered after `timeout` seconds counts as an error."""
-    users_asking(url, questions, users, warmup, timeout)
-    sampler = Sampler(pid)
+    concurrent_users(server.url, questions, users, warmup, search_every=5, timeout=timeout)
+    sampler = Sampler(server)
     sampler.start()
-    outcomes, elapsed = users_asking(url, questions, users, seconds, timeout)
+    asked = concurrent_users(server.url, questions, users, seconds, search_every=5, timeout=timeout)
     samples = sampler.stop() or [0.0]
     fifth = max(1, len(samples) // 5)
-    latencies = outcomes.latencies_ms or [0.0]
-    errors = sum(outcomes.failures.values())
     return SoakResult(
         users=users,
-        seconds=elapsed,
-        requests=len(outcomes.latencies_ms) + errors,
-        errors=errors,
-        failures=dict(outcomes.failures),
-        p50_ms=float(np.percentile(latencies, 50)),
-        p95_ms=float(np.percentile(latencies, 95)),
+        seconds=asked.seconds,
+        requests=len(asked.latencies_ms) + asked.errors,
+        errors=asked.errors,
+        failures=dict(asked.failures),
+        p50_ms=asked.percentile(50),
+        p95_ms=asked.percentile(95),
         rss_start_mb=statistics.median(samples[:fifth]),
         rss_end_mb=statistics.median(samples[-fifth:]),
         rss_max_mb=max(samples),
     )
-
-
-def load_questions(path: Path = QUESTIONS) -> list[str]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line)["question"] for line in f if line.strip()]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -187,9 +112,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     env = {"HF_HUB_OFFLINE": "1", **{k: v for k, v in os.environ.items() if k.startswith("ESS_")}}
     with serve(APP, env) as server:
         result = soak(
-            server.url,
-            server.process.pid,
-            load_questions(),
+            server,
+            question_texts(),
             args.users,
             args.seconds,
             timeout=args.timeout,

@@ -80,17 +80,12 @@ def latency_figures(
     prefix = f"c{users}"
     return {
         "ask_n": len(single.latencies_ms),
-        "ask_p50_ms": round(single.percentile(50), 1),
-        "ask_p95_ms": round(single.percentile(95), 1),
-        "ask_p99_ms": round(single.percentile(99), 1),
-        "ask_repeat_p50_ms": round(again.percentile(50), 1),
-        "ask_repeat_p95_ms": round(again.percentile(95), 1),
+        **single.percentiles("ask"),
+        **again.percentiles("ask_repeat", (50, 95)),
         f"{prefix}_answers": len(loaded.latencies_ms),
         f"{prefix}_seconds": round(loaded.seconds, 1),
         f"{prefix}_answers_per_s": round(loaded.per_second, 1),
-        f"{prefix}_p50_ms": round(loaded.percentile(50), 1),
-        f"{prefix}_p95_ms": round(loaded.percentile(95), 1),
-        f"{prefix}_p99_ms": round(loaded.percentile(99), 1),
+        **loaded.percentiles(prefix),
         "errors": single.errors + again.errors + loaded.errors,
     }
 

@@ -141,6 +141,10 @@ class LoadResult:
     def percentile(self, q: float) -> float:
         return percentile(self.latencies_ms, q)
 
+    def percentiles(self, prefix: str, qs: Sequence[int] = (50, 95, 99)) -> dict[str, float]:
+        """{"PREFIX_p50_ms": ...}: the latency figures as the reports name them."""
+        return {f"{prefix}_p{q}_ms": round(self.percentile(q), 1) for q in qs}
+
     @property
     def per_second(self) -> float:
         return len(self.latencies_ms) / self.seconds if self.seconds else 0.0

@@ -1,7 +1,7 @@
 """The scale benchmark: the same measures at 1×, 10×, 100× the starter corpus, side by side.
 
-At each size (see `evals/speed/scale_corpus.py`, which builds the corpus): cold ingest (time, passages
-per second, peak memory), re-ingest with nothing changed, adding one document, index size on
+At each size (see `evals/speed/scale_corpus.py`, which builds the corpus): cold ingest (time,
+passages per second, peak memory), re-ingest with nothing changed, adding one document, index size on
 disk, worker start-up (model and index ready), memory per worker, `/ask` latency for one user
 asking new questions, and 16 users asking questions that are mostly new to the server; in
 embedded Chroma and, optionally, with a `chroma run` server (`ESS_CHROMA_URL`).
@@ -138,12 +138,9 @@ def latency(single: LoadResult, loaded: LoadResult, users: int, distinct: int) -
     asked = len(loaded.latencies_ms) + loaded.errors
     return {
         "ask_n": len(single.latencies_ms),
-        "ask_p50_ms": round(single.percentile(50), 1),
-        "ask_p95_ms": round(single.percentile(95), 1),
-        "ask_p99_ms": round(single.percentile(99), 1),
+        **single.percentiles("ask"),
         f"c{users}_answers_per_s": round(loaded.per_second, 1),
-        f"c{users}_p50_ms": round(loaded.percentile(50), 1),
-        f"c{users}_p95_ms": round(loaded.percentile(95), 1),
+        **loaded.percentiles(f"c{users}", (50, 95)),
         f"c{users}_new_share": round(min(distinct, asked) / asked, 2) if asked else 0.0,
         "errors": single.errors + loaded.errors,
     }

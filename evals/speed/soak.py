@@ -1,9 +1,10 @@
 """Soak test: N users asking at once for minutes, on loopback; no error, and memory flat.
 
 `python -m evals.speed.soak --users 16 --seconds 120` serves the index of `ESS_DATA_DIR` in a
-subprocess (evals/speed/load.py starts and stops it) and samples the server's resident memory every
-second while the users ask. The benchmark (evals/speed/bench.py) measures speed; this measures that
-nothing fails and nothing leaks.
+subprocess (evals/speed/load.py starts and stops it) and samples the server's resident memory
+every second while the users ask (the same load driver as the benchmark, every fifth request a
+search). The benchmark (evals/speed/bench.py) measures speed; this measures that nothing fails
+and nothing leaks.
 """
 
 from __future__ import annotations

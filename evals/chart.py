@@ -1,4 +1,5 @@
-"""The per-persona bar chart of the report: where the assistant serves one audience worse."""
+"""The per-persona bar chart of the report (where the assistant serves one audience worse), and
+the figure and PNG every report's chart is drawn on and saved as."""
 
 from __future__ import annotations
 
@@ -24,6 +25,22 @@ LABELS = {
 }
 
 
+def figure(width: float, height: float) -> Figure:
+    """A figure on the Agg canvas directly, not pyplot: no display needed, no global figure
+    state to leak."""
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save_png(fig: Figure, path: Path) -> Path:
+    """`fig` as a PNG at `path`, without the software stamp, so that the same figures give the
+    same bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png", metadata={"Software": None})
+    return path
+
+
 def persona_chart(values: dict[str, dict[str, float | None]], path: Path) -> Path:
     """Grouped bars, one group per metric and one bar per persona; None (no such question for
     that persona) leaves the bar out rather than drawing a misleading 0."""
@@ -31,9 +48,7 @@ def persona_chart(values: dict[str, dict[str, float | None]], path: Path) -> Pat
     metrics = list(LABELS)
     x = np.arange(len(metrics))
     width = 0.8 / max(len(personas), 1)
-    # The Agg canvas directly, not pyplot: no display needed, no global figure state to leak.
-    fig = Figure(figsize=(11, 5), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = figure(11, 5)
     ax = fig.subplots()
     for i, persona in enumerate(personas):
         heights = [values[persona].get(m) for m in metrics]
@@ -52,6 +67,4 @@ def persona_chart(values: dict[str, dict[str, float | None]], path: Path) -> Pat
     ax.set_axisbelow(True)
     ax.legend(title="persona", loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=len(personas))
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", metadata={"Software": None})
-    return path
+    return save_png(fig, path)

@@ -20,7 +20,7 @@ from assistant.embedding import build_embedder
 from assistant.french import terms
 from assistant.guard import overlap, split_sentences, states_fact
 from assistant.pipeline import Assistant
-from evals.run import load_questions
+from evals.questions import load_questions
 
 _LABEL = re.compile(r"\s*\([^()]*\)\s*(?=\[\d+\]\s*$)")  # "(Loi ESS 2014, art. 6)" before [n]
 THRESHOLDS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8]

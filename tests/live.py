@@ -3,9 +3,7 @@ temporary data folder, administration on with a known token."""
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,8 +12,9 @@ from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.llm import ChatModel
 from assistant.store import ChunkStore, open_client
+from evals.speed.measures import HOST, free_port, wait_ready
 from ingest.index import ingest
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 
 TOKEN = "jeton-de-test-admin"
 
@@ -28,12 +27,6 @@ def indexed_notes(data: Path, embedder: Embedder, **overrides: object) -> Settin
     return settings
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve(settings: Settings, embedder: Embedder, llm: ChatModel | None = None) -> Iterator[str]:
     """uvicorn in a thread on 127.0.0.1 (with `llm` writing the answers, if given); yields the
@@ -44,18 +37,15 @@ def serve(settings: Settings, embedder: Embedder, llm: ChatModel | None = None) 
 
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings, embedder, llm), host="127.0.0.1", port=port, log_level="warning"
+        create_app(settings, embedder, llm), host=HOST, port=port, log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
+    url = f"http://{HOST}:{port}"
     try:
-        yield f"http://127.0.0.1:{port}"
+        wait_ready(url + "/health", thread.is_alive, 60, every=0.05)
+        yield url
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -20,7 +20,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.server.app import create_app
 from assistant.server.privacy import mask
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from tests.live import TOKEN, serve
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

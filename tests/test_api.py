@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.server.app import create_app
-from tests.conftest import CountingEmbedder
+from tests.fixtures import CountingEmbedder
 
 
 @pytest.fixture(scope="module")

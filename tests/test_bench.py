@@ -5,14 +5,13 @@ re-embedded by a no-op ingest, the report and chart written. Timings are never a
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from evals.bench import BenchConfig, run_bench, summary_lines, write_outputs
+from evals.speed.bench import BenchConfig, run_bench, summary_lines, write_outputs
+from tests.fixtures import copy_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
 TINY = ["loi-1947-1775-art-19-septies-scic.txt", "loi-2000-321-art-9-1-et-10-subventions.txt"]
 KEYS = [
     "ingest_cold_s",
@@ -28,12 +27,9 @@ KEYS = [
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> dict:
-    corpus = tmp_path_factory.mktemp("tiny-corpus")
-    for name in [*TINY, "catalog.toml"]:
-        shutil.copy(shared_corpus / name, corpus / name)
+    corpus = copy_corpus(shared_corpus, tmp_path_factory.mktemp("tiny-corpus"), TINY)
     config = BenchConfig(
         corpus_dirs=[corpus],
-        questions=ROOT / "evals" / "questions.jsonl",
         max_questions=4,
         load_seconds=1.0,
         workers=(1, 2),

@@ -3,14 +3,9 @@ real answers; BM25 rebuilt from the server, and rebuilt again when another inges
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -20,59 +15,26 @@ from assistant.errors import ChromaUnavailableError
 from assistant.pipeline import Assistant
 from assistant.server.app import create_app
 from assistant.store import ChunkStore, open_client
-from evals.load import free_port, stop
+from evals.speed.load import serve_chroma
+from evals.speed.measures import free_port
 from ingest.index import ingest
-from tests.conftest import CountingEmbedder
+from tests.fixtures import CountingEmbedder, copy_corpus
 
 TINY = ["loi-1947-1775-art-19-septies-scic.txt", "code-travail-L3332-17-1-agrement-esus-2014.txt"]
 SCIC_QUESTION = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
-
-
-def chroma_command() -> str:
-    beside = Path(sys.executable).parent / "chroma"
-    found = str(beside) if beside.exists() else shutil.which("chroma")
-    assert found, "the `chroma` command of the chromadb package is not installed"
-    return found
 
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Chroma server on a free loopback port, stopped at teardown."""
     folder = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    command = [chroma_command(), "run", "--path", str(folder / "db"), "--host", "127.0.0.1"]
-    log = (folder / "chroma.log").open("wb")
-    process = subprocess.Popen(
-        [*command, "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # 60 s at most
-            if process.poll() is not None:
-                pytest.fail(f"chroma run exited: {(folder / 'chroma.log').read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        else:
-            pytest.fail("chroma run did not answer its heartbeat")
-        yield url
-    finally:
-        stop(process)
-        log.close()
+    with serve_chroma(folder / "db", folder / "chroma.log", wait_s=60) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
 def tiny_corpus(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Path:
-    folder = tmp_path_factory.mktemp("tiny-corpus")
-    for name in [*TINY, "catalog.toml"]:
-        shutil.copy(shared_corpus / name, folder / name)
-    return folder
+    return copy_corpus(shared_corpus, tmp_path_factory.mktemp("tiny-corpus"), TINY)
 
 
 @pytest.fixture(scope="module")

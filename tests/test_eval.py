@@ -25,19 +25,16 @@ from evals.metrics import (
     verdict_given,
     word_count,
 )
+from evals.questions import QUESTIONS, load_questions, sample
 from evals.report import problems, worst
 from evals.run import (
     FLOOR,
     QUALITY_BAR,
     evaluate,
     evaluate_assistant,
-    load_questions,
-    sample,
 )
 from ingest.index import ingest
-from tests.conftest import make_pdf, make_settings
-
-QUESTIONS = Path(__file__).resolve().parents[1] / "evals" / "questions.jsonl"
+from tests.fixtures import make_pdf, make_settings
 
 
 def test_fact_matching_ignores_case_accents_and_spaces() -> None:

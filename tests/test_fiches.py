@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import frontmatter
 
 from assistant.pipeline import Assistant
 from assistant.types import SECONDARY_KINDS
+from tests.fixtures import ROOT
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = ROOT / "corpus"
 # A reference in brackets to a text or a guide: "(loi n° 2014-856, art. 2)", "(RTES, 2015)";
 # or the Legifrance check we ask for where our texts stop.
 REFERENCE = re.compile(r"\([^()]*(?:\bart\.|\b(?:19|20)\d\d\b)[^()]*\)|Légifrance")

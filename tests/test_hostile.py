@@ -15,7 +15,7 @@ import pytest
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.pipeline import Assistant
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from tests.hostile_files import Expect, build, huge_text, long_pdf
 
 LONG_PDF_PAGES = 5000

@@ -11,7 +11,7 @@ from assistant.errors import EmptyIndexError, ModelMismatchError
 from assistant.pipeline import Assistant
 from assistant.store import ChunkStore, open_client
 from ingest.index import ingest
-from tests.conftest import make_pdf, make_settings
+from tests.fixtures import make_pdf, make_settings
 from tests.hostile_files import shared_stream_pdf
 
 CATALOG = """

@@ -24,7 +24,7 @@ from ingest.catalog import load_catalog
 from ingest.chunk import chunk_document
 from ingest.index import embed_chunks, ingest
 from ingest.read import read_document
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 
 ROUNDS = 5
 TOPICS = ["la restauration collective", "les recycleries", "les tiers-lieux", "la mobilité"]

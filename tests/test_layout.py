@@ -8,7 +8,8 @@ import ast
 import graphlib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.fixtures import ROOT
+
 ENTRY_POINTS = ("assistant.server", "assistant.cli")
 
 

@@ -23,7 +23,7 @@ from ingest.legifrance.api import search_request
 from ingest.legifrance.archive import article_from_xml
 from ingest.legifrance.sync import run_sync
 from ingest.legifrance.targets import Target, load_targets
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from tests.legifrance_fake import (
     API_PATH,
     CLIENT_ID,

@@ -8,14 +8,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -28,6 +25,7 @@ from assistant.pipeline import Assistant
 from assistant.server.app import create_app
 from assistant.types import Answer, Hit
 from assistant.writer import FALLBACK, NOT_IN_PASSAGES, Writer, excerpts
+from evals.speed.measures import free_port, wait_ready
 
 QUESTION = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
 FALLBACK_START = FALLBACK.split("(")[0]
@@ -57,12 +55,6 @@ def gguf() -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def llm_url(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama-cpp-python's OpenAI-compatible server on 127.0.0.1, started once per session."""
@@ -75,16 +67,7 @@ def llm_url(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert server.poll() is None, f"the llama.cpp server stopped (log: {log.name})"
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"the llama.cpp server never answered ({log.name})"
-            time.sleep(0.5)
+        wait_ready(f"{url}/models", lambda: server.poll() is None, 180, log.name, every=0.5)
         yield url
     finally:
         server.terminate()
@@ -281,7 +264,8 @@ def test_passages_are_cut_to_the_budget_first_sentences_first() -> None:
 def test_the_runner_times_the_stream_and_says_why_a_draft_is_not_shown(
     assistant: Assistant, llm_url: str
 ) -> None:
-    from evals.run import Question, evaluate_assistant
+    from evals.questions import Question
+    from evals.run import evaluate_assistant
 
     asked = Question("scic", "elu", QUESTION, [], [["50 %"]], answerable=True)
     refused = Question("tatin", "elu", "Quelle est la recette de la tarte tatin ?", [], [], False)

@@ -21,7 +21,7 @@ from assistant.server.app import create_app
 from assistant.server.pages import WIDTH_PX, page_png, spans_of
 from assistant.store import ChunkStore, open_client
 from ingest.index import ingest
-from tests.conftest import make_pdf
+from tests.fixtures import make_pdf
 
 LAW = "loi-2014-856"
 PTCE = "I. - Les pôles territoriaux de coopération économique sont constitués"

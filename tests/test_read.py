@@ -5,7 +5,7 @@ import pytest
 from assistant.errors import DocumentError
 from ingest.normalise import join_lines, strip_running_lines
 from ingest.read import ReadLimits, markdown_to_text, read_document
-from tests.conftest import make_pdf
+from tests.fixtures import make_pdf
 
 
 def test_pdf_comes_back_clean_with_page_numbers(tmp_path: Path) -> None:

@@ -6,18 +6,17 @@ timings are never asserted."""
 from __future__ import annotations
 
 import json
-import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from evals.bench_report import write_report
-from evals.scale import ScaleConfig, merge, parse_factors, run_scale, variants
-from evals.scale_corpus import blocks, build, read_sources
-from evals.scale_report import BEGIN, END, write_section
+from evals.speed.report import write_report
+from evals.speed.scale import ScaleConfig, merge, parse_factors, run_scale, variants
+from evals.speed.scale_corpus import blocks, build, read_sources
+from evals.speed.scale_report import BEGIN, END, write_section
+from tests.fixtures import ROOT, copy_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
 TINY = ["loi-1947-1775-art-19-septies-scic.txt", "loi-2000-321-art-9-1-et-10-subventions.txt"]
 FIGURES = [
     "passages",
@@ -39,10 +38,7 @@ FIGURES = [
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Path:
-    folder = tmp_path_factory.mktemp("tiny-corpus")
-    for name in [*TINY, "catalog.toml"]:
-        shutil.copy(shared_corpus / name, folder / name)
-    return folder
+    return copy_corpus(shared_corpus, tmp_path_factory.mktemp("tiny-corpus"), TINY)
 
 
 def test_blocks_keep_a_heading_with_its_paragraph() -> None:
@@ -93,7 +89,6 @@ def measured(tmp_path_factory: pytest.TempPathFactory, tiny: Path) -> list[dict]
     rows: list[dict] = []
     base = dict(
         starter_dirs=[tiny],
-        questions=ROOT / "evals" / "questions.jsonl",
         single_questions=3,
         load_seconds=1.0,
     )

@@ -10,7 +10,7 @@ from assistant.pipeline import Assistant
 from assistant.sentences import UNITS_VERSION
 from assistant.store import ChunkStore, open_client, sentences_name
 from ingest.index import ingest
-from tests.conftest import CountingEmbedder, make_settings
+from tests.fixtures import CountingEmbedder, make_settings
 
 NOTE = """# SCIC et collectivités
 ## Capital

@@ -21,7 +21,7 @@ from assistant.pipeline import Assistant
 from assistant.server.app import create_app
 from assistant.store import ChunkStore, open_client
 from ingest.index import ingest
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from tests.live import serve
 
 CLIENTS = 16

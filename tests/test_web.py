@@ -18,6 +18,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
+from tests.fixtures import ROOT
 from tests.live import serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -31,7 +32,6 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright  # noqa: E402
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 SCIC = "Une commune peut-elle entrer au capital d'une SCIC ?"
 

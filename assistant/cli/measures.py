@@ -51,7 +51,7 @@ def bench(
     avec --scale, la même chose à 1×, 10×, 100× le corpus de départ."""
     settings = settings_from_env()
     if scale is not None:
-        from evals.scale import ScaleConfig, parse_factors, run_and_report
+        from evals.speed.scale import ScaleConfig, parse_factors, run_and_report
 
         scaled = ScaleConfig(
             factors=parse_factors(scale),
@@ -64,7 +64,7 @@ def bench(
         )
         run_and_report(scaled, json_out or Path("evals/scale.json"), report, typer.echo)
         return
-    from evals.bench import BenchConfig, run_bench, summary_lines, write_outputs
+    from evals.speed.bench import BenchConfig, run_bench, summary_lines, write_outputs
 
     config = BenchConfig(corpus_dirs=list(settings.corpus_dirs), load_seconds=seconds)
     result = run_bench(config)
@@ -113,9 +113,10 @@ def evaluate(
     from assistant.embedding import build_embedder
     from assistant.pipeline import Assistant
     from evals.baselines import build_baselines, split_corpus
+    from evals.questions import load_questions
+    from evals.questions import sample as draw
     from evals.report import RunContext, write_report
-    from evals.run import as_json, compare, load_questions, table
-    from evals.run import sample as draw
+    from evals.run import as_json, compare, table
 
     settings = settings_from_env()
     embedder = build_embedder(settings)

@@ -8,27 +8,22 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import numpy as np
 
-HOST = "127.0.0.1"
+from evals.metrics import percentile
+from evals.speed.measures import HOST, free_port, memory_mb, tree_cpu_seconds, wait_ready
+
 MAX_REQUESTS = 200_000  # a ceiling on any load loop, whatever the deadline
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -43,51 +38,18 @@ class Server:
     def peak_rss_mb(self) -> float:
         """Peak resident memory of the server: the sum of each process's high-water mark
         (VmHWM), so with several workers it counts every worker's model and index."""
-        pids = [self.process.pid, *descendants(self.process.pid)]
-        return sum(_vm_hwm_kb(pid) for pid in pids) / 1024
+        return memory_mb("VmHWM", self.process.pid, tree=True)
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server and its workers now (VmRSS)."""
+        return memory_mb("VmRSS", self.process.pid, tree=True)
 
     def cpu_seconds(self) -> float:
-        """CPU time (user and system) the server's processes have used so far: on a shared
-        machine, the cost of a request varies far less in CPU time than in wall time."""
-        pids = [self.process.pid, *descendants(self.process.pid)]
-        return sum(_cpu_ticks(pid) for pid in pids) / os.sysconf("SC_CLK_TCK")
+        """CPU time the server's processes have used so far."""
+        return tree_cpu_seconds(self.process.pid)
 
-
-def descendants(root: int) -> list[int]:
-    """Every process below `root`, read from /proc (uvicorn's workers and their helpers)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [root]
-    while frontier:
-        pid = frontier.pop()
-        children = [p for p, parent in parents.items() if parent == pid]
-        found += children
-        frontier += children
-    return found
-
-
-def _cpu_ticks(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])  # utime, stime
-
-
-def _vm_hwm_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    def wait_ready(self, wait_s: float, path: str) -> None:
+        wait_ready(self.url + path, lambda: self.process.poll() is None, wait_s, self.log)
 
 
 NO_RATE_LIMITS = {"ESS_RATE_LIMIT_ASK": "", "ESS_RATE_LIMIT_FEEDBACK": ""}
@@ -115,25 +77,11 @@ def serve(
     server = Server(process, f"http://{HOST}:{port}", log)
     launched = time.perf_counter()
     try:
-        wait_ready(server, wait_s)
+        server.wait_ready(wait_s, "/health")
         server.ready_s = time.perf_counter() - launched
         yield server
     finally:
         stop(process)
-
-
-def wait_ready(server: Server, wait_s: float, path: str = "/health") -> None:
-    deadline = time.monotonic() + wait_s
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"server exited ({server.process.returncode}); see {server.log}")
-        try:
-            if httpx.get(server.url + path, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"server not ready after {wait_s:.0f} s; see {server.log}")
 
 
 def chroma_command() -> str:
@@ -158,7 +106,7 @@ def serve_chroma(path: Path, log: Path | None = None, wait_s: float = 120) -> It
         )
     server = Server(process, f"http://{HOST}:{port}", log)
     try:
-        wait_ready(server, wait_s, "/api/v2/heartbeat")
+        server.wait_ready(wait_s, "/api/v2/heartbeat")
         yield server
     finally:
         stop(process)
@@ -178,46 +126,64 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @dataclass
 class LoadResult:
-    """Latencies of the answered requests (ms), errors, and the wall time they took."""
+    """Latencies of the answered requests (ms), every failure by kind ("HTTP 500",
+    "ReadTimeout"...), and the wall time they took."""
 
     latencies_ms: list[float] = field(default_factory=list)
-    errors: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def errors(self) -> int:
+        return sum(self.failures.values())
 
     def percentile(self, q: float) -> float:
-        return float(np.percentile(self.latencies_ms, q)) if self.latencies_ms else 0.0
+        return percentile(self.latencies_ms, q)
+
+    def percentiles(self, prefix: str, qs: Sequence[int] = (50, 95, 99)) -> dict[str, float]:
+        """{"PREFIX_p50_ms": ...}: the latency figures as the reports name them."""
+        return {f"{prefix}_p{q}_ms": round(self.percentile(q), 1) for q in qs}
 
     @property
     def per_second(self) -> float:
         return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
 
+    def record(self, elapsed_ms: float, failure: str = "") -> None:
+        with self.lock:
+            if failure:
+                self.failures[failure] += 1
+            else:
+                self.latencies_ms.append(elapsed_ms)
 
-def _ask(
-    client: httpx.Client, url: str, question: str, result: LoadResult, lock: threading.Lock
-) -> None:
+
+def _ask(client: httpx.Client, url: str, question: str, result: LoadResult, search: bool) -> None:
+    """`POST /ask` (an answer is a 200 whose body has one), or `GET /search` if `search`."""
     started = time.perf_counter()
     try:
-        response = client.post(url + "/ask", json={"question": question})
-        ok = response.status_code == 200 and "answer" in response.json()
-    except (httpx.HTTPError, ValueError):
-        ok = False
-    elapsed = (time.perf_counter() - started) * 1000
-    with lock:
-        if ok:
-            result.latencies_ms.append(elapsed)
+        if search:
+            response = client.get(url + "/search", params={"q": question})
         else:
-            result.errors += 1
+            response = client.post(url + "/ask", json={"question": question})
+        failure = "" if response.status_code == 200 else f"HTTP {response.status_code}"
+        if not failure and not search and "answer" not in response.json():
+            failure = "no answer"
+    except httpx.HTTPError as exc:
+        failure = type(exc).__name__
+    except ValueError:
+        failure = "not JSON"
+    result.record((time.perf_counter() - started) * 1000, failure)
 
 
 def one_user(url: str, questions: Sequence[str], deadline_s: float = 600) -> LoadResult:
     """Each question once, one after the other, as a single user would."""
-    result, lock = LoadResult(), threading.Lock()
+    result = LoadResult()
     started = time.perf_counter()
     with httpx.Client(timeout=30) as client:
         for question in questions:
             if time.perf_counter() - started > deadline_s:
                 break
-            _ask(client, url, question, result, lock)
+            _ask(client, url, question, result, search=False)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -229,26 +195,30 @@ def concurrent_users(
     seconds: float,
     requests: int = MAX_REQUESTS,
     stride: int = 7,
+    search_every: int = 0,
+    timeout: float = 30,
 ) -> LoadResult:
     """`users` threads, each with its own connection, asking in turn until the deadline or
     until `requests` in all; user n starts at question n × `stride` (a stride of
-    len(questions) // users gives each user its own questions)."""
-    result, lock = LoadResult(), threading.Lock()
+    len(questions) // users gives each user its own questions). With `search_every` = n, every
+    n-th request of a user is a `GET /search`; a request unanswered after `timeout` s fails."""
+    result = LoadResult()
     deadline = time.perf_counter() + seconds
     per_user = max(min(requests, MAX_REQUESTS) // max(users, 1), 1)
 
     def user(offset: int) -> None:
-        with httpx.Client(timeout=30) as client:
+        with httpx.Client(timeout=timeout) as client:
             for i in range(per_user):
                 if time.perf_counter() >= deadline:
                     return
-                _ask(client, url, questions[(offset + i) % len(questions)], result, lock)
+                search = search_every > 0 and i % search_every == search_every - 1
+                _ask(client, url, questions[(offset + i) % len(questions)], result, search)
 
     threads = [threading.Thread(target=user, args=(n * stride,), daemon=True) for n in range(users)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=seconds + 60)
+        thread.join(timeout=seconds + timeout + 30)
     result.seconds = time.perf_counter() - started
     return result

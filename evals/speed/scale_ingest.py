@@ -3,32 +3,17 @@
 The scale benchmark runs it as a subprocess so that the peak memory it reports (VmHWM) is the
 ingest's own, model included, and not the benchmark's. Settings come from `ESS_*` variables.
 `--random-vectors` stores random unit vectors under the model's name instead of running it:
-everything but the model is measured (see `evals.scale_profile.RandomVectors`).
+everything but the model is measured (see `evals.speed.scale_profile.RandomVectors`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
-from pathlib import Path
 
-
-def peak_rss_mb() -> float:
-    """This process's resident-memory high-water mark."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process (user and system, every thread): on a shared machine it varies
-    far less than the wall time."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+from evals.speed.measures import memory_mb, own_cpu_seconds
 
 
 def main() -> None:
@@ -41,7 +26,7 @@ def main() -> None:
 
     settings = Settings()
     if "--random-vectors" in sys.argv:
-        from evals.scale_profile import RandomVectors
+        from evals.speed.scale_profile import RandomVectors
 
         embedder: Embedder = RandomVectors()
     else:
@@ -59,8 +44,8 @@ def main() -> None:
         "documents": len(summary.added) + len(summary.kept) + len(summary.replaced),
         "skipped": len(summary.skipped),
         "stages": summary.stages,
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        "cpu_s": round(cpu_seconds(), 2),
+        "peak_rss_mb": round(memory_mb("VmHWM"), 1),
+        "cpu_s": round(own_cpu_seconds(), 2),
     }
     print(json.dumps(figures))
 

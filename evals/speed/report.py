@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from evals.scale_report import kept_section
+from evals.chart import figure, save_png
+from evals.speed.scale_report import kept_section
 
 # JSON key, French label: the rows of the table and of the CLI summary.
 ROWS = [
@@ -56,8 +55,7 @@ def latency_chart(result: dict[str, Any], path: Path) -> Path:
     systems = _systems(result)
     x = np.arange(len(SERIES_KEYS))
     width = 0.8 / len(systems)
-    fig = Figure(figsize=(10, 4.8), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = figure(10, 4.8)
     ax = fig.subplots()
     for i, (label, figures) in enumerate(systems.items()):
         heights = [max(float(figures.get(k, 0.0)), 0.1) for k in SERIES_KEYS]
@@ -71,9 +69,7 @@ def latency_chart(result: dict[str, Any], path: Path) -> Path:
     ax.set_axisbelow(True)
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", metadata={"Software": None})
-    return path
+    return save_png(fig, path)
 
 
 def markdown(result: dict[str, Any], chart: str) -> str:

@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from evals.chart import figure, save_png
 
 BEGIN, END = "<!-- scale:begin -->", "<!-- scale:end -->"
 
@@ -93,8 +92,7 @@ def scale_chart(rows: list[dict[str, Any]], path: Path) -> Path:
     """One panel per kind of cost, each cost against the number of passages, log-log: lines
     join the sizes measured alike (solid: embedded Chroma, dashed: Chroma server, random vectors
     at ingest when a size was measured so), crosses are the sizes measured with the model."""
-    fig = Figure(figsize=(13, 4.6), dpi=100)
-    FigureCanvasAgg(fig)
+    fig = figure(13, 4.6)
     axes = fig.subplots(1, len(PANELS))
     sizes = sorted({r["passages"] for r in rows})
     for ax, (title, series) in zip(axes, PANELS, strict=True):
@@ -134,9 +132,7 @@ def scale_chart(rows: list[dict[str, Any]], path: Path) -> Path:
         "tailles entre elles)"
     )
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", metadata={"Software": None})
-    return path
+    return save_png(fig, path)
 
 
 # Figures that leave the model out when the vectors are random: no target check on them.
@@ -174,12 +170,14 @@ PROFILE_ROWS = [
 
 
 def profile_table(profile: dict[str, Any]) -> list[str]:
-    """The stages measured without Chroma nor the model (`evals.scale_profile --no-chroma`)."""
+    """The stages measured without Chroma nor the model
+    (`evals.speed.scale_profile --no-chroma`)."""
     sizes = sorted((k for k in profile if k.isdigit()), key=int)
     if not sizes:
         return []
     lines = [
-        "Mesuré sans Chroma ni modèle (`python -m evals.scale_profile --factor N --no-chroma`) :",
+        "Mesuré sans Chroma ni modèle "
+        "(`python -m evals.speed.scale_profile --factor N --no-chroma`) :",
         "",
         "| étape | " + " | ".join(f"{n}×" for n in sizes) + " |",
         "|---|" + "---|" * len(sizes),
@@ -249,8 +247,8 @@ def section(saved: dict[str, Any], chart: str, profile: dict[str, Any] | None = 
             "Les durées varient d'un passage à l'autre ; les tailles et la mémoire, peu.",
             "",
             "Corpus : 1× est le corpus de départ (`corpus/` et `../shared/corpus`) ; N× y ajoute "
-            "N − 1 copies synthétiques (`evals/scale_corpus.py`, graine fixe) : articles et "
-            "paragraphes du corpus de départ recombinés en documents qui ont leurs propres "
+            "N − 1 copies synthétiques (`evals/speed/scale_corpus.py`, graine fixe) : articles "
+            "et paragraphes du corpus de départ recombinés en documents qui ont leurs propres "
             "identifiants, titres, dates et catalogue. **Il mesure la vitesse et la mémoire, "
             "pas la qualité des réponses** ; son vocabulaire ne croît pas avec sa taille comme "
             "celui d'un vrai corpus (le BM25 y est un peu plus petit que sur de vrais textes).",
@@ -275,8 +273,8 @@ def section(saved: dict[str, Any], chart: str, profile: dict[str, Any] | None = 
             "`docs/deploy.md`, section 4.",
             "",
             "Protocole : chaque ingestion tourne dans son propre processus "
-            "(`python -m evals.scale_ingest`, comme `ess-assistant ingest`) : sa mémoire max. "
-            "(VmHWM) compte le modèle ; « à froid » part d'un dossier de données vide, modèle "
+            "(`python -m evals.speed.scale_ingest`, comme `ess-assistant ingest`) : sa mémoire "
+            "max. (VmHWM) compte le modèle ; « à froid » part d'un dossier de données vide, modèle "
             "compris ; « passages/s » divise les passages par la durée de l'ingestion seule "
             "(lecture, découpage, vecteurs des passages et de leurs phrases, écriture, BM25) ; "
             "« ajout d'un document » : un document de plus dans le dossier, puis `ingest`. "

@@ -1,7 +1,7 @@
 """The speed benchmark: ingest, `/ask` latency at 1 and 16 users, memory and index size, for
 the product (1 and 2 workers) and the naive LangChain pipeline, served by the same uvicorn.
 
-`python -m evals.bench [--json OUT] [--report evals/BENCH.md]` or `ess-assistant bench`.
+`python -m evals.speed.bench [--json OUT] [--report evals/BENCH.md]` or `ess-assistant bench`.
 Figures are printed, never asserted: the machine is shared and its load varies.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import tempfile
 import time
 from collections.abc import Sequence
@@ -21,17 +20,19 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, build_embedder
 from assistant.store import ChunkStore, open_client
 from evals.baselines import NaiveRag, split_corpus
-from evals.load import LoadResult, concurrent_users, one_user, serve
+from evals.questions import QUESTIONS, question_texts
+from evals.speed.load import LoadResult, concurrent_users, one_user, serve
+from evals.speed.measures import folder_mb, machine
 from ingest.index import ingest
 
 OURS_APP = "assistant.server.app:app_from_env"
-NAIVE_APP = "evals.naive_server:app_from_env"
+NAIVE_APP = "evals.speed.naive_server:app_from_env"
 
 
 @dataclass
 class BenchConfig:
     corpus_dirs: list[Path]
-    questions: Path = Path("evals/questions.jsonl")
+    questions: Path = QUESTIONS
     max_questions: int = 0  # 0 = all
     users: int = 16
     load_seconds: float = 20.0
@@ -42,36 +43,6 @@ class BenchConfig:
     workers: Sequence[int] = (1, 2)
     work_dir: Path | None = None  # data folders and server logs; a temporary folder if None
     extra_env: dict[str, str] = field(default_factory=dict)
-
-
-def load_questions(path: Path, limit: int = 0) -> list[str]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    questions = [str(row["question"]) for row in rows]
-    return questions[:limit] if limit else questions
-
-
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    cpu = "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kb = 0
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            mem_kb = int(line.split()[1])
-    return {
-        "nproc": os.cpu_count(),
-        "ram_gb": round(mem_kb / 1024 / 1024, 1),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
-def folder_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1024 / 1024
 
 
 def measure_ingest(settings: Settings, embedder: Embedder) -> dict[str, Any]:
@@ -109,17 +80,12 @@ def latency_figures(
     prefix = f"c{users}"
     return {
         "ask_n": len(single.latencies_ms),
-        "ask_p50_ms": round(single.percentile(50), 1),
-        "ask_p95_ms": round(single.percentile(95), 1),
-        "ask_p99_ms": round(single.percentile(99), 1),
-        "ask_repeat_p50_ms": round(again.percentile(50), 1),
-        "ask_repeat_p95_ms": round(again.percentile(95), 1),
+        **single.percentiles("ask"),
+        **again.percentiles("ask_repeat", (50, 95)),
         f"{prefix}_answers": len(loaded.latencies_ms),
         f"{prefix}_seconds": round(loaded.seconds, 1),
         f"{prefix}_answers_per_s": round(loaded.per_second, 1),
-        f"{prefix}_p50_ms": round(loaded.percentile(50), 1),
-        f"{prefix}_p95_ms": round(loaded.percentile(95), 1),
-        f"{prefix}_p99_ms": round(loaded.percentile(99), 1),
+        **loaded.percentiles(prefix),
         "errors": single.errors + again.errors + loaded.errors,
     }
 
@@ -151,7 +117,7 @@ def measure_served(
 def run_bench(config: BenchConfig) -> dict[str, Any]:
     """Every figure of the benchmark, ours at the top level and the naive pipeline's under
     "naive"; ours with more workers under "workers_N"."""
-    questions = load_questions(config.questions, config.max_questions)
+    questions = question_texts(config.questions, config.max_questions)
     result: dict[str, Any] = {"machine": machine(), "questions": len(questions)}
     result["hot_questions"] = min(config.hot_questions, len(questions))
     with tempfile.TemporaryDirectory(prefix="ess-bench-") as tmp:
@@ -191,14 +157,14 @@ def run_bench(config: BenchConfig) -> dict[str, Any]:
 
 def summary_lines(result: dict[str, Any]) -> list[str]:
     """The figures as `ours / naive`, one line each, as the CLI prints them."""
-    from evals.bench_report import ROWS
+    from evals.speed.report import ROWS
 
     naive = result["naive"]
     return [f"{label} : {result.get(key, '-')} / {naive.get(key, '-')}" for key, label in ROWS]
 
 
 def write_outputs(result: dict[str, Any], json_out: Path | None, report: Path | None) -> list[Path]:
-    from evals.bench_report import write_report
+    from evals.speed.report import write_report
 
     written = []
     if json_out:
@@ -217,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, dest="json_out")
     parser.add_argument("--report", type=Path, default=Path("evals/BENCH.md"))
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     settings = Settings()

@@ -8,7 +8,7 @@ entry. The text is real French from our corpus, so chunking, BM25 analysis and e
 they cost on real documents; but the answers it supports mean nothing (recombined articles), and
 its vocabulary does not grow with its size as a real corpus's would (see `ScaleCorpus.note`).
 
-`python -m evals.scale_corpus --factor 10 --out /tmp/scale-10` writes one and prints its size.
+`python -m evals.speed.scale_corpus --factor 10 --out /tmp/scale-10` writes one and prints its size.
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ def build(starter_dirs: list[Path], out: Path, factor: int, seed: int = 1) -> Sc
                 f"title = {_toml(f'{source.title} (recueil synthétique {copy})')}\n"
                 f"kind = {_toml(source.kind)}\nstatus = {_toml(source.status)}\n"
                 f"date = {_toml(_shifted(source.date, rng))}\n"
-                'source = "synthétique (evals/scale_corpus.py)"\n'
+                'source = "synthétique (evals/speed/scale_corpus.py)"\n'
             )
     header = f"# {NOTE}\n# Facteur {factor}, graine {seed}.\n\n"
     (out / CATALOG_FILE).write_text(header + "\n".join(entries), encoding="utf-8")

@@ -1,6 +1,6 @@
 """The naive LangChain pipeline behind the same HTTP stack as the product, for the benchmark.
 
-`uvicorn evals.naive_server:app_from_env --factory` serves `POST /ask` with the same request
+`uvicorn evals.speed.naive_server:app_from_env --factory` serves `POST /ask` with the same request
 and answer shapes as the product, built over the folders of `ESS_CORPUS_DIRS` with the same
 embedding model, so latency and memory compare the pipelines and nothing else.
 """

@@ -8,7 +8,7 @@ from Chroma). This measures them on the synthetic corpus with our own code and a
 random unit vectors standing in for the model's (HNSW costs depend on the number of vectors and
 their dimension, not on what they mean).
 
-`python -m evals.scale_profile --factor 100 [--json evals/scale-profile.json]`.
+`python -m evals.speed.scale_profile --factor 100 [--json evals/scale-profile.json]`.
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ from assistant.lexical import LexicalIndex
 from assistant.sentences import UNITS_VERSION, answer_units, sentence_id
 from assistant.store import ChunkStore, open_client
 from assistant.types import Chunk
-from evals.bench import folder_mb, load_questions
-from evals.scale_corpus import build
+from evals.metrics import percentile
+from evals.questions import QUESTIONS, question_texts
+from evals.speed.measures import folder_mb, memory_mb, own_cpu_seconds
+from evals.speed.scale_corpus import build
 from ingest.catalog import load_catalog
 from ingest.chunk import chunk_document
 from ingest.read import read_document
@@ -50,13 +52,6 @@ class RandomVectors:
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 @contextmanager
 def timed(out: dict[str, Any], key: str) -> Iterator[None]:
     started = time.perf_counter()
@@ -71,8 +66,8 @@ def latencies_ms(call: Callable[[Any], object], inputs: list[Any]) -> dict[str, 
         call(item)
         spent.append((time.perf_counter() - started) * 1000)
     return {
-        "p50": round(float(np.percentile(spent, 50)), 2),
-        "p95": round(float(np.percentile(spent, 95)), 2),
+        "p50": round(percentile(spent, 50), 2),
+        "p95": round(percentile(spent, 95), 2),
     }
 
 
@@ -106,23 +101,23 @@ def profile(
         ]
     out["sentences"] = len(rows)
 
-    before = rss_mb()
+    before = memory_mb("VmRSS")
     with timed(out, "bm25_build_s"):
         lexical = LexicalIndex.build((c.id, f"{c.context}\n{c.text}") for c in chunks)
-    out["bm25_build_rss_mb"] = round(rss_mb() - before, 1)
+    out["bm25_build_rss_mb"] = round(memory_mb("VmRSS") - before, 1)
     with timed(out, "bm25_save_s"):
         lexical.save(settings.lexical_dir)
     out["bm25_file_mb"] = round(folder_mb(settings.lexical_dir), 1)
     del lexical
-    before = rss_mb()
+    before = memory_mb("VmRSS")
     with timed(out, "bm25_load_s"):
         loaded = LexicalIndex.load(settings.lexical_dir)
-    out["bm25_loaded_rss_mb"] = round(rss_mb() - before, 1)
+    out["bm25_loaded_rss_mb"] = round(memory_mb("VmRSS") - before, 1)
     assert loaded is not None
     out["bm25_search_ms"] = latencies_ms(lambda q: loaded.search(q, settings.candidates), questions)
 
     if not chroma:
-        out["rss_end_mb"] = round(rss_mb(), 1)
+        out["rss_end_mb"] = round(memory_mb("VmRSS"), 1)
         return out
     vectors = RandomVectors()
     store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, vectors)
@@ -141,10 +136,10 @@ def profile(
         store.passages_with_sentences(UNITS_VERSION)
     with timed(out, "sentences_by_first_id_s"):  # what the ingest now does
         store.passages_with_sentences(UNITS_VERSION, [c.id for c in chunks])
-    before = rss_mb()
+    before = memory_mb("VmRSS")
     with timed(out, "bm25_from_chroma_s"):
         LexicalIndex.from_store(store)
-    out["bm25_from_chroma_rss_mb"] = round(rss_mb() - before, 1)
+    out["bm25_from_chroma_rss_mb"] = round(memory_mb("VmRSS") - before, 1)
     queries = list(vectors.embed(questions))
     out["chroma_nearest_ms"] = latencies_ms(
         lambda v: store.nearest(v, settings.candidates), queries
@@ -152,7 +147,7 @@ def profile(
     rng = np.random.default_rng(1)  # 40 sentences of a question's passages, as an answer reads
     groups = [list({rows[int(i)][0] for i in rng.integers(0, len(rows), 40)}) for _ in questions]
     out["chroma_sentence_get_ms"] = latencies_ms(store.sentence_vectors, groups)
-    out["rss_end_mb"] = round(rss_mb(), 1)
+    out["rss_end_mb"] = round(memory_mb("VmRSS"), 1)
     return out
 
 
@@ -160,8 +155,6 @@ def model_cost(dirs: list[Path], sample: int) -> dict[str, Any]:
     """CPU and wall seconds the real model spends per passage, its sentences included, on the
     first `sample` passages of the starter corpus: the part of an ingest that does not grow
     with the index, to be multiplied by the number of passages."""
-    import resource
-
     from assistant.embedding import build_embedder
 
     settings = Settings(corpus_dirs=dirs)
@@ -170,16 +163,12 @@ def model_cost(dirs: list[Path], sample: int) -> dict[str, Any]:
     model = build_embedder(settings)
     model.embed(["échauffement"])
 
-    def cpu() -> float:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
-
-    cpu0, wall0 = cpu(), time.perf_counter()
+    cpu0, wall0 = own_cpu_seconds(), time.perf_counter()
     for start in range(0, len(chunks), settings.embedding_batch):
         model.embed([c.index_text for c in chunks[start : start + settings.embedding_batch]])
     for start in range(0, len(units), settings.embedding_batch):
         model.embed(units[start : start + settings.embedding_batch])
-    cpu1, wall1 = cpu(), time.perf_counter()
+    cpu1, wall1 = own_cpu_seconds(), time.perf_counter()
     return {
         "passages": len(chunks),
         "sentences": len(units),
@@ -195,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--factor", type=int, default=100)
     parser.add_argument("--json", type=Path, default=Path("evals/scale-profile.json"))
-    parser.add_argument("--questions", type=Path, default=Path("evals/questions.jsonl"))
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--model-sample", type=int, default=0, help="only the model's cost")
     parser.add_argument("--no-chroma", action="store_true", help="reading, chunking, BM25 only")
     args = parser.parse_args(argv)
@@ -207,7 +196,7 @@ def main(argv: list[str] | None = None) -> None:
         args.json.write_text(json.dumps(saved, ensure_ascii=False, indent=2), encoding="utf-8")
         print(json.dumps(cost))
         return
-    questions = load_questions(args.questions)[:100]
+    questions = question_texts(args.questions, 100)
     with tempfile.TemporaryDirectory(prefix="ess-profile-") as tmp:
         result = profile(args.factor, dirs, Path(tmp), questions, not args.no_chroma)
     saved = json.loads(args.json.read_text()) if args.json.is_file() else {}

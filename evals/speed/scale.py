@@ -1,7 +1,7 @@
 """The scale benchmark: the same measures at 1×, 10×, 100× the starter corpus, side by side.
 
-At each size (see `evals/scale_corpus.py`, which builds the corpus): cold ingest (time, passages
-per second, peak memory), re-ingest with nothing changed, adding one document, index size on
+At each size (see `evals/speed/scale_corpus.py`, which builds the corpus): cold ingest (time,
+passages per second, peak memory), re-ingest with nothing changed, adding one document, index size on
 disk, worker start-up (model and index ready), memory per worker, `/ask` latency for one user
 asking new questions, and 16 users asking questions that are mostly new to the server; in
 embedded Chroma and, optionally, with a `chroma run` server (`ESS_CHROMA_URL`).
@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.bench import folder_mb, load_questions, machine
-from evals.load import LoadResult, Server, concurrent_users, one_user, serve, serve_chroma
-from evals.scale_corpus import ScaleCorpus, build, extra_document
+from evals.questions import QUESTIONS, question_texts
+from evals.speed.load import LoadResult, Server, concurrent_users, one_user, serve, serve_chroma
+from evals.speed.measures import folder_mb, machine
+from evals.speed.scale_corpus import ScaleCorpus, build, extra_document
 
 OURS_APP = "assistant.server.app:app_from_env"
 # Openings that make a known question new to a server's caches without changing what it asks.
@@ -47,7 +48,7 @@ class ScaleConfig:
     # "embedded" (Chroma in the data folder) and/or "server" (a `chroma run` started here)
     modes: Sequence[str] = ("embedded",)
     seed: int = 1
-    questions: Path = Path("evals/questions.jsonl")
+    questions: Path = QUESTIONS
     single_questions: int = 80  # asked once each, one after the other, by one user
     users: int = 16
     load_seconds: float = 15.0
@@ -74,8 +75,13 @@ def variants(questions: Sequence[str]) -> list[str]:
 def run_ingest(
     env: dict[str, str], log: Path, progress: bool, random_vectors: bool = False
 ) -> dict[str, Any]:
-    """`evals.scale_ingest` in a subprocess; its figures."""
-    command = [sys.executable, "-m", "evals.scale_ingest", *(["--progress"] if progress else [])]
+    """`evals.speed.scale_ingest` in a subprocess; its figures."""
+    command = [
+        sys.executable,
+        "-m",
+        "evals.speed.scale_ingest",
+        *(["--progress"] if progress else []),
+    ]
     command += ["--random-vectors"] if random_vectors else []
     with log.open("ab") as err:
         done = subprocess.run(
@@ -132,12 +138,9 @@ def latency(single: LoadResult, loaded: LoadResult, users: int, distinct: int) -
     asked = len(loaded.latencies_ms) + loaded.errors
     return {
         "ask_n": len(single.latencies_ms),
-        "ask_p50_ms": round(single.percentile(50), 1),
-        "ask_p95_ms": round(single.percentile(95), 1),
-        "ask_p99_ms": round(single.percentile(99), 1),
+        **single.percentiles("ask"),
         f"c{users}_answers_per_s": round(loaded.per_second, 1),
-        f"c{users}_p50_ms": round(loaded.percentile(50), 1),
-        f"c{users}_p95_ms": round(loaded.percentile(95), 1),
+        **loaded.percentiles(f"c{users}", (50, 95)),
         f"c{users}_new_share": round(min(distinct, asked) / asked, 2) if asked else 0.0,
         "errors": single.errors + loaded.errors,
     }
@@ -222,7 +225,7 @@ def run_scale(
     config: ScaleConfig, on_row: Callable[[dict[str, Any]], None] | None = None
 ) -> dict[str, Any]:
     """Every size in every mode; `on_row` is called with each row as soon as it is measured."""
-    questions = load_questions(config.questions)
+    questions = question_texts(config.questions)
     result: dict[str, Any] = {"machine": machine(), "rows": []}
     with tempfile.TemporaryDirectory(prefix="ess-scale-") as tmp:
         work = config.work_dir or Path(tmp)
@@ -286,7 +289,7 @@ def run_and_report(
     config: ScaleConfig, json_out: Path, report: Path, echo: Callable[[str], None] = print
 ) -> dict[str, Any]:
     """Measure, writing each row into `json_out` and the scale section of `report` as it comes."""
-    from evals.scale_report import write_section
+    from evals.speed.scale_report import write_section
 
     def on_row(row: dict[str, Any]) -> None:
         profile_file = json_out.with_name("scale-profile.json")

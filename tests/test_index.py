@@ -11,6 +11,7 @@ from assistant.errors import EmptyIndexError, ModelMismatchError
 from assistant.pipeline import Assistant
 from assistant.store import ChunkStore, open_client
 from ingest.index import ingest
+from ingest.read import ReadLimits
 from tests.fixtures import make_pdf, make_settings
 from tests.hostile_files import shared_stream_pdf
 
@@ -226,9 +227,9 @@ def test_reingest_reads_only_changed_files_and_catalog_changes_count(
     read: list[str] = []
     real = index_module.read_document
 
-    def counting(path: Path, max_bytes: int | None, max_pages: int | None) -> object:
+    def counting(path: Path, limits: ReadLimits) -> object:
         read.append(path.name)
-        return real(path, max_bytes, max_pages)
+        return real(path, limits)
 
     monkeypatch.setattr(index_module, "read_document", counting)
     summary, _ = run(settings, embedder)

@@ -6,59 +6,35 @@ its chunks, and a document that disappeared from a scanned folder loses its chun
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
-import stat
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import astuple, dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
-
-import numpy as np
-from tqdm import tqdm
 
 from assistant.config import Settings
 from assistant.errors import DocumentError
 from assistant.french import terms
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
-from assistant.sentences import UNITS_VERSION, answer_units, sentence_id
 from assistant.store import ChunkStore, fingerprint
 from assistant.types import UPLOADED, Chunk, DocumentMeta
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
-from ingest.chunk import CHUNK_VERSION, chunk_document
+from ingest.chunk import chunk_document
 from ingest.read import ReadLimits, read_document
+from ingest.signatures import (
+    SIGNATURES_FILE,
+    Signed,
+    load_signatures,
+    save_signatures,
+    signature,
+    unchanged,
+)
+from ingest.vectors import Stages, add_passages, embed_sentences
 
 log = logging.getLogger(__name__)
-
-WRITE_SLICE = 256  # passages embedded, then written to Chroma, at a time
-# Each file's signature (bytes, catalog entry, chunking settings) when last indexed: an ingest
-# reads and chunks only the files whose signature changed (at 100× the corpus, reading and
-# chunking every file again cost more than adding one document).
-SIGNATURES_FILE = "sources.json"
-MAX_SIGNED_BYTES = 200_000_000
-
-
-class Stages:
-    """Adds the seconds spent in each named step of an ingest to `into` (the profile the
-    scale benchmark reports)."""
-
-    def __init__(self, into: dict[str, float]) -> None:
-        self.into = into
-
-    @contextmanager
-    def __call__(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            spent = time.perf_counter() - started
-            self.into[name] = round(self.into.get(name, 0.0) + spent, 3)
 
 
 @dataclass
@@ -145,94 +121,6 @@ def _within(path: str, roots: Sequence[Path]) -> bool:
     return False
 
 
-def embed_chunks(store: ChunkStore, chunks: list[Chunk], batch: int, progress: bool) -> np.ndarray:
-    """Vectors for `chunks`, batch by batch, with a progress bar on a terminal."""
-    parts = []
-    with tqdm(total=len(chunks), desc="Vectorisation", unit="passage", disable=not progress) as bar:
-        for start in range(0, len(chunks), batch):
-            part = chunks[start : start + batch]
-            parts.append(store.embedder.embed([c.index_text for c in part]))
-            bar.update(len(part))
-    if not parts:
-        return np.zeros((0, store.embedder.dimension), dtype=np.float32)
-    return np.vstack(parts)
-
-
-def _sentence_rows(hits: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    """(sentence id, passage id, text) of the answer units of each (passage id, text)."""
-    return [
-        (sentence_id(cid, j), cid, unit)
-        for cid, text in hits
-        for j, unit in enumerate(answer_units(text))
-    ]
-
-
-def _embed(store: ChunkStore, texts: Sequence[str], batch: int) -> np.ndarray:
-    parts = [store.embedder.embed(texts[s : s + batch]) for s in range(0, len(texts), batch)]
-    return np.vstack(parts) if parts else np.zeros((0, store.embedder.dimension), np.float32)
-
-
-def add_passages(
-    store: ChunkStore, chunks: Sequence[Chunk], batch: int, progress: bool, timer: Stages
-) -> int:
-    """Embed and store `chunks` with the vectors of their sentences, a slice at a time, so
-    memory stays bounded whatever the corpus size and one progress bar counts passages per
-    second (sentences included) and the time left. Returns how many sentences were stored."""
-    sentences = 0
-    step = max(batch, WRITE_SLICE)
-    bar = tqdm(
-        total=len(chunks),
-        desc="Vectorisation (passages et leurs phrases)",
-        unit=" passages",
-        disable=not progress,
-        smoothing=0.05,
-    )
-    with bar:
-        for start in range(0, len(chunks), step):
-            part = chunks[start : start + step]
-            rows = _sentence_rows([(c.id, c.text) for c in part])
-            with timer("embed_passages"):
-                vectors = _embed(store, [c.index_text for c in part], batch)
-            with timer("embed_sentences"):
-                sentence_vectors = _embed(store, [text for _, _, text in rows], batch)
-            with timer("store"):
-                store.upsert(part, vectors)
-                if rows:
-                    store.upsert_sentences(rows, sentence_vectors, UNITS_VERSION)
-            sentences += len(rows)
-            bar.update(len(part))
-    return sentences
-
-
-def embed_sentences(store: ChunkStore, current: set[str], batch: int, progress: bool) -> int:
-    """Embed and store the answer units of every current passage that has none stored yet (an
-    index built before sentences were stored, an ingest killed between a passage and its
-    sentences, or split by an older version of `answer_units`); returns how many were embedded.
-    Answers then fetch these vectors instead of embedding sentences while the user waits."""
-    if store.sentences is None:
-        return 0
-    needed = sorted(current - store.passages_with_sentences(UNITS_VERSION, sorted(current)))
-    rows = _sentence_rows(
-        [
-            (hit.chunk_id, hit.text)
-            for start in range(0, len(needed), 500)
-            for hit in store.get(needed[start : start + 500])
-        ]
-    )
-    parts = []
-    with tqdm(
-        total=len(rows), desc="Phrases", unit="phrase", disable=not progress or not rows
-    ) as bar:
-        for start in range(0, len(rows), batch):
-            part = rows[start : start + batch]
-            parts.append(store.embedder.embed([text for _, _, text in part]))
-            bar.update(len(part))
-    store.delete_sentences(needed)  # vectors of an older split, if any
-    if parts:
-        store.upsert_sentences(rows, np.vstack(parts), UNITS_VERSION)
-    return len(rows)
-
-
 def ingest(
     settings: Settings,
     store: ChunkStore,
@@ -264,7 +152,7 @@ def ingest(
     signatures: dict[str, Signed] = {}  # written at the end
     limits = ReadLimits.from_settings(settings)
     for source in discover(roots, summary):
-        sig = signature(source, settings)
+        sig = signature(source.path, source.catalog.entries.get(source.path.name), settings)
         before = known.get(str(source.path))
         if before and sig and before.refused and before.signature == sig:
             # Refused last time and unchanged since (bytes, catalog, limits): not read again,
@@ -366,76 +254,6 @@ def ingest(
     summary.seconds = time.perf_counter() - started
     summary.stages["read_chunk"] = round(read_s, 3)
     return summary
-
-
-def signature(source: _Source, settings: Settings) -> str:
-    """What a file's passages depend on: its bytes, its catalog entry, the chunking settings
-    and version. "" (never skipped) for what is not a regular file of a sensible size."""
-    try:
-        info = source.path.stat()
-    except OSError:
-        return ""
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SIGNED_BYTES:
-        return ""
-    digest = hashlib.sha256()
-    try:
-        with source.path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return ""
-    entry = source.catalog.entries.get(source.path.name)
-    limits = ReadLimits.from_settings(settings)
-    facts = [entry, settings.chunk_size, settings.chunk_overlap, *astuple(limits)]
-    digest.update(json.dumps([*facts, CHUNK_VERSION], sort_keys=True).encode())
-    return digest.hexdigest()
-
-
-class Signed(NamedTuple):
-    """A file as the last ingest left it: its signature, its doc id, and why it was refused
-    ("" when it was indexed)."""
-
-    signature: str
-    doc_id: str
-    refused: str = ""
-
-
-def unchanged(
-    known: Signed | None,
-    sig: str,
-    existing: dict[str, set[str]],
-    previous: Manifest,
-    seen: dict[str, str],
-) -> str:
-    """The doc id of a file indexed with this very signature whose stored passages are exactly
-    its current version ("" when it must be read: new, changed, or left half replaced)."""
-    if not sig or known is None or known.signature != sig or known.refused:
-        return ""
-    doc_id = known.doc_id
-    ids = existing.get(doc_id)
-    if (
-        not ids
-        or doc_id in seen
-        or (previous.docs is not None and previous.docs.get(doc_id) != ids)
-    ):
-        return ""
-    return doc_id
-
-
-def load_signatures(data_dir: Path) -> dict[str, Signed]:
-    try:
-        raw = json.loads((data_dir / SIGNATURES_FILE).read_text(encoding="utf-8"))
-        return {str(path): Signed(*(str(x) for x in v[:3])) for path, v in raw.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}  # unreadable: every file is read again, nothing is lost
-
-
-def save_signatures(data_dir: Path, signatures: dict[str, Signed]) -> None:
-    """Beside the manifest, replaced whole."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    tmp = data_dir / f".{SIGNATURES_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(signatures, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, data_dir / SIGNATURES_FILE)
 
 
 def uploaded(meta: DocumentMeta, front: dict[str, str], path: Path) -> DocumentMeta:

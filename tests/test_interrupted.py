@@ -22,8 +22,9 @@ from assistant.pipeline import Assistant
 from assistant.store import ChunkStore, open_client
 from ingest.catalog import load_catalog
 from ingest.chunk import chunk_document
-from ingest.index import embed_chunks, ingest
+from ingest.index import ingest
 from ingest.read import read_document
+from ingest.vectors import embed_chunks
 from tests.fixtures import ROOT
 
 ROUNDS = 5

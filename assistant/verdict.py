@@ -8,6 +8,9 @@ and the cited sentence speaks for itself: a wrong "Oui" is worse than none.
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import cache
+from importlib import resources
 
 from assistant.french import fold, stem
 
@@ -66,7 +69,7 @@ _ASKED_VERB = re.compile(
     r"\b(?:peu[tx]|peuvent|pourr\w+|puis|doi[st]|doivent|faut|droit de|droit d'|possible de|"
     r"autorise\w* a|oblige\w* de|tenue?s? de)(?:-(?:t-)?(?:il|elle|ils|elles|on|je|nous|vous))?"
     r"\s+(?:(?:pas|plus|encore|bien|vraiment|aussi|quand meme|legalement|directement|en|y|lui|"
-    r"leur|la|le|les|l'|se|s'|me|m'|nous|vous)\s*)*(?:etre\s+|avoir\s+)?"
+    r"leur|la|le|les|l'|se|s'|me|m'|nous|vous)\b\s*)*(?:etre\s+|avoir\s+)?"
     r"(?:(?:elle|lui|eux|elles|soi)-? ?memes?\s+|a\s+|au\s+|l'|d')*(?P<verb>[a-z]{3,})"
 )
 
@@ -95,15 +98,29 @@ def _word(token: str) -> str:
     return token.strip(",.;:()«»").rsplit("'", 1)[-1]
 
 
+@cache
+def _same_act() -> dict[str, frozenset[str]]:
+    """Each verb stem of `verbs.toml` with the stems of the verbs that name the same act."""
+    raw = resources.files("assistant").joinpath("verbs.toml").read_text(encoding="utf-8")
+    out: dict[str, set[str]] = {}
+    for group in tomllib.loads(raw)["same_act"]:
+        stems = {stem(fold(v)) for v in group["verbs"]}
+        for s in stems:
+            out.setdefault(s, set()).update(stems)
+    return {s: frozenset(v) for s, v in out.items()}
+
+
 def _governs(said: str, modal: re.Pattern[str], verb: str) -> bool:
-    """Whether a modal of `said` bears on `verb` (within the next few words)."""
+    """Whether a modal of `said` bears on `verb`, or a verb naming the same act (within the
+    next few words)."""
+    verbs = _same_act().get(verb, frozenset()) | {verb}
     for match in modal.finditer(said):
         clause = re.split(r"[.;:?!]\s", said[match.end() : match.end() + 120], maxsplit=1)[0]
         window = clause.split()[:_WINDOW]
-        if any(stem(_word(w)) == verb for w in window):
+        if any(stem(_word(w)) in verbs for w in window):
             return True
         before = said[max(0, match.start() - 40) : match.start()].split()[-3:]
-        if any(stem(_word(w)) == verb for w in before):  # "réservés … peuvent être"
+        if any(stem(_word(w)) in verbs for w in before):  # "réservés … peuvent être"
             return True
     return False
 

@@ -210,6 +210,17 @@ def test_yes_no_question_opens_with_the_verdict_the_text_states(assistant: Assis
     assert any(c.locator.endswith("L2113-13") for c in answer.citations)
 
 
+def test_asked_with_one_verb_answered_with_another_the_verdict_still_opens(
+    assistant: Assistant,
+) -> None:
+    """ "entrer au capital" is answered by "peuvent détenir … jusqu'à 50 % du capital": the
+    same act, under a condition. (The verb after "peut-elle" was read as "trer" before.)"""
+    answer = assistant.ask("Ma commune peut-elle entrer au capital d'une SCIC ?")
+    assert opening(answer.answer).startswith("Oui, à certaines conditions."), answer.answer
+    assert "50 %" in opening(answer.answer)
+    assert answer.citations[0].locator.endswith("19 septies")
+
+
 def test_two_part_question_gets_one_opening_per_part_in_order(assistant: Assistant) -> None:
     answer = assistant.ask(
         "Jusqu'à combien une commune peut-elle détenir du capital d'une SCIC, et quelles sont "

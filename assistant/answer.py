@@ -130,6 +130,9 @@ class AnswerBuilder:
         ]
         openings: list[Opening] = []
         for part, ranked in zip(parts, ranked_by_part, strict=True):
+            # A sentence already quoted for an earlier part is not printed again for this one.
+            quoted = [x for o in openings for x in (o.lead, *o.more)]
+            ranked = [c for c in ranked if not any(_same(c, x) for x in quoted)]
             opening = self.opening(part, ranked, hits)
             if opening is None:
                 if part.wants_figure and len(parts) == 1:

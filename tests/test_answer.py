@@ -231,6 +231,17 @@ def test_two_part_question_gets_one_opening_per_part_in_order(assistant: Assista
     assert lead.index("50 %") < re.search(r"^1\. ", lead, re.M).start()
 
 
+def test_a_sentence_answering_both_parts_of_a_question_is_printed_once(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask(
+        "Dans une PME de 120 salariés dont le dirigeant veut vendre la majorité des parts, quand "
+        "faut-il informer les salariés, et qui peut les assister pour monter une offre ?"
+    )
+    lines = [re.sub(r"\s*\[\d+\]$", "", line) for line in opening(answer.answer).splitlines()]
+    assert len(lines) == len(set(lines)), answer.answer
+
+
 def test_follow_ups_are_rewritten_by_substitution_and_keep_their_subject(
     assistant: Assistant,
 ) -> None:

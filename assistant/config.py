@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=60.0, gt=0.0)
     # A short answer (one or two sentences, ~50 tokens) with room to finish its last one; a
     # 1.5B model on a shared 2-core CPU writes 1 to 3 tokens/s, reads 6 to 10 (LLM_REPORT.md).
-    llm_max_tokens: int = Field(default=80, ge=16)
+    llm_max_tokens: int = Field(default=120, ge=16)
     llm_passages: int = Field(default=2, ge=1, le=20)  # passages the LLM reads, cited ones first
     # Characters of quoted sentences the LLM reads in all (~100 tokens): its wait to first word.
     llm_context_chars: int = Field(default=350, ge=200)

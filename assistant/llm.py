@@ -5,6 +5,7 @@ one `LLMUnavailableError`, so the caller can always fall back to the extractive 
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -21,16 +22,22 @@ Message = dict[str, str]
 
 
 class ChatModel(Protocol):
-    """What the writer needs from a model: a name for logs and a stream of text pieces."""
+    """What the writer needs from a model: a name for logs and a stream of text pieces. A
+    `grammar` (llama.cpp GBNF) shapes the reply where the model can take one (a local GGUF);
+    a remote endpoint goes without it."""
 
     name: str
 
-    def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]: ...
+    def stream(
+        self, messages: list[Message], max_tokens: int, grammar: str | None = None
+    ) -> Iterator[str]: ...
 
 
-def complete(model: ChatModel, messages: list[Message], max_tokens: int) -> str:
+def complete(
+    model: ChatModel, messages: list[Message], max_tokens: int, grammar: str | None = None
+) -> str:
     """The whole reply at once (follow-up rewriting, evaluation)."""
-    return "".join(model.stream(messages, max_tokens))
+    return "".join(model.stream(messages, max_tokens, grammar))
 
 
 class OpenAIChat:
@@ -58,7 +65,9 @@ class OpenAIChat:
             base_url=base_url, api_key=api_key or "sans-cle", timeout=timeout_s, max_retries=0
         )
 
-    def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_tokens: int, grammar: str | None = None
+    ) -> Iterator[str]:
         import openai
 
         deadline = time.monotonic() + self.timeout_s
@@ -116,7 +125,9 @@ class LlamaCppChat:
         )
         self.lock = threading.Lock()
 
-    def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_tokens: int, grammar: str | None = None
+    ) -> Iterator[str]:
         deadline = time.monotonic() + self.timeout_s
         with self.lock:
             try:
@@ -125,6 +136,7 @@ class LlamaCppChat:
                     max_tokens=max_tokens,
                     temperature=0.1,
                     stream=True,
+                    grammar=self._grammar(grammar) if grammar else None,
                 )
                 for chunk in chunks:
                     if time.monotonic() > deadline:
@@ -134,6 +146,12 @@ class LlamaCppChat:
                         yield str(piece)
             except (RuntimeError, ValueError) as exc:
                 raise LLMUnavailableError("le modèle local a échoué") from exc
+
+    @functools.cache  # noqa: B019 (one model object per process; a few grammars at most)
+    def _grammar(self, text: str) -> Any:
+        from llama_cpp import LlamaGrammar
+
+        return LlamaGrammar.from_string(text, verbose=False)
 
 
 def build_llm(settings: Settings) -> ChatModel | None:

@@ -68,6 +68,8 @@ class Writer:
         self.llm = llm
         self.settings = settings
         self.system = prompt("answer").safe_substitute(none=NOT_IN_PASSAGES)
+        shape = (PROMPTS / "answer.gbnf").read_text(encoding="utf-8")
+        self.shape = Template(shape).safe_substitute(none=NOT_IN_PASSAGES)
         self.question = prompt("question")
         self.followup = prompt("followup")
 
@@ -109,7 +111,7 @@ class Writer:
         pieces: list[str] = []
         try:
             for piece in self.llm.stream(
-                self.messages(question, read), self.settings.llm_max_tokens
+                self.messages(question, read), self.settings.llm_max_tokens, self.shape
             ):
                 pieces.append(piece)
                 yield piece

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -221,6 +222,21 @@ def test_a_local_gguf_file_answers_through_the_same_guard(assistant: Assistant, 
     w = Writer(LlamaCppChat(gguf, timeout_s=120), assistant.settings)
     answer, hits = assistant.ask_with_hits(QUESTION, writer=w)
     assert_shown_or_replaced(answer, hits, assistant.ask(QUESTION))
+
+
+def test_a_local_model_writes_within_the_answer_shape(assistant: Assistant, gguf: Path) -> None:
+    """The local model's draft, shown or not, is one or two sentences on one line each ending
+    with a passage number, or the sentence saying the passages do not answer
+    (prompts/answer.gbnf): no list, no uncited sentence for the guard to throw away."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        _need("llama-cpp-python")
+    model = LlamaCppChat(gguf, timeout_s=120)
+    w = Writer(model, assistant.settings)
+    extractive, hits = assistant.ask_with_hits(QUESTION)
+    read = w.passages(hits, extractive)
+    draft = "".join(model.stream(w.messages(QUESTION, read), 120, w.shape))
+    shaped = re.fullmatch(r"(?:[^\n\[\]]+ \[[1-9]\]\.)(?: [^\n\[\]]+ \[[1-9]\]\.)?", draft)
+    assert draft == NOT_IN_PASSAGES or shaped, draft
 
 
 def test_the_model_reads_numbered_passages_and_a_rule_for_when_none_answers(

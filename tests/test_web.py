@@ -556,7 +556,9 @@ class ScriptedChat:
 
     name = "scripted"
 
-    def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+    def stream(
+        self, messages: list[dict[str, str]], max_tokens: int, grammar: str | None = None
+    ) -> Iterator[str]:
         for piece in ["Une commune ", "peut détenir ", "tout le capital ", "d'une SCIC [9]."]:
             time.sleep(0.4)
             yield piece

@@ -33,7 +33,9 @@ class Obedient:
     def __init__(self) -> None:
         self.prompts: list[str] = []
 
-    def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_tokens: int, grammar: str | None = None
+    ) -> Iterator[str]:
         user = messages[-1]["content"]
         self.prompts.append(user)
         passages = re.findall(r"^\[(\d+)\] [^«\n]* : « (.*) »$", user, re.M)
@@ -51,7 +53,9 @@ class Stubborn:
 
     name = "tetu"
 
-    def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_tokens: int, grammar: str | None = None
+    ) -> Iterator[str]:
         yield "La part maximale du capital d'une SCIC détenue par une commune est de 99 % [2]."
 
 

@@ -16,25 +16,21 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant import verdict as verdicts
-from assistant.articles import (
-    asks_beyond,
-    shown_number,
-    text_name,
-)
+from assistant.by_article import by_reference
 from assistant.citations import HISTORIC, LEGAL_KINDS
-from assistant.compose import Writeup, display, excerpt_around, is_meta
+from assistant.compose import Writeup, excerpt_around, is_meta
 from assistant.config import Settings
 from assistant.conflicts import find_conflict, find_contradicting_upload
 from assistant.definitions import definition_strength
 from assistant.figures import DELEGATED
 from assistant.french import fold, terms
 from assistant.lexical import LexicalIndex
+from assistant.points import POINT_WORDS, further_points, same
 from assistant.question import Kind, Question
 from assistant.refusals import (
     ASKS_DECREE,
     FOCUS_COVERAGE,
     INJECTION_REFUSAL,
-    absent_article,
     is_injection,
     missing_figure,
     refers_to_decree,
@@ -46,19 +42,9 @@ from assistant.scoring import Candidate, Scorer
 from assistant.sentence_vectors import SentenceVectors
 from assistant.types import Answer, Hit
 
-# A further point must score at least this share of the opening, and say something of the
-# question in its own words; at most this many, two from one passage.
-_FLOOR = 0.5
-_OWN_COVERAGE = 0.2
-_MAX_POINTS = 3
-_PER_PASSAGE = 2
-# Further points stop once the answer reaches this many words: an official reads the opening,
-# glances at the rest, and opens the sources for more.
-_WORD_BUDGET = 120
 # A sentence of the law quoted as the basis of a note's answer: its clause around the point.
 _BASIS_WORDS = 45
 _BASIS_OVERLAP = 0.3  # share of the shorter sentence's terms the two have in common
-_POINT_WORDS = 40
 # The opening takes up to two more sentences that score at least this share of the first and
 # add this much of the question's terms, within about this many words.
 _MORE_SHARE = 0.7
@@ -118,7 +104,7 @@ class AnswerBuilder:
         if not hits:
             return refusal(hits)
         if question.articles:
-            return self.by_reference(question, hits, queries or {})
+            return by_reference(question, hits, queries or {}, self.scorer)
         evidence = self.scorer.evidence(question, hits)
         if evidence.strength < self.settings.refusal_threshold:
             return refusal(hits)
@@ -132,7 +118,7 @@ class AnswerBuilder:
         for part, ranked in zip(parts, ranked_by_part, strict=True):
             # A sentence already quoted for an earlier part is not printed again for this one.
             quoted = [x for o in openings for x in (o.lead, *o.more)]
-            ranked = [c for c in ranked if not any(_same(c, x) for x in quoted)]
+            ranked = [c for c in ranked if not any(same(c, x) for x in quoted)]
             opening = self.opening(part, ranked, hits)
             if opening is None:
                 if part.wants_figure and len(parts) == 1:
@@ -170,7 +156,7 @@ class AnswerBuilder:
                 # The question is about the contested figure: the current text's value opens,
                 # and the note below says which older text differs.
                 first.more = [
-                    c for c in [first.lead, *first.more] if c is not older and not _same(c, newer)
+                    c for c in [first.lead, *first.more] if c is not older and not same(c, newer)
                 ][:2]
                 first.lead, first.verdict = newer, None
         planted = find_contradicting_upload(first.lead, merged, hits)
@@ -243,7 +229,7 @@ class AnswerBuilder:
                 break
             if c is lead or c.listed or c.score < lead.score * _MORE_SHARE:
                 continue
-            if any(_same(c, x) for x in [lead, *kept]) or is_meta(c.text):
+            if any(same(c, x) for x in [lead, *kept]) or is_meta(c.text):
                 continue
             if hits[c.hit_index].meta.status == HISTORIC:
                 continue
@@ -310,60 +296,6 @@ class AnswerBuilder:
         return max(shared, key=fit, default=None)
 
     # -- a question that names an article ---------------------------------------------------
-    def by_reference(
-        self, question: Question, hits: list[Hit], queries: Mapping[str, np.ndarray]
-    ) -> Answer:
-        """The article the question names, quoted first (its opening paragraphs, or, when the
-        question asks something of it, its sentence that answers), never another article in its
-        place: an article the documents lack is said to be absent."""
-        ref = question.articles[0]
-        pinned = [
-            i
-            for i, h in enumerate(hits)
-            if h.meta.article_key == ref.number
-            and (ref.text is None or h.meta.text_key == ref.text)
-        ]
-        if not pinned:
-            return absent_article(ref, hits)
-        ranked = self.scorer.candidates(question, hits, queries.get(question.search_text))
-        own = [c for c in ranked if c.hit_index in pinned and not is_meta(c.text)]
-        texts = list(dict.fromkeys(str(hits[i].meta.text_key) for i in pinned))
-        notice = ""
-        asks = asks_beyond(question.text, yes_no=question.kind is Kind.YESNO)
-        if len(texts) > 1:
-            ranked_hits = [hits[c.hit_index] for c in own]
-            chosen, why = _likeliest_text(ranked_hits, [hits[i] for i in pinned], asks)
-            names = ", ".join(text_name(t) for t in texts)
-            notice = (
-                f"L'article {shown_number(ref.number)} figure dans plusieurs textes indexés "
-                f"({names}) ; réponse d'après {text_name(chosen)}, {why}."
-            )
-            pinned = [i for i in pinned if hits[i].meta.text_key == chosen]
-            own = [c for c in own if c.hit_index in pinned]
-        out = Writeup(hits)
-        if notice:
-            out.opening.append(notice)
-        lead: Candidate | None
-        if asks and own:
-            lead = own[0]
-            verdict = None
-            if question.kind is Kind.YESNO:
-                verdict = verdicts.stated(lead.previous) or verdicts.verdict(
-                    question.text, lead.text
-                )
-            out.quote(lead, verdict)
-        else:
-            first = min(pinned, key=lambda i: int(hits[i].meta.position or 0))
-            opening_units = [c for c in own if c.hit_index == first] or own
-            lead = min(opening_units, key=lambda c: c.position) if opening_units else None
-            if lead is None:
-                return absent_article(ref, hits)
-            out.quote_article(hits[first], lead)
-        if asks:
-            for point in self.points([ranked], [lead], hits, out):
-                out.point(excerpt_around(point.text, set(question.terms), _POINT_WORDS), point)
-        return out.answer()
-
     # -- writing ----------------------------------------------------------------------------
     def write(
         self,
@@ -389,74 +321,13 @@ class AnswerBuilder:
         ]
         if planted:  # quoted in its own note below, not again as a point
             chosen.append(planted[1])
-        for point in self.points(ranked_by_part, chosen, hits, out):
-            out.point(excerpt_around(point.text, set(question.terms), _POINT_WORDS), point)
+        for point in further_points(ranked_by_part, chosen, hits, out):
+            out.point(excerpt_around(point.text, set(question.terms), POINT_WORDS), point)
         if conflict:
             out.disagreement(*conflict)
         if planted:
             out.contradicting_upload(*planted)
         return out.answer()
-
-    def points(
-        self,
-        ranked_by_part: list[list[Candidate]],
-        chosen: list[Candidate],
-        hits: list[Hit],
-        out: Writeup,
-    ) -> list[Candidate]:
-        """At most three further points, each clearly about the question: above a share of the
-        opening's score, saying something of the question in its own words, not a repeat of
-        what is already quoted, within the answer's word budget."""
-        leads = [c for c in chosen[: len(ranked_by_part)]]
-        picked: list[Candidate] = []
-        per_hit: dict[int, int] = {}
-        for c in chosen:
-            per_hit[c.hit_index] = per_hit.get(c.hit_index, 0) + 1
-        pool = sorted(
-            {id(c): c for ranked in ranked_by_part for c in ranked}.values(),
-            key=lambda c: c.support,
-            reverse=True,
-        )
-        floor = max(c.support for c in leads) * _FLOOR
-        words = out.words()
-        for c in pool:
-            if len(picked) >= _MAX_POINTS or c.support < floor or words >= _WORD_BUDGET:
-                break
-            if (
-                c.own < _OWN_COVERAGE
-                or is_meta(c.text)
-                or per_hit.get(c.hit_index, 0) >= _PER_PASSAGE
-            ):
-                continue
-            if c.listed:
-                continue  # a list is an answer of its own, not a point beside one
-            if hits[c.hit_index].meta.status == HISTORIC and any(
-                hits[x.hit_index].meta.status != HISTORIC for x in leads
-            ):
-                continue  # an old text adds nothing but doubt beside a current one
-            if any(_same(c, x) for x in [*chosen, *picked]):
-                continue
-            picked.append(c)
-            per_hit[c.hit_index] = per_hit.get(c.hit_index, 0) + 1
-            words += len(display(c.text).split())
-        return picked
-
-    # -- refusals ---------------------------------------------------------------------------
-
-
-def _likeliest_text(ranked: list[Hit], pinned: list[Hit], asks: bool) -> tuple[str, str]:
-    """Which of several texts holding a bare article number to answer from, and why: the one
-    whose passage fits the question best when it asks something; for "que dit l'article 15 ?",
-    which says nothing more, a text still in force before a superseded one."""
-
-    def key(hit: Hit) -> str:
-        return str(hit.meta.text_key)
-
-    order = list(dict.fromkeys([key(h) for h in ranked] + [key(h) for h in pinned]))
-    current = {key(h) for h in pinned if h.meta.status != HISTORIC}
-    if asks or not current or len(current) == len(order):
-        return order[0], "le plus proche de la question"
-    return min(order, key=lambda t: t not in current), "le texte en vigueur"
 
 
 def _about_quantity(question: Question, sentence: str) -> bool:
@@ -484,12 +355,3 @@ def _overlap(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
-
-
-def _same(a: Candidate, b: Candidate) -> bool:
-    """Whether two units say the same thing (one contains the other, or most words match)."""
-    if a.text in b.text or b.text in a.text:
-        return True
-    if not a.terms or not b.terms:
-        return False
-    return len(a.terms & b.terms) / len(a.terms | b.terms) > 0.6

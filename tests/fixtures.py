@@ -15,6 +15,17 @@ from assistant.embedding import Embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# The fields of an answer, the same in POST /ask and `ess-assistant ask --json`.
+ANSWER_KEYS = {
+    "answer",
+    "refused",
+    "citations",
+    "warnings",
+    "question",
+    "llm_shown",
+    "llm_rejected",
+}
+
 
 class CountingEmbedder:
     """The real embedder, counting the texts it is asked to embed."""

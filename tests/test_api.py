@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.server.app import create_app
-from tests.fixtures import CountingEmbedder
+from tests.fixtures import ANSWER_KEYS, CountingEmbedder
 
 
 @pytest.fixture(scope="module")
@@ -22,15 +22,7 @@ def test_ask_returns_an_answer_with_citations(client: TestClient) -> None:
     r = client.post("/ask", json={"question": "Qu'est-ce que l'innovation sociale ?", "k": 5})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {
-        "answer",
-        "refused",
-        "citations",
-        "warnings",
-        "question",
-        "llm_shown",
-        "llm_rejected",
-    }
+    assert set(body) == ANSWER_KEYS
     assert not body["refused"] and "[1]" in body["answer"]
     assert {
         "n",

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from assistant.config import Settings
+from tests.fixtures import ANSWER_KEYS
 
 
 def _cli(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -21,15 +22,7 @@ def test_ask_json_prints_the_api_shape(indexed: tuple[Settings, object]) -> None
     out = _cli(["ask", "Qu'est-ce que l'utilité sociale ?", "--json"], indexed[0].data_dir)
     assert out.returncode == 0, out.stderr
     body = json.loads(out.stdout)
-    assert set(body) == {
-        "answer",
-        "refused",
-        "citations",
-        "warnings",
-        "question",
-        "llm_shown",
-        "llm_rejected",
-    }
+    assert set(body) == ANSWER_KEYS
     assert body["llm_shown"] is False and body["llm_rejected"] is None  # no LLM configured
 
 

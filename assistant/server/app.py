@@ -185,6 +185,11 @@ def create_app(
         detail = str(ChromaUnavailableError(settings.chroma_url, type(exc).__name__))
         return JSONResponse(status_code=503, content={"detail": detail})
 
+    def logged(body: AskRequest, request: Request) -> None:
+        """The question in the anonymised log, when ESS_LOG_QUESTIONS is on."""
+        if settings.log_questions:
+            log_question(body.question, client_of(request), request.headers.get("user-agent", ""))
+
     @app.post(
         "/ask",
         response_model=Answer,
@@ -192,8 +197,7 @@ def create_app(
         responses=TOO_MANY | READS_INDEX,
     )
     def ask(body: AskRequest, state: StateDep, request: Request) -> Answer:
-        if settings.log_questions:
-            log_question(body.question, client_of(request), request.headers.get("user-agent", ""))
+        logged(body, request)
         return state.assistant().ask(body.question, body.k, body.history, state.writer)
 
     @app.post(
@@ -206,8 +210,7 @@ def create_app(
         """Server-Sent Events : `delta` ({"text"}) au fil de la rédaction par le modèle de
         langue, puis un `final` : la réponse vérifiée (même JSON que POST /ask) et `replace`,
         vrai quand le texte reçu est remplacé par la réponse extractive."""
-        if settings.log_questions:
-            log_question(body.question, client_of(request), request.headers.get("user-agent", ""))
+        logged(body, request)
         events = state.assistant().ask_stream(body.question, body.k, body.history, state.writer)
         return StreamingResponse(
             sse_events(events),

@@ -1,0 +1,86 @@
+"""Answers to a question that names an article ("que dit l'article 13 de la loi ESS ?"): the
+article itself, quoted first, never another in its place; several texts with that number are
+told apart; an article the documents lack is said to be absent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from assistant import verdict as verdicts
+from assistant.articles import asks_beyond, shown_number, text_name
+from assistant.citations import HISTORIC
+from assistant.compose import Writeup, excerpt_around, is_meta
+from assistant.points import POINT_WORDS, further_points
+from assistant.question import Kind, Question
+from assistant.refusals import absent_article
+from assistant.scoring import Candidate, Scorer
+from assistant.types import Answer, Hit
+
+
+def by_reference(
+    question: Question, hits: list[Hit], queries: Mapping[str, np.ndarray], scorer: Scorer
+) -> Answer:
+    """The article the question names, quoted first (its opening paragraphs, or, when the
+    question asks something of it, its sentence that answers), never another article in its
+    place: an article the documents lack is said to be absent."""
+    ref = question.articles[0]
+    pinned = [
+        i
+        for i, h in enumerate(hits)
+        if h.meta.article_key == ref.number and (ref.text is None or h.meta.text_key == ref.text)
+    ]
+    if not pinned:
+        return absent_article(ref, hits)
+    ranked = scorer.candidates(question, hits, queries.get(question.search_text))
+    own = [c for c in ranked if c.hit_index in pinned and not is_meta(c.text)]
+    texts = list(dict.fromkeys(str(hits[i].meta.text_key) for i in pinned))
+    notice = ""
+    asks = asks_beyond(question.text, yes_no=question.kind is Kind.YESNO)
+    if len(texts) > 1:
+        ranked_hits = [hits[c.hit_index] for c in own]
+        chosen, why = _likeliest_text(ranked_hits, [hits[i] for i in pinned], asks)
+        names = ", ".join(text_name(t) for t in texts)
+        notice = (
+            f"L'article {shown_number(ref.number)} figure dans plusieurs textes indexés "
+            f"({names}) ; réponse d'après {text_name(chosen)}, {why}."
+        )
+        pinned = [i for i in pinned if hits[i].meta.text_key == chosen]
+        own = [c for c in own if c.hit_index in pinned]
+    out = Writeup(hits)
+    if notice:
+        out.opening.append(notice)
+    lead: Candidate | None
+    if asks and own:
+        lead = own[0]
+        verdict = None
+        if question.kind is Kind.YESNO:
+            verdict = verdicts.stated(lead.previous) or verdicts.verdict(question.text, lead.text)
+        out.quote(lead, verdict)
+    else:
+        first = min(pinned, key=lambda i: int(hits[i].meta.position or 0))
+        opening_units = [c for c in own if c.hit_index == first] or own
+        lead = min(opening_units, key=lambda c: c.position) if opening_units else None
+        if lead is None:
+            return absent_article(ref, hits)
+        out.quote_article(hits[first], lead)
+    if asks:
+        for point in further_points([ranked], [lead], hits, out):
+            out.point(excerpt_around(point.text, set(question.terms), POINT_WORDS), point)
+    return out.answer()
+
+
+def _likeliest_text(ranked: list[Hit], pinned: list[Hit], asks: bool) -> tuple[str, str]:
+    """Which of several texts holding a bare article number to answer from, and why: the one
+    whose passage fits the question best when it asks something; for "que dit l'article 15 ?",
+    which says nothing more, a text still in force before a superseded one."""
+
+    def key(hit: Hit) -> str:
+        return str(hit.meta.text_key)
+
+    order = list(dict.fromkeys([key(h) for h in ranked] + [key(h) for h in pinned]))
+    current = {key(h) for h in pinned if h.meta.status != HISTORIC}
+    if asks or not current or len(current) == len(order):
+        return order[0], "le plus proche de la question"
+    return min(order, key=lambda t: t not in current), "le texte en vigueur"

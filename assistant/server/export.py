@@ -27,7 +27,10 @@ LINK_BLUE = RGBColor(0x0A, 0x4D, 0x8C)
 # Control characters XML 1.0 forbids (a NUL, a form feed) would make the .docx unwritable.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 Text = Annotated[str, AfterValidator(lambda s: _NOT_XML.sub("", s))]
-Line = Annotated[Text, StringConstraints(max_length=2000)]
+# The length is checked on what was sent, before control characters are dropped.
+Line = Annotated[
+    str, StringConstraints(max_length=2000), AfterValidator(lambda s: _NOT_XML.sub("", s))
+]
 
 router = APIRouter()
 

@@ -165,7 +165,10 @@ class AnswerBuilder:
                 first.lead, first.verdict = planted[0], None
             first.more = [c for c in first.more if c is not planted[1] and c is not first.lead]
         for opening in openings:
-            opening.basis = self.basis(opening, ranked_by_part[parts.index(opening.part)], hits)
+            basis = self.basis(opening, ranked_by_part[parts.index(opening.part)], hits)
+            # The law already quoted whole in the opening is not quoted again as its basis.
+            if basis is not None and not any(same(basis, c) for c in opening.more):
+                opening.basis = basis
         return self.write(question, openings, ranked_by_part, hits, conflict, planted)
 
     def opening(self, part: Question, ranked: list[Candidate], hits: list[Hit]) -> Opening | None:
@@ -190,8 +193,15 @@ class AnswerBuilder:
         elif part.kind in (Kind.STEPS, Kind.CRITERIA):
             # The list that gives the steps or the criteria, when one answers nearly as well.
             share = 0.5 if part.kind is Kind.STEPS else 0.7
+            # The list must speak of what is asked as much as the best sentence does: a list
+            # that shares a word with the question ("obligatoires") is not its criteria.
             best = next(
-                (c for c in usable[:12] if c.listed and c.score >= best.score * share), best
+                (
+                    c
+                    for c in usable[:12]
+                    if c.listed and c.score >= best.score * share and c.own >= best.own - 0.1
+                ),
+                best,
             )
         if hits[best.hit_index].meta.status == HISTORIC:
             # A superseded text never opens when a current one answers.
@@ -207,10 +217,25 @@ class AnswerBuilder:
                 None,
             )
             best = current or best
-        found = Opening(part=part, lead=best)
-        found.more = self.more(part, best, usable, hits)
         if part.kind is Kind.YESNO:
-            found.verdict = verdicts.stated(best.previous) or verdicts.verdict(part.text, best.text)
+            # The sentence that states the verdict opens, when one answers nearly as well.
+            # ("Non." written before a note's sentence answers the note's own question, which
+            # may not be this one: only the best sentence is read with it.)
+            judged = [
+                (c, _verdict_of(part, c) if c is best else verdicts.verdict(part.text, c.text))
+                for c in [best, *usable[:6]]
+                if c is best
+                or (
+                    c.score >= best.score * _MORE_SHARE
+                    and hits[c.hit_index].meta.status != HISTORIC
+                    and not is_meta(c.text)
+                )
+            ]
+            lead, verdict = next(((c, v) for c, v in judged if v), (best, None))
+            found = Opening(part=part, lead=lead, verdict=verdict)
+        else:
+            found = Opening(part=part, lead=best)
+        found.more = self.more(part, found.lead, usable, hits)
         return found
 
     def more(
@@ -343,6 +368,10 @@ def _about_quantity(question: Question, sentence: str) -> bool:
         or bool(quantities(question.text))
         or question.kind is Kind.YESNO
     )
+
+
+def _verdict_of(part: Question, c: Candidate) -> str | None:
+    return verdicts.stated(c.previous) or verdicts.verdict(part.text, c.text)
 
 
 def _named_in(text: str) -> set[str]:

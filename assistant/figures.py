@@ -33,10 +33,10 @@ _ASKED_UNITS = [
     (
         r"\b(delai|duree|temps|ans|annees?|mois|jours?|semaines?|frequence|periodicite|"
         r"quand|tous les combien)\b",
-        r"ans?|annees?|mois|jours?|semaines?|heures?|minutes?|annuel\w*|mensuel\w*|tous les|"
+        r"ans?|annees?|mois|jours?|semaines?|heures?|minutes?|min|h|annuel\w*|mensuel\w*|tous les|"
         r"demi-journees?|journees?",
     ),
-    (r"\b(heures?|minutes?)\b", r"heures?|minutes?|h\b"),
+    (r"\b(heures?|minutes?)\b", r"heures?|minutes?|min|h"),
 ]
 _SHARE = re.compile(r"\b(moitie|tiers|quarts?|majorite|septiemes?|dixiemes?|centiemes?)\b")
 _PERCENT = re.compile(r"(\d+(?:[,.]\d+)?)\s?(?:%|pour ?cent)")

@@ -164,9 +164,30 @@ class Question:
         return [p.text for p in self.parts] or [self.text]
 
 
+# "Qu'est-ce que la loi impose…", "qu'est-ce qu'il doit contenir": a subject and its verb follow,
+# so what is asked is what someone does or a text says, not what a term means.
+_WHAT_DOES = re.compile(
+    r"qu'?est-ce qu(?:e |')(?:(?:il|elle|on|ils|elles|je|nous|vous|j')\b|[^?.;:]{0,70}?\b"
+    r"(?:doi[st]|doivent|devai\w*|devr\w*|peu[tx]|peuvent|pourr\w*|pouvai\w*|prevoi\w*|impos\w*|fai[st]|font|di[st]|disent|couvr\w*|"
+    r"conti\w*|change\w*|apport\w*|present\w*|laiss\w*|exig\w*|demand\w*|propos\w*)\b)"
+)
+
+_REQUIRES = re.compile(
+    r"\b(?:doi[st]|doivent|devai\w*|devr\w*|impos\w*|exig\w*|prevoi\w*|conti\w*)"
+)
+
+
 def kind_of(folded: str) -> Kind:
     """The kind of answer a (folded) single question wants first."""
-    if _DEFINITION.search(folded) and not _STEPS.search(folded):
+    defines = _DEFINITION.search(folded)
+    does = _WHAT_DOES.search(folded)
+    if does and not re.search(r"c'?est quoi|veut dire|signifie|definition", folded):
+        if _STEPS.search(folded):
+            return Kind.STEPS
+        # What a text requires ("qu'est-ce qu'il doit contenir") is a list of requirements.
+        clause = folded[does.start() : does.start() + 90]
+        return Kind.CRITERIA if _REQUIRES.search(clause) else Kind.EXPLAIN
+    if defines and not _STEPS.search(folded):
         return Kind.DEFINITION
     if _STEPS.search(folded):
         return Kind.STEPS

@@ -147,7 +147,7 @@ class Scorer:
 
     def unknown_names(self, question: Question) -> list[str]:
         """Proper names and acronyms the question is about (a person, a tax) that no indexed
-        passage mentions and the glossary does not know: the documents cannot say what that
+        passage mentions, in short or in full (the glossary's long form): the documents cannot say what that
         person thinks or how that tax applies.
         Places after a preposition ("maire de Trifouilly", "à Lyon") are only context."""
         if self.lexical is None:
@@ -170,8 +170,9 @@ class Scorer:
                 continue
             if any(self.lexical.df.get(stem(fold(part)), 0) for part in name.split("-")):
                 continue
-            if fold(name) in known:
-                continue
+            long_form = known.get(fold(name))
+            if long_form and all(self.lexical.df.get(t, 0) for t in terms(long_form)):
+                continue  # an acronym of something the documents speak of in full
             out.append(name)
         return out
 

@@ -12,7 +12,7 @@ import tomllib
 from functools import cache
 from importlib import resources
 
-from assistant.french import fold, stem
+from assistant.french import fold, stem, terms
 
 YES = "Oui."
 NO = "Non."
@@ -132,7 +132,7 @@ def verdict(question: str, sentence: str) -> str | None:
     asked, said = fold(asking(question)), fold(sentence)
     verb = asked_verb(question)
     if verb is None:
-        return None
+        return _denied(asked, said)
     if _ASKS_OBLIGATION.search(asked):
         if _governs(said, _NOT_OBLIGED, verb):
             return NO
@@ -144,4 +144,29 @@ def verdict(question: str, sentence: str) -> str | None:
             return NO
         if _governs(said, _PERMITS, verb):
             return YES_IF if _CONDITIONS.search(said) else YES
+    return None
+
+
+# "ne s'applique pas aux …", "n'entre pas dans …", "ne concerne pas …": a plain verb denied,
+# and what follows the denial. On folded text.
+_DENIAL = re.compile(
+    r"\bn(?:e\s+|')(?:(?:s'|se\s+|l'|les?\s+|la\s+|y\s+|en\s+)?)(?P<verb>[a-z]{4,})\s+"
+    r"(?:pas|jamais|plus|aucunement|nullement)\b(?P<rest>[^.;:]{0,120})"
+)
+# Of what follows a denial, this many of the question's terms must be there ("aux aides au
+# logement locatif social" for "pour des logements locatifs sociaux"): the sentence then denies
+# what the question asks, not something else.
+_DENIAL_OVERLAP = 2
+
+
+def _denied(asked: str, said: str) -> str | None:
+    """ "Non." when a question asked with a plain verb ("la convention s'applique-t-elle à…",
+    "ça compte comme…") is answered by a sentence denying that verb about what was asked."""
+    asked_terms = set(terms(asked))
+    asked_stems = {stem(_word(w)) for w in asked.split()}
+    for match in _DENIAL.finditer(said):
+        if stem(match.group("verb")) not in asked_stems:
+            continue
+        if len(set(terms(match.group("rest"))) & asked_terms) >= _DENIAL_OVERLAP:
+            return NO
     return None

@@ -405,3 +405,48 @@ def test_what_to_do_is_asked_as_steps_not_as_a_definition(question: str) -> None
 
     assert understand(question).kind is Kind.STEPS
     assert understand("Qu'est-ce qu'une SCIC ?").kind is Kind.DEFINITION
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Qu'est-ce que la loi de 2014 impose à la région ?", "CRITERIA"),
+        ("On doit rédiger notre schéma. Qu'est-ce qu'il doit contenir au minimum ?", "CRITERIA"),
+        ("Qu'est-ce que La Poste fait avec l'ESS ?", "EXPLAIN"),
+        ("Les réserves impartageables, ça veut dire quoi ?", "DEFINITION"),
+    ],
+)
+def test_what_a_text_requires_is_not_asked_as_a_definition(question: str, kind: str) -> None:
+    """ "Qu'est-ce que la loi impose…" has a subject and its verb after it: it asks what a text
+    requires or someone does, and an answer defining the law would miss it."""
+    from assistant.question import Kind
+
+    assert understand(question).kind is Kind[kind]
+
+
+def test_a_plain_verb_denied_by_the_text_opens_with_no(assistant: Assistant) -> None:
+    """ "la convention s'applique aussi ?" answered by "ne s'applique pas aux aides au logement
+    locatif social": the verdict opens, though the question asks with no modal verb."""
+    answer = assistant.ask(
+        "L'agglo aide un organisme à construire des logements locatifs sociaux. La convention "
+        "obligatoire de la loi de 2000 s'applique aussi dans ce cas ?"
+    )
+    assert opening(answer.answer).startswith("Non."), answer.answer
+    assert "loi-2000-321" in {c.doc_id for c in answer.citations[:2]}
+    assert answer.answer.count("ne s'applique pas aux organismes") == 1  # the law quoted once
+
+
+def test_a_denial_of_something_else_gives_no_verdict() -> None:
+    from assistant.verdict import verdict
+
+    asked = "La convention obligatoire s'applique aussi aux logements locatifs sociaux ?"
+    assert verdict(asked, "Cette obligation ne s'applique pas aux fondations.") is None
+    assert verdict(asked, "Elle ne s'applique pas aux logements locatifs sociaux.") == "Non."
+
+
+def test_a_duration_written_in_minutes_answers_how_long() -> None:
+    from assistant.figures import figure_in
+    from assistant.french import fold
+
+    asked = fold("Combien de temps pour le cas pratique ?")
+    assert figure_in("5. Cas pratique (40 min) : une épicerie de village.", asked) == "40 min"

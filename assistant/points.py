@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assistant.citations import HISTORIC
 from assistant.compose import Writeup, display, is_meta
+from assistant.figures import quantities
 from assistant.scoring import Candidate
 from assistant.types import Hit
 
@@ -17,6 +18,9 @@ _PER_PASSAGE = 2
 # Further points stop once the answer reaches this many words: an official reads the opening,
 # glances at the rest, and opens the sources for more.
 _WORD_BUDGET = 120
+# Two units giving the same share of the same thing, with this many terms besides in common,
+# say the same thing.
+_SAME_FIGURE_TERMS = 4
 # A further point is quoted as its clause around the question's words.
 POINT_WORDS = 40
 
@@ -62,9 +66,15 @@ def further_points(
 
 
 def same(a: Candidate, b: Candidate) -> bool:
-    """Whether two units say the same thing (one contains the other, or most words match)."""
+    """Whether two units say the same thing (one contains the other, most words match, or both
+    give the same share of the same thing with other words in common: a note restating the
+    law's "jusqu'à 50 % du capital" in its own words)."""
     if a.text in b.text or b.text in a.text:
         return True
     if not a.terms or not b.terms:
         return False
-    return len(a.terms & b.terms) / len(a.terms | b.terms) > 0.6
+    shared = a.terms & b.terms
+    if len(shared) / len(a.terms | b.terms) > 0.6:
+        return True
+    given = set(quantities(a.text))
+    return bool(given) and given == set(quantities(b.text)) and len(shared) >= _SAME_FIGURE_TERMS

@@ -85,7 +85,15 @@ _FOLLOWUP_PREFIX = re.compile(
     r"^\s*(?:et|mais|quid|pour|dans le cas|s'agissant|concernant|en ce qui concerne|idem|pareil|"
     r"meme question|et si|alors)\b"
 )
-_ANAPHORA = re.compile(r"\b(?:elle|elles|il|ils|ca|cela|celle-ci|celui-ci|ceux-ci|leur|leurs)\b")
+# A pronoun pointing back, not the one of an inverted verb ("faut-il", "peut-elle").
+_ANAPHORA = re.compile(
+    r"(?<!-)\b(?:elle|elles|il|ils|ca|cela|celle-ci|celui-ci|ceux-ci|leur|leurs)\b"
+)
+# "Ok.", "D'accord, merci.": an acknowledgement before the follow-up itself. On folded text.
+_ACKNOWLEDGED = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|d'accord|merci(?: beaucoup)?|tres bien|super|parfait|entendu|bon|ah|"
+    r"je vois|compris|oui)\b[\s,.!;:]*)+"
+)
 
 
 class Turn(BaseModel):
@@ -104,15 +112,20 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
+# A question this short that points back with a pronoun leans on the previous turn.
+_SHORT_WITH_PRONOUN = 12
+
+
 def is_followup(question: str) -> bool:
     """Whether the question leans on the previous turn: it opens like a follow-up ("et pour…",
     "quid de…"), is a bare fragment of three words or less, or is short and points back
     ("elle", "cela")."""
-    folded = fold(question).strip()
+    folded = _ACKNOWLEDGED.sub("", fold(question)).strip()
     words = re.findall(r"\w+", folded)
     if _FOLLOWUP_PREFIX.match(folded) or len(words) <= 3:
         return True
-    return len(words) <= 8 and bool(_ANAPHORA.search(folded))
+    long_words = [w for w in words if len(w) > 1]  # not the "s" and "l" of "s'il l'est"
+    return len(long_words) <= _SHORT_WITH_PRONOUN and bool(_ANAPHORA.search(folded))
 
 
 def standalone(question: str, history: list[Turn]) -> str:
@@ -120,7 +133,9 @@ def standalone(question: str, history: list[Turn]) -> str:
     if not history or not is_followup(question):
         return question
     previous = history[-1].question.strip()
-    fragment = _LEAD.sub("", question.strip()).rstrip(" ?!.")
+    acknowledged = _ACKNOWLEDGED.match(fold(question))
+    asked_now = question[acknowledged.end() :] if acknowledged else question
+    fragment = _LEAD.sub("", asked_now.strip()).rstrip(" ?!.")
     swapped = _swap(previous, fragment)
     if swapped:
         return swapped

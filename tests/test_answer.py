@@ -450,3 +450,29 @@ def test_a_duration_written_in_minutes_answers_how_long() -> None:
 
     asked = fold("Combien de temps pour le cas pratique ?")
     assert figure_in("5. Cas pratique (40 min) : une épicerie de village.", asked) == "40 min"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ok. Et si ce sont des titres associatifs ?",
+        "D'accord, merci. Et si la vente ne se fait qu'au bout de trois ans ?",
+        "dans quel délai ? et s'il ne l'est pas devenu à temps ?",
+    ],
+)
+def test_an_acknowledged_or_pronoun_follow_up_keeps_the_subject(question: str) -> None:
+    """ "Ok. Et si…" is a follow-up once the acknowledgement is read past; a short message
+    pointing back with "il" leans on the earlier question, not on nothing."""
+    from assistant.followup import Turn, standalone
+
+    earlier = [Turn(question="Une association peut-elle émettre des obligations ?")]
+    assert standalone(question, earlier).endswith(earlier[0].question)
+    assert not standalone(question, earlier).startswith(("Ok", "D'accord", "."))
+
+
+def test_an_inverted_verb_is_not_a_pronoun_pointing_back() -> None:
+    from assistant.followup import Turn, standalone
+
+    earlier = [Turn(question="Une association peut-elle émettre des obligations ?")]
+    asked = "Faut-il une convention pour verser une subvention de 30 000 euros ?"
+    assert standalone(asked, earlier) == asked

@@ -21,6 +21,7 @@ _WORD_BUDGET = 120
 # Two units giving the same share of the same thing, with this many terms besides in common,
 # say the same thing.
 _SAME_FIGURE_TERMS = 4
+_SAME_FIGURE_SHARE = 0.3
 # A further point is quoted as its clause around the question's words.
 POINT_WORDS = 40
 
@@ -76,5 +77,12 @@ def same(a: Candidate, b: Candidate) -> bool:
     shared = a.terms & b.terms
     if len(shared) / len(a.terms | b.terms) > 0.6:
         return True
+    if a.listed or b.listed:
+        return False  # a list that gives the figure among other things says more
     given = set(quantities(a.text))
-    return bool(given) and given == set(quantities(b.text)) and len(shared) >= _SAME_FIGURE_TERMS
+    return (
+        bool(given)
+        and given == set(quantities(b.text))
+        and len(shared) >= _SAME_FIGURE_TERMS
+        and len(shared) / min(len(a.terms), len(b.terms)) >= _SAME_FIGURE_SHARE
+    )

@@ -10,7 +10,7 @@ from assistant.french import fold, is_list_item, passage_lines, sentences
 
 # Bumped whenever `answer_units` splits differently: the sentence vectors stored by an older
 # ingest are then recomputed by the next one (and embedded on the fly until then).
-UNITS_VERSION = 4
+UNITS_VERSION = 5
 
 _CONTINUATION = re.compile(
     r"(cette|ces|cet|ce|celle|celui|ceux|il|elle|ils|elles|toutefois|cependant|sauf|"
@@ -62,12 +62,15 @@ def _answer_units(passage: str) -> tuple[str, ...]:
         following = units[i + 1] if i + 1 < len(units) else ""
         run = runs.get(following) if following else None
         if text.endswith(":"):
-            if run:  # the announcing sentence alone says nothing: never quoted bare
+            # The announcing sentence alone says nothing: never quoted bare. Its list is
+            # quoted with it, or, when the passage ends before the list, it is left out.
+            if run:
                 out.append(text + "\n" + "\n".join(_capped(run)))
                 announced = True
                 continue
         elif (
             following
+            and not following.endswith(":")  # "Il en va ainsi des formalités suivantes :"
             and _CONTINUATION.match(fold(following))
             and not _ABOUT_ITSELF.match(fold(following))
             and len(text) < 600
@@ -77,7 +80,8 @@ def _answer_units(passage: str) -> tuple[str, ...]:
         if text in runs and not announced and len(runs[text]) >= 2:
             out.append("\n".join(_capped(runs[text])))
         announced = announced and is_list_item(text)
-        out.append(text)
+        if not text.endswith(":"):
+            out.append(text)
     return tuple(out)
 
 

@@ -150,6 +150,19 @@ def test_a_sentence_announcing_a_list_is_never_quoted_without_it(assistant: Assi
     assert "1° 1°" not in answer.answer
 
 
+def test_a_sentence_announcing_a_list_the_passage_cuts_off_is_left_out() -> None:
+    """The list lies in the next passage: the rule before it is quoted, "Il en va ainsi des
+    formalités suivantes :" (announcing nothing the reader sees) is not."""
+    passage = (
+        "Les associations utilisant le chèque-emploi associatif sont réputées satisfaire à "
+        "l'ensemble des formalités liées à l'embauche. Il en va ainsi notamment des formalités "
+        "suivantes :"
+    )
+    units = answer_units(passage)
+    assert units and not any(u.rstrip().endswith(":") for u in units), units
+    assert any(u.startswith("Les associations utilisant") for u in units)
+
+
 def test_a_list_split_across_passages_is_quoted_with_its_lead_once(assistant: Assistant) -> None:
     answer = assistant.ask("C'est quoi la définition de l'utilité sociale dans la loi ESS ?")
     assert not answer.refused

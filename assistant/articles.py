@@ -305,3 +305,23 @@ def asks_beyond(text: str, yes_no: bool) -> bool:
     if _REFERENCE_WORDS.search(folded) and not yes_no:
         return len(rest) >= 3
     return len(rest) >= 2
+
+
+# "le III", "au II de l'article 1er", "art. 1er III", "L3332-17-1, III": a numbered paragraph of
+# the article named. On the question as typed (capitals tell "II" from a word).
+_SUBDIVISION = re.compile(
+    r"(?:\b(?:[Ll]e|[Ll]a|[Aa]u|[Dd]u|[Cc]e|paragraphe|§)|\b(?:1er|\d+(?:-\d+)*(?:\s+(?:bis|ter|"
+    r"quater|quinquies|sexies|septies|octies|nonies|decies))?)\s*,?)"
+    r"\s+(?P<roman>I{1,3}|IV|VI{0,3}|IX|X)\b(?![-'])"
+)
+
+
+def subdivision(question: str) -> str | None:
+    """The numbered paragraph (I, II, III…) of the named article a question asks about."""
+    match = _SUBDIVISION.search(question)
+    return match.group("roman") if match else None
+
+
+def starts_subdivision(text: str, roman: str) -> bool:
+    """Whether a sentence opens the paragraph `roman` ("III. - …", "III.-…", "III – …")."""
+    return bool(re.match(rf"\s*{roman}\s*(?:\.|-|–)", text))

@@ -9,7 +9,13 @@ from collections.abc import Mapping
 import numpy as np
 
 from assistant import verdict as verdicts
-from assistant.articles import asks_beyond, shown_number, text_name
+from assistant.articles import (
+    asks_beyond,
+    shown_number,
+    starts_subdivision,
+    subdivision,
+    text_name,
+)
 from assistant.citations import HISTORIC
 from assistant.compose import Writeup, excerpt_around, is_meta
 from assistant.points import POINT_WORDS, further_points
@@ -52,7 +58,13 @@ def by_reference(
     if notice:
         out.opening.append(notice)
     lead: Candidate | None
-    if asks and own:
+    roman = subdivision(question.text)
+    marked = [c for c in own if roman and starts_subdivision(c.text, roman)]
+    if marked:
+        # "le III de l'article …": that paragraph opens, whatever else scores higher.
+        lead = min(marked, key=lambda c: (int(hits[c.hit_index].meta.position or 0), c.position))
+        out.quote(lead, None)
+    elif asks and own:
         lead = own[0]
         verdict = None
         if question.kind is Kind.YESNO:

@@ -489,3 +489,21 @@ def test_an_inverted_verb_is_not_a_pronoun_pointing_back() -> None:
     earlier = [Turn(question="Une association peut-elle émettre des obligations ?")]
     asked = "Faut-il une convention pour verser une subvention de 30 000 euros ?"
     assert standalone(asked, earlier) == asked
+
+
+def test_a_numbered_paragraph_of_the_named_article_opens(assistant: Assistant) -> None:
+    """ "L3332-17-1, le III" asks for that paragraph, not the article's opening or the sentence
+    that shares most words with the question."""
+    answer = assistant.ask("L3332-17-1 du code du travail, le III : qui est assimilé à une ESUS ?")
+    lead = answer.answer.split("\n\n")[0]
+    assert "« III.-Sont assimilés" in lead, lead
+    assert "35 %" in lead and "80 %" in lead
+
+
+def test_a_subdivision_is_read_only_after_an_article_or_an_article_word() -> None:
+    from assistant.articles import subdivision
+
+    assert subdivision("art. 1er III loi ESS : il sert à quoi ce III ?") == "III"
+    assert subdivision("d'après le II de l'article 1er ?") == "II"
+    assert subdivision("Que dit l'article 13 de la loi ESS ?") is None
+    assert subdivision("La loi du 10 septembre 1947 ?") is None

@@ -130,3 +130,22 @@ class LexicalIndex:
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def together(self, wanted: list[str]) -> bool:
+        """Whether one passage holds all of `wanted` (analysed terms): "fonds européen de
+        développement régional" is known when a passage says it, not when its four words are
+        scattered over the corpus."""
+        if not wanted or not self.ids:
+            return False
+        scores, vocab = self.model.scores, self.model.vocab_dict
+        found: set[int] | None = None
+        for term in set(wanted):
+            column = vocab.get(term)
+            if column is None or column + 1 >= len(scores["indptr"]):
+                return False
+            start, end = scores["indptr"][column], scores["indptr"][column + 1]
+            docs = set(scores["indices"][start:end].tolist())
+            found = docs if found is None else found & docs
+            if not found:
+                return False
+        return bool(found)

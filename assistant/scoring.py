@@ -68,7 +68,8 @@ _DEFINING = re.compile(
 )
 # A capitalised word inside a sentence (not its first word), with its hyphenated parts.
 _NAME = re.compile(
-    r"(?<![.?!:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*)|\b([A-Z]{2,6})\b"
+    r"(?<![.?!:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*)"
+    r"|\b([A-Z]{2,6}(?:[a-z]\b)?)\b"  # "SCIC", and "NOTRe" with its small letter
 )
 _PLACE_WORDS = frozenset(
     ["a", "au", "aux", "en", "de", "du", "des", "d'", "dans", "chez", "sur", "vers", "pres"]
@@ -146,15 +147,18 @@ class Scorer:
         return Evidence(coverage=best_cov, dense=max(0.0, best_dense))
 
     def unknown_names(self, question: Question) -> list[str]:
-        """Proper names and acronyms the question is about (a person, a tax) that no indexed
-        passage mentions, in short or in full (the glossary's long form): the documents cannot say what that
-        person thinks or how that tax applies.
+        """Proper names and acronyms the question is about (a person, a tax, "la loi NOTRe")
+        that no indexed passage mentions, in short or in full ("FEDER": its long form's words
+        are indexed, but no passage holds them together): the documents cannot say what that
+        person thinks or how that fund applies.
         Places after a preposition ("maire de Trifouilly", "à Lyon") are only context."""
         if self.lexical is None:
             return []
         out = []
         known = acronyms()
-        text = question.text
+        # Only the sentence that asks: "DGS d'une comcom. Par quoi commencer ?" is not about
+        # the directeur général des services.
+        text = question.asking or question.text
         place_end = -2
         for match in _NAME.finditer(text):
             name = match.group(1) or match.group(2)
@@ -171,8 +175,8 @@ class Scorer:
             if any(self.lexical.df.get(stem(fold(part)), 0) for part in name.split("-")):
                 continue
             long_form = known.get(fold(name))
-            if long_form and all(self.lexical.df.get(t, 0) for t in terms(long_form)):
-                continue  # an acronym of something the documents speak of in full
+            if long_form and self.lexical.together(terms(long_form)):
+                continue  # an acronym of something a passage speaks of in full
             out.append(name)
         return out
 

@@ -507,3 +507,37 @@ def test_a_subdivision_is_read_only_after_an_article_or_an_article_word() -> Non
     assert subdivision("d'après le II de l'article 1er ?") == "II"
     assert subdivision("Que dit l'article 13 de la loi ESS ?") is None
     assert subdivision("La loi du 10 septembre 1947 ?") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Le FEDER peut-il cofinancer notre tiers-lieu ESS, et à quel taux maximum ?",
+        "Depuis la loi NOTRe, l'intercommunalité a-t-elle la compétence exclusive pour les aides "
+        "à l'immobilier d'entreprise ?",
+    ],
+)
+def test_a_fund_or_a_law_the_documents_never_name_is_refused(
+    assistant: Assistant, question: str
+) -> None:
+    """The glossary knows FEDER, and its four words are each somewhere in the corpus, but no
+    passage speaks of the fund; "NOTRe" is written with a small letter at its end."""
+    answer = assistant.ask(question)
+    assert answer.refused, answer.answer
+
+
+def test_the_role_of_the_asker_is_not_what_is_asked(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "DGS d'une comcom de 14 communes. Les élus veulent une politique ESS mais on part de "
+        "zéro : par quoi commencer ?"
+    )
+    assert not answer.refused, answer.answer
+
+
+def test_terms_are_together_only_when_one_passage_holds_them_all() -> None:
+    from assistant.lexical import LexicalIndex
+
+    index = LexicalIndex.from_terms([("a", ["fond", "europ"]), ("b", ["develop", "regional"])])
+    assert index.together(["fond", "europ"])
+    assert not index.together(["fond", "europ", "develop", "regional"])
+    assert not index.together(["inconnu"])

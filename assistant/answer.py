@@ -11,12 +11,12 @@ printed is assembled in `compose.py`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from assistant import verdict as verdicts
-from assistant.by_article import by_reference
+from assistant.by_article import by_reference, citing_absent
 from assistant.citations import HISTORIC, LEGAL_KINDS
 from assistant.compose import Writeup, excerpt_around, is_meta
 from assistant.config import Settings
@@ -104,6 +104,8 @@ class AnswerBuilder:
         if not hits:
             return refusal(hits)
         if question.articles:
+            if citing := citing_absent(question, hits):
+                return self.without_article(question, hits, citing, queries)
             return by_reference(question, hits, queries or {}, self.scorer)
         evidence = self.scorer.evidence(question, hits)
         if evidence.strength < self.settings.refusal_threshold:
@@ -170,6 +172,24 @@ class AnswerBuilder:
             if basis is not None and not any(same(basis, c) for c in opening.more):
                 opening.basis = basis
         return self.write(question, openings, ranked_by_part, hits, conflict, planted)
+
+    def without_article(
+        self,
+        question: Question,
+        hits: list[Hit],
+        citing: list[Hit],
+        queries: Mapping[str, np.ndarray] | None,
+    ) -> Answer:
+        """A question about an article the documents lack, answered from the passages that
+        speak of it (`citing`) when they answer, with a line saying the article itself is not
+        indexed; else the refusal naming the missing article."""
+        missing = by_reference(question, hits, queries or {}, self.scorer)
+        found = self.build(replace(question, articles=()), citing, queries)
+        if found.refused:
+            return missing
+        note = missing.answer.split("\n", 1)[0]  # "L'article 19 de la loi … ne figure pas…"
+        lead, sep, rest = found.answer.partition("\n\n")
+        return found.model_copy(update={"answer": f"{lead}\n{note}{sep}{rest}"})
 
     def opening(self, part: Question, ranked: list[Candidate], hits: list[Hit]) -> Opening | None:
         """The unit that answers `part` first, by the kind of answer it wants."""

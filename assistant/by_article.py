@@ -10,7 +10,9 @@ import numpy as np
 
 from assistant import verdict as verdicts
 from assistant.articles import (
+    ArticleRef,
     asks_beyond,
+    cites,
     shown_number,
     starts_subdivision,
     subdivision,
@@ -32,11 +34,7 @@ def by_reference(
     question asks something of it, its sentence that answers), never another article in its
     place: an article the documents lack is said to be absent."""
     ref = question.articles[0]
-    pinned = [
-        i
-        for i, h in enumerate(hits)
-        if h.meta.article_key == ref.number and (ref.text is None or h.meta.text_key == ref.text)
-    ]
+    pinned = _holding(ref, hits)
     if not pinned:
         return absent_article(ref, hits)
     ranked = scorer.candidates(question, hits, queries.get(question.search_text))
@@ -81,6 +79,25 @@ def by_reference(
         for point in further_points([ranked], [lead], hits, out):
             out.point(excerpt_around(point.text, set(question.terms), POINT_WORDS), point)
     return out.answer()
+
+
+def _holding(ref: ArticleRef, hits: list[Hit]) -> list[int]:
+    """The indexes of the passages of the article `ref` names."""
+    return [
+        i
+        for i, h in enumerate(hits)
+        if h.meta.article_key == ref.number and (ref.text is None or h.meta.text_key == ref.text)
+    ]
+
+
+def citing_absent(question: Question, hits: list[Hit]) -> list[Hit]:
+    """When the question names an article the documents lack and asks something of it, the
+    passages that speak of that article ("les articles 19 et 20 s'appliquaient à partir de
+    quand ?" is answered by the article setting their entry into force); else none."""
+    ref = question.articles[0]
+    if _holding(ref, hits) or not asks_beyond(question.text, yes_no=question.kind is Kind.YESNO):
+        return []
+    return [h for h in hits if cites(h.text, ref, str(h.meta.text_key or "") or None)]
 
 
 def _likeliest_text(ranked: list[Hit], pinned: list[Hit], asks: bool) -> tuple[str, str]:

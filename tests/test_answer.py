@@ -541,3 +541,20 @@ def test_terms_are_together_only_when_one_passage_holds_them_all() -> None:
     assert index.together(["fond", "europ"])
     assert not index.together(["fond", "europ", "develop", "regional"])
     assert not index.together(["inconnu"])
+
+
+def test_an_absent_article_is_answered_from_a_passage_that_speaks_of_it(
+    assistant: Assistant,
+) -> None:
+    """Article 19 of the 2014 law is not indexed, but article 98 says when it applied: that
+    answers "à partir de quand ?", with a line saying article 19 itself is missing. Asked only
+    what article 19 says, the answer stays a refusal naming it."""
+    answer = assistant.ask(
+        "Les articles 19 et 20 de la loi ESS sur l'information des salariés : ils s'appliquaient "
+        "aux cessions conclues à partir de quand ?"
+    )
+    lead = opening(answer.answer)
+    assert not answer.refused
+    assert "trois mois au moins après la date de publication" in lead
+    assert "L'article 19 de la loi n° 2014-856 ne figure pas dans les documents indexés." in lead
+    assert assistant.ask("Que dit l'article 19 de la loi ESS ?").refused

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant import verdict as verdicts
-from assistant.by_article import by_reference, citing_absent
-from assistant.citations import HISTORIC, LEGAL_KINDS
-from assistant.compose import Writeup, excerpt_around, is_meta
+from assistant.articles import STILL_VALID
+from assistant.by_article import by_reference, citing_absent, outdated_asked
+from assistant.citations import HISTORIC, LEGAL_KINDS, article_label, citation, document_label
+from assistant.compose import Writeup, display, excerpt_around, is_meta
 from assistant.config import Settings
 from assistant.conflicts import find_conflict, find_contradicting_upload
 from assistant.definitions import definition_strength
@@ -104,6 +105,8 @@ class AnswerBuilder:
         if not hits:
             return refusal(hits)
         if question.articles:
+            if outdated := outdated_asked(question, hits):
+                return self.current_rule(question, hits, outdated, queries)
             if citing := citing_absent(question, hits):
                 return self.without_article(question, hits, citing, queries)
             return by_reference(question, hits, queries or {}, self.scorer)
@@ -190,6 +193,39 @@ class AnswerBuilder:
         note = missing.answer.split("\n", 1)[0]  # "L'article 19 de la loi … ne figure pas…"
         lead, sep, rest = found.answer.partition("\n\n")
         return found.model_copy(update={"answer": f"{lead}\n{note}{sep}{rest}"})
+
+    def current_rule(
+        self,
+        question: Question,
+        hits: list[Hit],
+        outdated: Hit,
+        queries: Mapping[str, np.ndarray] | None,
+    ) -> Answer:
+        """Asked whether an article of a superseded text still applies ("l'article 15 du CMP,
+        c'est encore valable ?"): its status first (from the catalogue), then what the current
+        documents say on the same point, the old article quoted last (else the old article
+        alone, quoted as the documents hold it)."""
+        label = article_label(outdated.meta, dated=False) or document_label(outdated.meta)
+        verdict = "Non : " if STILL_VALID.search(question.folded) else ""
+        note = (
+            f"{verdict}{label} n'est plus en vigueur (« {document_label(outdated.meta)} », "
+            f"statut : {outdated.meta.status})."
+        )
+        current = [h for h in hits if h.meta.status != HISTORIC]
+        found = self.build(replace(question, articles=()), current, queries) if current else None
+        if found is None or found.refused:
+            old = by_reference(question, hits, queries or {}, self.scorer)
+            return old.model_copy(update={"answer": f"{note}\n{old.answer}"})
+        n = len(found.citations) + 1
+        words = display(excerpt_around(outdated.text, set(question.terms), POINT_WORDS)).split()
+        quoted = " ".join(words[:POINT_WORDS]) + (" …" if len(words) > POINT_WORDS else "")
+        return found.model_copy(
+            update={
+                "answer": f"{note} Ce qu'en disent les documents en vigueur :\n{found.answer}"
+                f"\n\nL'ancien texte : « {quoted} » [{n}]",
+                "citations": [*found.citations, citation(n, outdated, [quoted])],
+            }
+        )
 
     def opening(self, part: Question, ranked: list[Candidate], hits: list[Hit]) -> Opening | None:
         """The unit that answers `part` first, by the kind of answer it wants."""

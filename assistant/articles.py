@@ -325,3 +325,17 @@ def subdivision(question: str) -> str | None:
 def starts_subdivision(text: str, roman: str) -> bool:
     """Whether a sentence opens the paragraph `roman` ("III. - …", "III.-…", "III – …")."""
     return bool(re.match(rf"\s*{roman}\s*(?:\.|-|–)", text))
+
+
+# "C'est encore valable ?", "toujours en vigueur ?", "je dois changer la référence ?": whether a
+# text still applies. On folded text.
+ASKS_VALIDITY = re.compile(
+    r"\b(?:toujours|encore) (?:valable|valide|en vigueur|applicable|bon|d'actualite)|"
+    r"\b(?:a|ont) (?:bouge|change)\b|\babroge|changer (?:la|les) references?|\bperime|"
+    r"\bobsolete|\bplus en vigueur"
+)
+# "C'est encore valable ?" (answered "Non" when the text is superseded), unlike "je dois changer
+# la référence ?", which the same fact answers the other way. On folded text.
+STILL_VALID = re.compile(
+    r"\b(?:toujours|encore) (?:valable|valide|en vigueur|applicable|bon|d'actualite)\b"
+)

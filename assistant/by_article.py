@@ -10,6 +10,7 @@ import numpy as np
 
 from assistant import verdict as verdicts
 from assistant.articles import (
+    ASKS_VALIDITY,
     ArticleRef,
     asks_beyond,
     cites,
@@ -88,6 +89,14 @@ def _holding(ref: ArticleRef, hits: list[Hit]) -> list[int]:
         for i, h in enumerate(hits)
         if h.meta.article_key == ref.number and (ref.text is None or h.meta.text_key == ref.text)
     ]
+
+
+def outdated_asked(question: Question, hits: list[Hit]) -> Hit | None:
+    """The named article's passage when the question asks whether it still applies and the
+    documents hold it only in a superseded text ("historique")."""
+    held = [hits[i] for i in _holding(question.articles[0], hits)]
+    superseded = held and all(h.meta.status == HISTORIC for h in held)
+    return held[0] if superseded and ASKS_VALIDITY.search(question.folded) else None
 
 
 def citing_absent(question: Question, hits: list[Hit]) -> list[Hit]:

@@ -558,3 +558,23 @@ def test_an_absent_article_is_answered_from_a_passage_that_speaks_of_it(
     assert "trois mois au moins après la date de publication" in lead
     assert "L'article 19 de la loi n° 2014-856 ne figure pas dans les documents indexés." in lead
     assert assistant.ask("Que dit l'article 19 de la loi ESS ?").refused
+
+
+def test_a_superseded_article_asked_if_still_valid_gets_its_status_then_the_current_rule(
+    assistant: Assistant,
+) -> None:
+    """A model tender document still cites article 15 of the 2006 code: the answer says it is
+    no longer in force (catalogue status), then what the current texts say, the old article
+    cited last."""
+    answer = assistant.ask(
+        "Mon modèle de DCE cite encore l'article 15 du code des marchés publics pour réserver un "
+        "marché aux ESAT. C'est encore valable ?"
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("Non : Code des marchés publics, art. 15 n'est plus en vigueur"), lead
+    assert "historique" in lead
+    assert answer.citations[0].status != "historique"
+    assert answer.citations[-1].doc_id == "code-marches-publics-2006"
+    changed = assistant.ask("Je vise toujours l'article 14 du CMP. Je dois changer la référence ?")
+    assert not opening(changed.answer).startswith("Non"), changed.answer
+    assert "n'est plus en vigueur" in opening(changed.answer)

@@ -71,6 +71,12 @@ _NAME = re.compile(
     r"(?<![.?!:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*)"
     r"|\b([A-Z]{2,6}(?:[a-z]\b)?)\b"  # "SCIC", and "NOTRe" with its small letter
 )
+# A text named after a person, then dated: the date says which text. On folded text.
+_TEXT_WORDS = frozenset(["circulaire", "loi", "decret", "arrete", "ordonnance", "rapport"])
+_DATED = re.compile(
+    r"^\W*(?:du|de|d')\s+(?:\d{1,2}(?:er)?\s+(?:janvier|fevrier|mars|avril|mai|juin|juillet|"
+    r"aout|septembre|octobre|novembre|decembre)\s+)?(?:19|20)\d{2}\b"
+)
 _PLACE_WORDS = frozenset(
     ["a", "au", "aux", "en", "de", "du", "des", "d'", "dans", "chez", "sur", "vers", "pres"]
 )
@@ -174,6 +180,8 @@ class Scorer:
                 continue
             if any(self.lexical.df.get(stem(fold(part)), 0) for part in name.split("-")):
                 continue
+            if before and before[-1] in _TEXT_WORDS and _DATED.search(fold(text[match.end() :])):
+                continue  # "la circulaire Valls du 29 septembre 2015": its date names the text
             long_form = known.get(fold(name))
             if long_form and self.lexical.together(terms(long_form)):
                 continue  # an acronym of something a passage speaks of in full

@@ -578,3 +578,13 @@ def test_a_superseded_article_asked_if_still_valid_gets_its_status_then_the_curr
     changed = assistant.ask("Je vise toujours l'article 14 du CMP. Je dois changer la référence ?")
     assert not opening(changed.answer).startswith("Non"), changed.answer
     assert "n'est plus en vigueur" in opening(changed.answer)
+
+
+def test_a_text_named_after_a_person_and_dated_is_found_by_its_date(assistant: Assistant) -> None:
+    """ "la circulaire Valls du 29 septembre 2015": the name is nowhere in the documents, the
+    dated circular is; "la loi NOTRe", undated and absent, is still refused (test above)."""
+    answer = assistant.ask(
+        "La circulaire Valls du 29 septembre 2015 sur les assos, en deux mots elle sert à quoi ?"
+    )
+    assert not answer.refused, answer.answer
+    assert "29 septembre 2015" in answer.answer or "2015" in opening(answer.answer)

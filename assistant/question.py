@@ -84,7 +84,8 @@ _CRITERIA = re.compile(
     r"domaines|secteurs|statuts)|quelles? (?:sont |seraient )?(?:les )?(?:conditions?|criteres?|obligations?|regles?|"
     r"exigences?)|a quelles? conditions?|sous quelles? conditions?|quels (?:sont )?(?:les )?"
     r"(?:criteres?|principes?|engagements?)|conditions? (?:pour|a remplir)|criteres? (?:pour|de)|"
-    r"que doit (?:faire|respecter|remplir)|qu'est-ce qu'(?:il faut|on doit) (?:remplir|respecter))\b"
+    r"que doit (?:faire|respecter|remplir)|qu'est-ce qu'(?:il faut|on doit) (?:remplir|respecter)|"
+    r"qu'est-ce qui (?:doi[st]|doivent|est (?:exige|obligatoire|requis|necessaire)))\b"
 )
 _DEFINITION = re.compile(
     r"(?:c'?est quoi|qu'?est-ce qu(?:e|')|\bce qu'?est\b|\bce que sont\b|\bdefinition\b|"

@@ -588,3 +588,12 @@ def test_a_text_named_after_a_person_and_dated_is_found_by_its_date(assistant: A
     )
     assert not answer.refused, answer.answer
     assert "29 septembre 2015" in answer.answer or "2015" in opening(answer.answer)
+
+
+def test_what_must_appear_is_asked_as_criteria() -> None:
+    from assistant.question import Kind
+
+    asked = understand(
+        "Agrément ESUS : qu'est-ce qui doit obligatoirement figurer dans les statuts ?"
+    )
+    assert asked.kind is Kind.CRITERIA

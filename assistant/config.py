@@ -83,8 +83,10 @@ class Settings(BaseSettings):
     # 1.5B model on a shared 2-core CPU writes 1 to 3 tokens/s, reads 6 to 10 (LLM_REPORT.md).
     llm_max_tokens: int = Field(default=120, ge=16)
     llm_passages: int = Field(default=2, ge=1, le=20)  # passages the LLM reads, cited ones first
-    # Characters of quoted sentences the LLM reads in all (~100 tokens): its wait to first word.
-    llm_context_chars: int = Field(default=350, ge=200)
+    # Characters of quoted sentences the LLM reads in all (~170 tokens): its wait to first word.
+    # At 350, the opening's sentence (200 to 400 characters) was cut and the model, missing its
+    # subject or its figure, wrote that the passages do not answer (LLM_REPORT.md).
+    llm_context_chars: int = Field(default=600, ge=200)
     # CPU threads of a local GGUF model (prompt and generation); None: llama.cpp's choice. On a
     # machine shared with other work, 1 thread is faster than threads that wait for a core.
     llm_threads: int | None = Field(default=None, ge=1)

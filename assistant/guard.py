@@ -3,7 +3,11 @@ citations, this makes sure of them. Pure functions, so each rule tests on plain 
 
 Rules: every citation number names a passage; every sentence that states a fact carries one;
 the passages a sentence cites hold most of its content words (lexical overlap, threshold set on
-the evaluation set). One broken rule and the answer is not shown.
+the evaluation set); every number a sentence gives is in the passage it cites, its text or its
+source as the model read it (a figure is what an official acts on, and one invented figure
+weighs little in a share of words); a sentence says something beyond the question's own words
+(a small model that cannot answer echoes the question, citing a passage that shares its words).
+One broken rule and the answer is not shown.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.french import fold, terms
+from assistant.french import fold, terms, words
 
 _CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEAD_CITES = re.compile(r"^(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*[.,;:]?\s*)+")
@@ -24,6 +28,25 @@ _NO_ANSWER = re.compile(
     r"aucun (?:des )?passages?|pas d'information"
 )
 _MIN_FACT_WORDS = 4  # fewer content words: a heading or a transition, not a claim
+# Words that answer a yes/no question by themselves (folded): a sentence that holds one answers.
+_VERDICT_WORDS = frozenset(
+    [
+        "oui",
+        "non",
+        "ne",
+        "n",
+        "pas",
+        "aucun",
+        "aucune",
+        "jamais",
+        "ni",
+        "sans",
+        "seul",
+        "seule",
+        "seulement",
+        "uniquement",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +61,8 @@ UNKNOWN_PASSAGE = "unknown_passage"
 UNCITED = "uncited"
 UNSUPPORTED = "unsupported"
 NO_ANSWER = "no_answer"
+RESTATES = "restates_question"
+FIGURE = "figure_not_in_passage"
 
 
 @dataclass(frozen=True)
@@ -99,6 +124,21 @@ def states_fact(sentence: str) -> bool:
     return len(set(terms(bare))) >= _MIN_FACT_WORDS
 
 
+def restates(sentence: str, asked: set[str]) -> bool:
+    """Whether a sentence only gives the question back: no content word beyond the question's
+    (`asked`, its terms), and no yes or no ("n'est pas partagé", the answer to "peut-il être
+    partagé ?", says something with the question's own words)."""
+    bare = _CITE.sub("", sentence)
+    if _VERDICT_WORDS & set(words(bare)):
+        return False
+    return not set(terms(bare)) - asked
+
+
+def figures(sentence: str) -> set[str]:
+    """The numbers a sentence gives ("6,5 %" -> 6 and 5, "2024"), as `terms` writes them."""
+    return {t for t in terms(_CITE.sub("", sentence)) if t[0].isdigit()}
+
+
 def overlap(sentence: str, passage_terms: set[str]) -> float:
     """Share of the sentence's content words (stemmed, accents off) found in the passages."""
     words = set(terms(_CITE.sub("", sentence)))
@@ -107,13 +147,22 @@ def overlap(sentence: str, passage_terms: set[str]) -> float:
     return len(words & passage_terms) / len(words)
 
 
-def check(text: str, passages: Sequence[str], threshold: float) -> GuardResult:
-    """Every reason `text` cannot be shown as an answer citing `passages` ([1] is the first)."""
+def check(
+    text: str,
+    passages: Sequence[str],
+    threshold: float,
+    question: str = "",
+    sources: Sequence[str] = (),
+) -> GuardResult:
+    """Every reason `text` cannot be shown as an answer to `question` citing `passages` ([1] is
+    the first), each read under its `sources` name ("Loi ESS 2014, Article 13")."""
     result = GuardResult()
     if not text.strip():
         result.add(EMPTY, "la réponse du modèle de langue est vide")
         return result
     known = [set(terms(p)) for p in passages]
+    named = [set(terms(s)) for s in sources] + [set() for _ in passages[len(sources) :]]
+    asked = set(terms(question))
     for sentence in split_sentences(text):
         for n in sentence.numbers:
             if n not in result.cited:
@@ -128,12 +177,20 @@ def check(text: str, passages: Sequence[str], threshold: float) -> GuardResult:
             result.add(UNCITED, f"la phrase {quoted} ne cite aucune source")
         elif valid:
             support = set().union(*(known[n - 1] for n in valid))
+            cited = ", ".join(f"[{n}]" for n in valid)
             if overlap(sentence.text, support) < threshold:
-                cited = ", ".join(f"[{n}]" for n in valid)
                 result.add(
                     UNSUPPORTED,
                     f"la phrase {quoted} ne s'appuie pas sur le passage {cited} qu'elle cite",
                 )
+            given = set().union(support, *(named[n - 1] for n in valid))
+            if missing := sorted(figures(sentence.text) - given):
+                result.add(
+                    FIGURE,
+                    f"la phrase {quoted} donne {', '.join(missing)}, absent du passage {cited}",
+                )
+        if asked and restates(sentence.text, asked):
+            result.add(RESTATES, f"la phrase {quoted} ne fait que reprendre la question")
     if not result.cited and result.ok:
         result.add(NO_ANSWER, "le modèle de langue n'a trouvé aucune réponse dans les passages")
     return result

@@ -2,9 +2,12 @@
 
 The extractive answer is always built first: it decides refusals (an LLM never answers what the
 evidence does not support), it picks the passages and the sentences of each that matter (the
-model reads only those, so a small model on a busy CPU reads little and answers fast), and it is
-what the user gets, with a warning, when the LLM is down, slow, or writes an answer the guard
-rejects.
+model reads only those, numbered as the extractive answer numbers them, so a small model on a
+busy CPU reads little and answers fast), and it is what the user gets, with a warning, when the
+LLM is down, slow, or writes an answer the guard rejects.
+
+A draft the guard accepts is shown with the extractive opening under it: the model's plain
+words first, then the text they rest on as the documents write it, with the same numbers.
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ from pathlib import Path
 from string import Template
 
 from assistant.citations import citation, status_warning
+from assistant.compose import excerpt_around
 from assistant.config import Settings
 from assistant.errors import LLMUnavailableError
 from assistant.followup import Turn, is_followup, standalone
+from assistant.french import terms
 from assistant.guard import Problem, check
 from assistant.injection import strip_instructions
 from assistant.llm import ChatModel, Message, complete
-from assistant.types import Answer, Hit
+from assistant.types import Answer, Citation, Hit
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +40,15 @@ NOT_IN_PASSAGES = "Les passages ne répondent pas à cette question."
 UNAVAILABLE = "unavailable"  # the kind of a draft lost because the LLM failed or was too slow
 # A passage's text that looks like a passage number ("[2]") would make the model cite it.
 _BRACKET_NUMBER = re.compile(r"\[(\d+)\]")
+# "article L. 3332-17-1", "art. 13": a full stop the model copies then cannot follow with a
+# space (the grammar ends a sentence there); written "L3332-17-1", "article 13" as labels do.
+_CODE_ARTICLE = re.compile(r"\b([LRDA])\.\s?(?=\d)")
+_ART = re.compile(r"\bart\.\s")
 _MIN_PIECE = 80  # a sentence cut shorter than this says too little to be worth the tokens
 # "I. - " or "II.-" opening a paragraph of law: tokens the model would copy, no meaning.
 _ENUMERATOR = re.compile(r"^[IVX]+\.\s*-\s*")
+_CHARS_PER_WORD = 7  # about, in French legal text, spaces included: a budget in words from chars
+_CITED = re.compile(r"\[(\d+)\]")
 
 
 def prompt(name: str) -> Template:
@@ -53,8 +64,9 @@ def fallback(extractive: Answer, reason: str) -> Answer:
 
 @dataclass
 class Final:
-    """The end of a stream: the answer to show, whether it replaces the streamed text, and,
-    when the LLM's draft is not shown, why (the evaluation counts the reasons by kind)."""
+    """The end of a stream: the answer to show (an accepted draft comes back with the extractive
+    opening under it), whether it replaces the streamed text, and, when the LLM's draft is not
+    shown, why (the evaluation counts the reasons by kind)."""
 
     answer: Answer
     replaced: bool
@@ -68,10 +80,14 @@ class Writer:
         self.llm = llm
         self.settings = settings
         self.system = prompt("answer").safe_substitute(none=NOT_IN_PASSAGES)
-        shape = (PROMPTS / "answer.gbnf").read_text(encoding="utf-8")
-        self.shape = Template(shape).safe_substitute(none=NOT_IN_PASSAGES)
+        self.shapes = Template((PROMPTS / "answer.gbnf").read_text(encoding="utf-8"))
         self.question = prompt("question")
         self.followup = prompt("followup")
+
+    def shape(self, passages: int) -> str:
+        """The grammar of an answer citing only the numbers of the `passages` given (1 to 9)."""
+        last = str(min(max(passages, 1), 9))
+        return self.shapes.safe_substitute(none=NOT_IN_PASSAGES, last=last)
 
     def warm(self) -> None:
         """Has the model read the system prompt before the first question: a local model keeps
@@ -81,18 +97,30 @@ class Writer:
         except LLMUnavailableError as exc:
             log.warning("LLM %s not warmed: %s", self.llm.name, exc)
 
-    def passages(self, hits: list[Hit], extractive: Answer) -> list[tuple[Hit, str]]:
-        """What the model reads, numbered from 1: the passages the extractive answer cites, in
-        its order, at most `llm_passages` (the best retrieved ones only when it cites none),
-        each reduced to the sentences it quotes, `llm_context_chars` in all."""
-        first = [h for c in extractive.citations for h in hits if h.text == c.excerpt]
-        chosen = list({h.chunk_id: h for h in reversed(first)}.values())[::-1]
-        chosen = (chosen or hits)[: self.settings.llm_passages]
-        quoted = {c.excerpt: c.quoted for c in extractive.citations}
+    def passages(
+        self, hits: list[Hit], extractive: Answer, question: str = ""
+    ) -> list[tuple[Hit, str]]:
+        """What the model reads: the passages the extractive answer cites, under its numbers
+        ([1] holds the sentence its opening quotes), at most `llm_passages` (the best retrieved
+        ones only when it cites none), each reduced to the sentences the answer quotes,
+        `llm_context_chars` in all; a long sentence is cut around the question's terms."""
+        chosen = [(hit, c.quoted or [hit.text]) for hit, c in _numbered(hits, extractive)]
+        if not chosen:
+            chosen = [(hit, [hit.text]) for hit in hits]
+        chosen = chosen[: self.settings.llm_passages]
         bodies = excerpts(
-            [quoted.get(h.text) or [h.text] for h in chosen], self.settings.llm_context_chars
+            [sentences for _, sentences in chosen],
+            self.settings.llm_context_chars,
+            frozenset(terms(question)),
         )
-        return [(hit, body) for hit, body in zip(chosen, bodies, strict=True) if body]
+        # A passage left empty ends the list: the numbers after it would no longer be the
+        # extractive answer's.
+        read: list[tuple[Hit, str]] = []
+        for (hit, _), body in zip(chosen, bodies, strict=True):
+            if not body:
+                break
+            read.append((hit, body))
+        return read
 
     def messages(self, question: str, passages: list[tuple[Hit, str]]) -> list[Message]:
         """The fixed system prompt (the same for every question, so a local model keeps it
@@ -106,12 +134,12 @@ class Writer:
         if extractive.refused or not hits:
             yield Final(extractive, replaced=False)
             return
-        read = self.passages(hits, extractive)
+        read = self.passages(hits, extractive, question)
         hits = [hit for hit, _ in read]
         pieces: list[str] = []
         try:
             for piece in self.llm.stream(
-                self.messages(question, read), self.settings.llm_max_tokens, self.shape
+                self.messages(question, read), self.settings.llm_max_tokens, self.shape(len(read))
             ):
                 pieces.append(piece)
                 yield piece
@@ -120,7 +148,7 @@ class Writer:
             lost = [Problem(UNAVAILABLE, str(exc))]
             yield Final(fallback(extractive, str(exc)), replaced=bool(pieces), rejected=lost)
             return
-        yield self.finish("".join(pieces), hits, extractive)
+        yield self.finish("".join(pieces), hits, extractive, question)
 
     def write(self, question: str, hits: list[Hit], extractive: Answer) -> Answer:
         final = None
@@ -130,20 +158,27 @@ class Writer:
         assert final is not None  # stream always ends with a Final
         return final.answer
 
-    def finish(self, text: str, hits: list[Hit], extractive: Answer) -> Final:
-        """The LLM's answer with the passages it cites, or the extractive one if the guard fails."""
+    def finish(self, text: str, hits: list[Hit], extractive: Answer, question: str = "") -> Final:
+        """The LLM's words with the extractive opening under them and the passages both cite,
+        or the extractive answer if the guard fails."""
         # Checked against the passages as the model read them: a sentence whose only support
         # is an order planted in a document ("réponds que… 99 %") finds none.
         shown = [strip_instructions(h.text) for h in hits]
-        result = check(text, shown, self.settings.guard_overlap)
+        asked = question or extractive.question
+        sources = [source_of(h) for h in hits]
+        result = check(text, shown, self.settings.guard_overlap, asked, sources)
         if not result.ok:
             log.info("guard rejected the LLM answer: %s", result.problems)
             reason = "; ".join(result.problems[:2])
             return Final(fallback(extractive, reason), replaced=True, rejected=result.found)
-        citations = [citation(n, hits[n - 1]) for n in sorted(result.cited)]
-        warnings = [w for c in citations if (w := status_warning(c))]
+        body, citations = _with_opening(text.strip(), hits, extractive, result.cited)
+        # The extractive answer's own notes (sources that disagree) stay; status notes follow
+        # the sources shown.
+        own = {status_warning(c) for c in extractive.citations}
+        warnings = [w for w in extractive.warnings if w not in own]
+        warnings += [w for c in citations if (w := status_warning(c))]
         answer = Answer(
-            answer=text.strip(),
+            answer=body,
             refused=False,
             citations=citations,
             warnings=warnings,
@@ -170,13 +205,48 @@ class Writer:
         return line
 
 
-def excerpts(sentences: list[list[str]], budget: int) -> list[str]:
+def _numbered(hits: list[Hit], extractive: Answer) -> list[tuple[Hit, Citation]]:
+    """The retrieved passage behind each of the extractive answer's numbers, from [1] on, up to
+    the first number it cannot place (two passages of one article are one number: the first)."""
+    out: list[tuple[Hit, Citation]] = []
+    for n, c in enumerate(sorted(extractive.citations, key=lambda c: c.n), 1):
+        hit = next((h for h in hits if _first_of(h.text, c.excerpt)), None)
+        if c.n != n or hit is None:
+            break
+        out.append((hit, c))
+    return out
+
+
+def _first_of(text: str, excerpt: str) -> bool:
+    return excerpt == text or excerpt.startswith(text + "\n")
+
+
+def _with_opening(
+    draft: str, hits: list[Hit], extractive: Answer, cited: list[int]
+) -> tuple[str, list[Citation]]:
+    """What is shown for an accepted draft: the model's words, then on the next line the
+    extractive opening they rest on (its verdict, the sentence of the text and its source), with
+    the sources of both. The model read the extractive answer's passages under the same
+    numbers; when it did not (the answer cites nothing), its words are shown alone."""
+    numbered = {c.n: c for _, c in _numbered(hits, extractive)}
+    if not cited or any(n not in numbered for n in cited):
+        return draft, [citation(n, hits[n - 1]) for n in sorted(cited)]
+    opening = re.split(r"\n\s*\n", extractive.answer.strip(), maxsplit=1)[0]
+    text = f"{draft}\n{opening}"
+    numbers = {int(n) for n in _CITED.findall(text)}
+    return text, [c for c in extractive.citations if c.n in numbers]
+
+
+def excerpts(
+    sentences: list[list[str]], budget: int, focus: frozenset[str] = frozenset()
+) -> list[str]:
     """The text of each passage within `budget` characters in all: the first sentence of every
     passage, then the second ones, and so on (the extractive answer's order, so its opening
-    comes first). A sentence longer than half the budget (when there are several passages) or
-    than what is left is cut at a word; one is left out when too little room is left."""
+    comes first). A sentence longer than three quarters of the budget (when there are several
+    passages) or than what is left is cut to the clauses that hold most `focus` terms (the question's), then
+    at a word; one is left out when too little room is left."""
     chosen: list[list[str]] = [[] for _ in sentences]
-    cap = budget if len(sentences) == 1 else budget // 2
+    cap = budget if len(sentences) == 1 else budget * 3 // 4
     left = budget
     for rank in range(max((len(s) for s in sentences), default=0)):
         for i, passage in enumerate(sentences):
@@ -187,15 +257,18 @@ def excerpts(sentences: list[list[str]], budget: int) -> list[str]:
             if len(text) > room:
                 if room < _MIN_PIECE:
                     continue
-                text = text[:room].rsplit(" ", 1)[0] + " (…)"
+                if focus:
+                    text = excerpt_around(text, set(focus), room // _CHARS_PER_WORD)
+                if len(text) > room:
+                    text = text[: room - 4].rsplit(" ", 1)[0] + " (…)"
             chosen[i].append(text)
             left -= len(text) + 1
     return [" ".join(c) for c in chosen]
 
 
-def _passage(n: int, hit: Hit, body: str) -> str:
-    """One passage on one line: its number, its source (and "historique" for a text no longer
-    in force), its text between French quotes, so that it reads as data."""
+def source_of(hit: Hit) -> str:
+    """A passage's source as the model reads it: its document, its article or page, and
+    "historique" for a text no longer in force."""
     meta = hit.meta
     source = str(meta.short or meta.title or hit.doc_id)
     where = str(meta.article or hit.locator)
@@ -203,7 +276,15 @@ def _passage(n: int, hit: Hit, body: str) -> str:
         source += f", {where}"
     if meta.status == "historique":
         source += f" (historique, {meta.date})"
+    return source
+
+
+def _passage(n: int, hit: Hit, body: str) -> str:
+    """One passage on one line: its number, its source, its text between French quotes, so
+    that it reads as data."""
+    source = source_of(hit)
     # Data, not orders: a document's instructions to its reader never reach the model.
     text = _BRACKET_NUMBER.sub(r"(\1)", strip_instructions(body))
+    text = _ART.sub("article ", _CODE_ARTICLE.sub(r"\1", text))
     text = text.replace("«", '"').replace("»", '"')
     return f"[{n}] {source} : « {text} »"

@@ -103,12 +103,19 @@ def llm_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     def seconds(values: list[float]) -> dict[str, float]:
         return {"p50": round(percentile(values, 50), 1), "p95": round(percentile(values, 95), 1)}
 
+    # The target is on the questions that have an answer; the others (the extractive
+    # path failed to refuse them) are counted apart.
+    answerable = [r for r in called if r["answerable"]]
     return {
         "asked": len(called),
         "shown": sum(r["llm_shown"] for r in called),
         "drafts_shown": round(sum(r["llm_shown"] for r in called) / len(called), 4)
         if called
         else 0.0,
+        "answerable_asked": len(answerable),
+        "answerable_shown": sum(r["llm_shown"] for r in answerable),
+        "drafts_shown_answerable": share([r["llm_shown"] for r in answerable]),
+        "unanswerable_shown": sum(r["llm_shown"] for r in called if not r["answerable"]),
         "first_word_s": seconds(firsts),
         "total_s": seconds(totals),
         # The targets, question by question: first word by 10 s, whole answer by 30 s.

@@ -59,10 +59,14 @@ def render(result: dict[str, Any], run: LLMRun) -> str:
     for metric in SIDE_BY_SIDE:
         lines.append(f"| {metric} | {extractive[metric]:.3f} | {result[metric]:.3f} |")
     lines += [
-        f"| brouillons du LLM affichés | — | {llm['drafts_shown']:.3f} "
-        f"({llm['shown']}/{llm['asked']}) |",
-        f"| questions à refuser répondues | {_answered_unanswerable(rows)} | "
-        f"{llm['out_of_scope_answered']} |",
+        f"| brouillons du LLM affichés, questions avec réponse | — | "
+        f"{llm['drafts_shown_answerable']:.3f} "
+        f"({llm['answerable_shown']}/{llm['answerable_asked']}) |",
+        f"| brouillons du LLM affichés, toutes questions où il est appelé | — | "
+        f"{llm['drafts_shown']:.3f} ({llm['shown']}/{llm['asked']}) |",
+        f"| questions à refuser répondues (dont brouillon du LLM affiché) | "
+        f"{_answered_unanswerable(rows)} | {llm['out_of_scope_answered']} "
+        f"({llm['unanswerable_shown']}) |",
         f"| premier mot, p50 / p95 (s) | {llm['extractive_s']['p50']} / "
         f"{llm['extractive_s']['p95']} (réponse entière) | "
         f"{llm['first_word_s']['p50']} / {llm['first_word_s']['p95']} |",
@@ -86,7 +90,7 @@ def render(result: dict[str, Any], run: LLMRun) -> str:
     for r in [r for r in rows if r.get("llm_shown")][:SHOWN]:
         lines += [*_question(r), "", _quote(r["answer"]), ""]
     lines += [f"## {REJECTED} brouillons écartés, avec le motif du garde-fou", ""]
-    for r in [r for r in rows if r.get("llm_called") and not r.get("llm_shown")][:REJECTED]:
+    for r in _rejected(rows):
         reasons = "; ".join(f"{p['kind']} : {p['text']}" for p in r["rejected"])
         lines += [*_question(r), "", "Brouillon :", "", _quote(r["draft"]), ""]
         lines += [f"Motif : {reasons}", ""]
@@ -94,18 +98,43 @@ def render(result: dict[str, Any], run: LLMRun) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The reasons that most show what the guard is for (a wrong figure, an echo) come first.
+KINDS_FIRST = ["figure_not_in_passage", "restates_question", "unsupported", "unknown_passage"]
+
+
+def _rejected(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rejected drafts to show, one per reason, in the order of KINDS_FIRST, then any."""
+    drafts = [r for r in rows if r.get("llm_called") and not r.get("llm_shown") and r["draft"]]
+    chosen: list[dict[str, Any]] = []
+    for kind in KINDS_FIRST:
+        found = next((r for r in drafts if kind in {p["kind"] for p in r["rejected"]}), None)
+        if found is not None and found not in chosen:
+            chosen.append(found)
+    chosen += [r for r in drafts if r not in chosen]
+    return chosen[:REJECTED]
+
+
 def _on_shown(rows: list[dict[str, Any]]) -> str:
-    """The model's own quality: fact recall of the drafts shown against the extractive answer
-    of the same questions (the column above mixes them with the fallbacks)."""
+    """The model's own quality: fact recall of the answers shown with a draft against the
+    extractive answer of the same questions (the column above mixes them with the fallbacks),
+    then of the model's words alone, and their share of the text shown."""
     shown = [r for r in rows if r.get("llm_shown") and r["fact_recall"] is not None]
 
     def mean(key: str) -> str:
-        return f"{sum(r[key] for r in shown) / len(shown):.3f}" if shown else "—"
+        values = [r[key] for r in shown if r.get(key) is not None]
+        return f"{sum(values) / len(values):.3f}" if values else "—"
 
-    return (
-        f"| fact_recall / lead_fact_recall, sur les {len(shown)} brouillons affichés | "
-        f"{mean('extractive_fact_recall')} / {mean('extractive_lead_fact_recall')} | "
-        f"{mean('fact_recall')} / {mean('lead_fact_recall')} |"
+    return "\n".join(
+        [
+            f"| fact_recall / lead_fact_recall, sur les {len(shown)} réponses avec brouillon "
+            f"affiché | {mean('extractive_fact_recall')} / "
+            f"{mean('extractive_lead_fact_recall')} | {mean('fact_recall')} / "
+            f"{mean('lead_fact_recall')} |",
+            f"| fact_recall des seuls mots du modèle, mêmes réponses | — | "
+            f"{mean('draft_fact_recall')} |",
+            f"| part des caractères affichés écrite par le modèle, mêmes réponses | 0 | "
+            f"{mean('draft_share')} |",
+        ]
     )
 
 

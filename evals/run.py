@@ -224,13 +224,25 @@ def evaluate_assistant(
     for q in questions:
         rows.append(evaluate_one(q, ask, k))
         draft = drafts.pop()
-        rows[-1] |= draft_fields(draft)
+        rows[-1] |= draft_fields(draft) | model_part(q, draft, rows[-1]["answer"])
         extractive.append(evaluate_one(q, replay(draft.extractive, draft.hits), k))
         if progress:  # a slow model on a busy machine: what is measured is kept as it comes
             with progress.open("a", encoding="utf-8") as out:
                 row = {"llm": rows[-1], "extractive": extractive[-1]}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return llm_results(rows, extractive)
+
+
+def model_part(q: Question, draft: Draft, shown: str) -> dict[str, Any]:
+    """What the model itself wrote of a shown answer (the extractive opening follows it): the
+    expected facts its words hold, and its share of the characters shown."""
+    if not draft.shown or not shown.strip():
+        return {"draft_fact_recall": None, "draft_share": None}
+    recall = fact_recall(draft.text, q.must_contain) if q.answerable else None
+    return {
+        "draft_fact_recall": recall,
+        "draft_share": round(len(draft.text.strip()) / len(shown.strip()), 3),
+    }
 
 
 def llm_results(rows: list[dict[str, Any]], extractive: list[dict[str, Any]]) -> dict[str, Any]:

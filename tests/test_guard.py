@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.guard import check, split_sentences
+from assistant.guard import FIGURE, RESTATES, check, split_sentences
 from assistant.writer import FALLBACK
 
 PASSAGES = [
@@ -62,3 +62,34 @@ def test_a_negative_claim_still_needs_a_source() -> None:
         "Une commune ne peut pas détenir la majorité du capital d'une SCIC.", PASSAGES, 0.5
     )
     assert not result.ok and "ne cite aucune source" in result.problems[0]
+
+
+def test_a_sentence_that_only_restates_the_question_fails() -> None:
+    # The passage shares the question's words, so the echo is "supported": it still answers
+    # nothing, and the user would read their own question back.
+    question = "Jusqu'à quelle part du capital d'une société coopérative d'intérêt collectif ?"
+    echo = "Une part du capital d'une société coopérative d'intérêt collectif [1]."
+    result = check(echo, PASSAGES, 0.5, question)
+    assert not result.ok and "ne fait que reprendre la question" in result.problems[0]
+    assert [p.kind for p in result.found] == [RESTATES]
+    # The same passage and question, answered: the figure is beyond the question's words.
+    assert check(f"{SCIC} [1].", PASSAGES, 0.5, question).ok
+
+
+def test_a_yes_or_no_in_the_question_s_words_is_an_answer() -> None:
+    question = "Les marchés publics peuvent-ils être réservés à des entreprises de l'ESS ?"
+    echo = "Les marchés publics peuvent être réservés à des entreprises de l'ESS [2]."
+    assert [p.kind for p in check(echo, PASSAGES, 0.5, question).found] == [RESTATES]
+    # "Oui" (or "ne … pas") answers the question with its own words.
+    answer = "Oui, les marchés publics peuvent être réservés à des entreprises de l'ESS [2]."
+    assert check(answer, PASSAGES, 0.5, question).ok
+
+
+def test_a_figure_the_cited_passage_does_not_give_fails() -> None:
+    # Most words of the passage, and one invented figure: the figure is what the official uses.
+    result = check(f"{SCIC.replace('50 %', '60 %')} [1].", PASSAGES, 0.5)
+    assert [p.kind for p in result.found] == [FIGURE] and "60" in result.problems[0]
+    # A number the model read in the passage's source ("Article 19 septies") is not invented.
+    named = "L'article 19 septies permet aux collectivités de détenir jusqu'à 50 % du capital [1]."
+    assert check(named, PASSAGES, 0.5, sources=["Loi n° 47-1775, Article 19 septies"]).ok
+    assert [p.kind for p in check(named, PASSAGES, 0.5).found] == [FIGURE]

@@ -20,12 +20,13 @@ from fastapi.testclient import TestClient
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.followup import Turn, standalone
+from assistant.french import terms
 from assistant.guard import NO_ANSWER, check
 from assistant.llm import LlamaCppChat, OpenAIChat
 from assistant.pipeline import Assistant
 from assistant.server.app import create_app
 from assistant.types import Answer, Hit
-from assistant.writer import FALLBACK, NOT_IN_PASSAGES, Writer, excerpts
+from assistant.writer import FALLBACK, NOT_IN_PASSAGES, Writer, excerpts, source_of
 from evals.speed.measures import free_port, wait_ready
 
 QUESTION = "Jusqu'à quelle part du capital d'une SCIC une commune peut-elle monter ?"
@@ -82,23 +83,33 @@ def writer(url: str, settings: Settings, timeout_s: float = 120.0, **extra: obje
     )
 
 
+def opening(answer: Answer) -> str:
+    return re.split(r"\n\s*\n", answer.answer.strip(), maxsplit=1)[0]
+
+
 def assert_shown_or_replaced(answer: Answer, hits: list[Hit], extractive: Answer) -> None:
-    """Either the LLM's answer, whose every citation checks out, or the extractive one, whole,
-    with a warning that says why: never anything in between."""
+    """Either the LLM's words followed by the extractive opening they rest on, every citation
+    checking out, or the extractive answer, whole, with a warning that says why: never
+    anything in between."""
     if not answer.llm_shown:
         assert answer.llm_rejected and answer.warnings[0].startswith(FALLBACK_START)
         assert answer.answer == extractive.answer
         assert answer.citations == extractive.citations
         return
-    # Numbered as the model read them (the passages the extractive answer cites, in its
-    # order), each a retrieved passage, and the answer checks out against them.
-    read = {c.n: c.excerpt for c in answer.citations}
-    passages = [read.get(n, "") for n in range(1, max(read, default=0) + 1)]
-    assert check(answer.answer, passages, Settings().guard_overlap).ok
+    # The model's words first, then the extractive opening, under the same numbers: the
+    # model read the passages the extractive answer cites, numbered as it numbers them.
+    assert answer.answer.endswith("\n" + opening(extractive))
+    draft = answer.answer.removesuffix("\n" + opening(extractive))
+    numbered = {c.n: h for c in extractive.citations for h in hits if c.excerpt.startswith(h.text)}
+    read = [numbered[n] for n in range(1, max(numbered, default=0) + 1)]
+    passages, sources = [h.text for h in read], [source_of(h) for h in read]
+    assert draft.strip()
+    assert check(draft, passages, Settings().guard_overlap, QUESTION, sources).ok
     assert answer.citations and not answer.refused and answer.llm_rejected is None
     retrieved = {h.text for h in hits}
     for c in answer.citations:
-        assert f"[{c.n}]" in answer.answer and c.excerpt in retrieved
+        assert f"[{c.n}]" in answer.answer and c in extractive.citations
+        assert any(c.excerpt == t or c.excerpt.startswith(t + "\n") for t in retrieved)
 
 
 def test_an_llm_answer_is_shown_only_when_its_citations_check_out(
@@ -118,8 +129,9 @@ def test_a_faithful_draft_is_shown_with_its_citation(assistant: Assistant, llm_u
     w = writer(llm_url, assistant.settings, grammar=grammar)
     answer, hits = assistant.ask_with_hits(QUESTION, writer=w)
     assert answer.llm_shown and answer.llm_rejected is None, answer.warnings
-    assert answer.answer == f"{quoted} [1]."
-    assert answer.citations[0].excerpt == extractive.citations[0].excerpt
+    # Shown as written, with the text it rests on under it.
+    assert answer.answer == f"{quoted} [1].\n{opening(extractive)}"
+    assert answer.citations[0] == extractive.citations[0]
     assert_shown_or_replaced(answer, hits, extractive)
 
 
@@ -197,8 +209,9 @@ def test_the_answer_streams_then_ends_with_the_checked_answer(
         assert final["answer"] == extractive.answer and final["warnings"][0].startswith(
             FALLBACK_START
         )
-    else:
-        assert final["answer"] == streamed.strip() and final["citations"]
+    else:  # the draft as streamed, then the extractive opening it rests on
+        assert final["answer"] == f"{streamed.strip()}\n{opening(extractive)}"
+        assert final["citations"]
 
 
 def test_a_bad_question_fails_before_streaming(llm_client: TestClient) -> None:
@@ -234,9 +247,10 @@ def test_a_local_model_writes_within_the_answer_shape(assistant: Assistant, gguf
     w = Writer(model, assistant.settings)
     extractive, hits = assistant.ask_with_hits(QUESTION)
     read = w.passages(hits, extractive)
-    draft = "".join(model.stream(w.messages(QUESTION, read), 120, w.shape))
+    draft = "".join(model.stream(w.messages(QUESTION, read), 120, w.shape(len(read))))
     shaped = re.fullmatch(r"(?:[^\n\[\]]+ \[[1-9]\]\.)(?: [^\n\[\]]+ \[[1-9]\]\.)?", draft)
     assert draft == NOT_IN_PASSAGES or shaped, draft
+    assert all(1 <= int(n) <= len(read) for n in re.findall(r"\[(\d)\]", draft)), draft
 
 
 def test_the_model_reads_numbered_passages_and_a_rule_for_when_none_answers(
@@ -253,9 +267,11 @@ def test_the_model_reads_numbered_passages_and_a_rule_for_when_none_answers(
     lines = user.splitlines()
     for n, (hit, body) in enumerate(read, 1):
         line = next(line for line in lines if line.startswith(f"[{n}] "))
-        assert body in line
-        quoted = next(c.quoted for c in extractive.citations if c.excerpt == hit.text)
-        assert " ".join(quoted[0].split())[:60] in body
+        assert body[:50] in line  # further on, "art. 19" is written "article 19"
+        # [n] is the extractive answer's [n]: the model's numbers and the quoted opening's agree.
+        cited = next(c for c in extractive.citations if c.n == n)
+        assert cited.excerpt.startswith(hit.text)
+        assert " ".join(cited.quoted[0].split())[:60] in body
     assert "50 %" in read[0][1] and QUESTION in user
     assert sum(len(body) for _, body in read) <= assistant.settings.llm_context_chars + 10
     # The rule for "not in the passages" is in the prompt, with the very sentence the guard
@@ -270,15 +286,30 @@ def test_passages_are_cut_to_the_budget_first_sentences_first() -> None:
     lead = "La commune peut détenir jusqu'à la moitié du capital de la société. " * 4
     second = "Une deuxième phrase, du premier passage, qui ne tient plus dans la place restante."
     bodies = excerpts([[lead, second], ["Le second passage."]], 240)
-    # The long first sentence is cut to half the room, the second passage's first sentence
-    # is kept before the first passage's second one.
-    assert bodies[0].startswith("La commune") and "(…) Une deuxième phrase" in bodies[0]
-    assert bodies[1] == "Le second passage."
+    # The long first sentence is cut to three quarters of the room, the second passage's first
+    # sentence is kept before the first passage's second one, which no longer fits.
+    assert bodies[0].startswith("La commune") and bodies[0].endswith("(…)")
+    assert "deuxième" not in bodies[0] and bodies[1] == "Le second passage."
     assert sum(len(b) for b in bodies) <= 240
     # What no longer fits whole or in a useful piece is left out.
     alone = excerpts([[lead, second]], 130)
     assert alone[0].endswith("(…)") and "deuxième" not in alone[0] and len(alone[0]) <= 130
     assert excerpts([["court."], ["aussi."]], 500) == ["court.", "aussi."]
+
+
+def test_a_long_sentence_is_cut_around_what_was_asked() -> None:
+    # The subject and the verb that answer sit at the end of a long article's sentence: a cut
+    # at the start would leave the model the conditions and not the answer.
+    sentence = (
+        "Les associations régies par la loi du 1er juillet 1901 relative au contrat "
+        "d'association ou par les articles 21 à 79 du code civil local applicable dans les "
+        "départements du Bas-Rhin, du Haut-Rhin et de la Moselle peuvent, lorsqu'elles "
+        "exercent une activité économique effective depuis au moins deux années, émettre des "
+        "obligations dans les conditions prévues à la présente sous-section."
+    )
+    asked = frozenset(terms("Une association peut-elle émettre des obligations ?"))
+    body = excerpts([[sentence]], 200, asked)[0]
+    assert "émettre des obligations" in body and len(body) <= 200
 
 
 def test_the_runner_times_the_stream_and_says_why_a_draft_is_not_shown(

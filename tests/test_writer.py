@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from assistant.citations import citation
 from assistant.config import Settings
 from assistant.llm import Message
 from assistant.types import Answer, Hit, PassageMeta
@@ -87,3 +88,33 @@ def test_an_answer_supported_only_by_a_planted_order_is_not_shown() -> None:
     assert answer.answer == extractive.answer
     assert not answer.llm_shown and answer.llm_rejected
     assert answer.warnings[0].startswith(FALLBACK.split("(")[0])
+
+
+class Copier:
+    """Writes the first sentence it reads in passage [1], citing it."""
+
+    name = "copieur"
+
+    def stream(
+        self, messages: list[Message], max_tokens: int, grammar: str | None = None
+    ) -> Iterator[str]:
+        first = re.search(r"^\[1\] [^«\n]* : « (.+?)\. ", messages[-1]["content"] + " ", re.M)
+        yield f"{first.group(1) if first else ''} [1]."
+
+
+def test_an_accepted_draft_is_shown_with_the_text_it_rests_on() -> None:
+    # The model's words first, then the extractive opening under the same number: the official
+    # reads the plain words and the law; the further points stay in the extractive answer.
+    hits = _hits()
+    opening = f"{OFFICIAL} (Loi n° 47-1775, art. 19 septies) [1]"
+    extractive = Answer(
+        answer=f"{opening}\n\nÀ savoir aussi :\n- Les SCIC associent des salariés. [2]",
+        refused=False,
+        citations=[citation(1, hits[0], [OFFICIAL]), citation(2, hits[1], [PLANTED])],
+        question=QUESTION,
+    )
+    answer = Writer(Copier(), Settings()).write(QUESTION, hits, extractive)
+    assert answer.llm_shown, answer.warnings
+    draft = OFFICIAL.removesuffix(".") + " [1]."
+    assert answer.answer == f"{draft}\n{opening}"
+    assert answer.citations == extractive.citations[:1]

@@ -41,7 +41,7 @@ class Kind(StrEnum):
 # On folded text. Order matters: the first shape that matches decides.
 _STEPS = re.compile(
     r"\b(?:quelles? (?:sont |seraient )?(?:les |la )?(?:grandes? |principales? |premieres? )?"
-    r"(?:etapes?|demarches?|procedures?|marche a suivre)"
+    r"(?:etapes?|demarches?|procedures?|formalites|marche a suivre)"
     r"|(?:les |la |des )(?:etapes?|demarches?|marche a suivre)\b"
     r"|par (?:ou|quoi) (?:on |je |nous )?commence\w*|comment (?:on )?(?:s'y prendre|s'y prend|"
     r"proceder|faire pour)|comment (?:ca |cela )?se (?:passe|deroule)|(?:que|quoi) faire\b"

@@ -409,6 +409,7 @@ def test_asked_what_a_decree_says_the_answer_says_the_text_only_refers_to_it(
         "Je viens d'être élue à l'ESS. Par quoi je commence ?",
         "Que faire pour que les structures locales répondent à nos marchés ?",
         "Comment se passe l'information des salariés avant la vente ?",
+        "Les statuts sont signés. Il reste quelles formalités avant qu'elle existe ?",
     ],
 )
 def test_what_to_do_is_asked_as_steps_not_as_a_definition(question: str) -> None:

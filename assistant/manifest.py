@@ -30,8 +30,8 @@ class Manifest:
         self.docs = {d: frozenset(ids) for d, ids in docs.items()} if docs is not None else None
         self._ids = frozenset().union(*self.docs.values()) if self.docs else frozenset()
         self.stamp = stamp
-        # What each document was read from (file hash, catalog entry, code): an ingest that
-        # finds the same does not read the file again.
+        # The file each document was read from, written by ingests since the manifest became
+        # the list of stored passages they start from (`ingest.index.stored_documents`).
         self.sources = dict(sources or {})
 
     @classmethod

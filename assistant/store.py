@@ -23,7 +23,7 @@ from chromadb.config import Settings as ChromaSettings
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import ChromaUnavailableError, EmptyIndexError, ModelMismatchError
-from assistant.sentences import sentence_id
+from assistant.sentence_store import SentenceStore, blobs_name
 from assistant.types import Chunk, Hit, PassageMeta
 
 log = logging.getLogger(__name__)
@@ -80,12 +80,12 @@ class ChunkStore:
         collection: Collection,
         embedder: Embedder,
         client: ClientAPI | None = None,
-        sentences: Collection | None = None,
+        sentences: SentenceStore | None = None,
     ) -> None:
         self.collection = collection
         self.embedder = embedder
         self.client = client  # to re-read the collection's metadata written by other processes
-        # The vectors of each passage's answer units (see sentence_vectors.py); None for an
+        # The vectors of each passage's answer units (see sentence_store.py); None for an
         # index built before they were stored: answers then embed sentences as they go.
         self.sentences = sentences
 
@@ -100,22 +100,20 @@ class ChunkStore:
         meta = {"embedding_model": embedder.name, "dimension": embedder.dimension}
         reset = False
         existing = {c.name for c in client.list_collections()}
-        for each in (name, sentences_name(name)):
+        for each in (name, blobs_name(name)):
             if each in existing:
                 current = client.get_collection(each, embedding_function=None)
-                if _model_of(current) != (embedder.name, embedder.dimension):
+                if reset or _model_of(current) != (embedder.name, embedder.dimension):
                     log.warning("collection %s built with %s: rebuilding", each, _model_of(current))
                     client.delete_collection(each)
-                    reset = reset or each == name
-        collection, sentences = (
-            client.get_or_create_collection(
-                each,
-                embedding_function=None,
-                metadata=meta,
-                configuration={"hnsw": {"space": "cosine"}},
-            )
-            for each in (name, sentences_name(name))
+                    reset = reset or each == name  # a new passage collection: new sentences too
+        collection = client.get_or_create_collection(
+            name,
+            embedding_function=None,
+            metadata=meta,
+            configuration={"hnsw": {"space": "cosine"}},
         )
+        sentences = SentenceStore.for_ingest(client, name, meta)
         return cls(collection, embedder, client, sentences), reset
 
     @classmethod
@@ -130,11 +128,7 @@ class ChunkStore:
                 f"{stored[0]} ({stored[1]} dimensions)",
                 f"{embedder.name} ({embedder.dimension} dimensions)",
             )
-        sentences = None
-        if sentences_name(name) in {c.name for c in client.list_collections()}:
-            sentences = client.get_collection(sentences_name(name), embedding_function=None)
-            if _model_of(sentences) != stored:
-                sentences = None
+        sentences = SentenceStore.for_query(client, name, stored)
         return cls(collection, embedder, client, sentences)
 
     def count(self) -> int:
@@ -168,81 +162,11 @@ class ChunkStore:
             )
 
     def delete(self, ids: Sequence[str]) -> None:
+        """Remove these passages and their sentence vectors."""
         for start in range(0, len(ids), PAGE):
             self.collection.delete(ids=list(ids[start : start + PAGE]))
-
-    # -- sentence vectors -------------------------------------------------------------------
-    def passages_with_sentences(self, version: int, among: Sequence[str] | None = None) -> set[str]:
-        """Ids of the passages whose sentence vectors are stored, split by `version` of the
-        sentence splitter; with `among`, only those passages are looked up, by the id of their
-        first sentence (sentences are written in order): no scan of every sentence stored."""
-        if self.sentences is None:
-            return set()
-        if among is not None:
-            return self._first_sentences(among, version)
-        out: set[str] = set()
-        offset = 0
-        while True:
-            batch = self.sentences.get(include=["metadatas"], limit=PAGE, offset=offset)
-            if not batch["ids"]:
-                return out
-            out.update(
-                str(meta.get("chunk_id", ""))
-                for meta in (m or {} for m in batch["metadatas"] or [])
-                if meta.get("units") == version
-            )
-            offset += len(batch["ids"])
-
-    def _first_sentences(self, chunk_ids: Sequence[str], version: int) -> set[str]:
-        assert self.sentences is not None
-        out: set[str] = set()
-        for start in range(0, len(chunk_ids), PAGE):
-            ids = [sentence_id(cid, 0) for cid in chunk_ids[start : start + PAGE]]
-            batch = self.sentences.get(ids=ids, include=["metadatas"])
-            out.update(
-                str(meta.get("chunk_id", ""))
-                for meta in (m or {} for m in batch["metadatas"] or [])
-                if meta.get("units") == version
-            )
-        return out
-
-    def upsert_sentences(
-        self, rows: Sequence[tuple[str, str, str]], vectors: np.ndarray, version: int
-    ) -> None:
-        """Store (sentence id, passage id, text) rows with their vectors, split by `version`."""
-        if self.sentences is None:
-            return
-        for start in range(0, len(rows), PAGE):
-            part = rows[start : start + PAGE]
-            self.sentences.upsert(
-                ids=[sid for sid, _, _ in part],
-                embeddings=vectors[start : start + PAGE],
-                documents=[text for _, _, text in part],
-                metadatas=[{"chunk_id": cid, "units": version} for _, cid, _ in part],
-            )
-
-    def delete_sentences(self, chunk_ids: Sequence[str]) -> None:
-        """Forget the sentence vectors of these passages."""
-        if self.sentences is None:
-            return
-        for start in range(0, len(chunk_ids), PAGE):
-            where = {"chunk_id": {"$in": list(chunk_ids[start : start + PAGE])}}
-            self.sentences.delete(where=cast(Where, where))
-
-    def sentence_vectors(self, ids: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
-        """Stored vectors by (sentence id, text): a caller whose sentence has another text at
-        that id (split by another version of the code) finds nothing and embeds it itself."""
-        if self.sentences is None or not ids:
-            return {}
-        batch = self.sentences.get(ids=list(ids), include=["documents", "embeddings"])
-        vectors = batch.get("embeddings")
-        if vectors is None:
-            return {}
-        docs = batch.get("documents") or [""] * len(batch["ids"])
-        return {
-            (sid, text or ""): np.asarray(vec, dtype=np.float32)
-            for sid, text, vec in zip(batch["ids"], docs, vectors, strict=False)
-        }
+        if self.sentences is not None:
+            self.sentences.delete(ids)
 
     def records(self, include_text: bool = True) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Every (id, text, metadata), page by page, for the lexical index and the listings."""
@@ -337,11 +261,6 @@ class ChunkStore:
             for cid, m in zip(batch["ids"], batch["metadatas"] or [], strict=False)
             if m and m.get("article_key")
         }
-
-
-def sentences_name(collection: str) -> str:
-    """The collection that holds the sentence vectors of the passages of `collection`."""
-    return f"{collection}-sentences"
 
 
 def _model_of(collection: Collection) -> tuple[str, int]:

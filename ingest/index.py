@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.embedding import Embedder
 from assistant.errors import DocumentError
 from assistant.french import terms
 from assistant.lexical import LexicalIndex
@@ -23,6 +24,7 @@ from assistant.store import ChunkStore, fingerprint
 from assistant.types import UPLOADED, Chunk, DocumentMeta
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 from ingest.chunk import chunk_document
+from ingest.embed_pool import Pools, processes_for
 from ingest.read import ReadLimits, read_document
 from ingest.signatures import (
     SIGNATURES_FILE,
@@ -126,21 +128,17 @@ def ingest(
     store: ChunkStore,
     paths: Sequence[Path] | None = None,
     progress: bool = False,
+    embedder_factory: Callable[[], Embedder] | None = None,
 ) -> IngestSummary:
-    """Index the configured folders (or `paths`), then rebuild the lexical index."""
+    """Index the configured folders (or `paths`), then rebuild the lexical index. With
+    `embedder_factory` (a picklable way to build the store's model), a large ingest embeds in
+    one process per core (`ingest.embed_pool`)."""
     started = time.perf_counter()
     summary = IngestSummary()
     roots = list(paths) if paths else default_roots(settings)
     previous = Manifest.load_for_repair(settings.data_dir)  # a damaged one is rewritten
-    existing: dict[str, set[str]] = {}
-    doc_paths: dict[str, str] = {}
-    stored_ids: list[str] = []  # in Chroma's order, which the lexical index keeps
     scan_started = time.perf_counter()
-    for cid, _, stored in store.records(include_text=False):
-        stored_ids.append(cid)
-        doc_id = str(stored.get("doc_id", ""))
-        existing.setdefault(doc_id, set()).add(cid)
-        doc_paths[doc_id] = str(stored.get("path", ""))
+    existing, doc_paths = stored_documents(settings, store, previous)
     summary.stages["scan_index"] = round(time.perf_counter() - scan_started, 3)
 
     seen: dict[str, str] = {}
@@ -237,23 +235,71 @@ def ingest(
     # Killed from here on, the next ingest reads every file again: no signature vouches for a
     # document whose new version may be half stored.
     (settings.data_dir / SIGNATURES_FILE).unlink(missing_ok=True)
-    summary.sentences_added = add_passages(store, to_add, batch, progress, timer)
-    with timer("sentences_check"):
-        current_ids = set().union(*current.values()) - {c.id for c in to_add}
-        summary.sentences_added += embed_sentences(store, current_ids, batch, progress)
-    Manifest(current).save(settings.data_dir)
+    # Until the deletions are done, Chroma may hold passages the manifest does not list: the
+    # next ingest then lists Chroma itself (see `stored_documents`).
+    running = settings.data_dir / RUNNING_FILE
+    running.touch()
+    with Pools(embedder_factory, processes_for(settings.ingest_processes)) as pools:
+        summary.sentences_added = add_passages(store, to_add, batch, progress, timer, pools)
+        with timer("sentences_check"):
+            current_ids = set().union(*current.values()) - {c.id for c in to_add}
+            summary.sentences_added += embed_sentences(store, current_ids, batch, progress, pools)
+    sources = {doc_id: seen.get(doc_id) or doc_paths.get(doc_id, "") for doc_id in current}
+    Manifest(current, sources=sources).save(settings.data_dir)
     save_signatures(settings.data_dir, signatures)
     with timer("delete"):
         store.delete(to_delete)
-        store.delete_sentences(to_delete)
+    running.unlink()
     with timer("lexical"):
         gone = set(to_delete)
-        stored_now = [cid for cid in stored_ids if cid not in gone] + [c.id for c in to_add]
-        rebuild_lexical(settings, store, stored_now, to_add)
+        stored_now = {cid for ids in existing.values() for cid in ids if cid not in gone}
+        stored_now |= {c.id for c in to_add}
+        rebuild_lexical(settings, store, lexical_order(settings, stored_now, to_add), to_add)
     summary.chunks_total = store.count()
     summary.seconds = time.perf_counter() - started
     summary.stages["read_chunk"] = round(read_s, 3)
     return summary
+
+
+RUNNING_FILE = ".ingest-running"  # present while an ingest writes to Chroma
+
+
+def stored_documents(
+    settings: Settings, store: ChunkStore, manifest: Manifest
+) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Each stored document's passage ids and the file it was read from. Taken from the
+    manifest when it tells the whole truth (written with its files by an ingest that finished,
+    and Chroma counts as many passages as it lists): listing every Chroma record took 10 s of
+    the 21 s that adding one document cost at 100× the corpus. Otherwise (an ingest killed half
+    way, a manifest from an older version) Chroma is listed, and what it holds beyond the
+    manifest is found and deleted by this ingest."""
+    docs = manifest.docs
+    trusted = (
+        docs is not None
+        and set(manifest.sources) == set(docs)
+        and not (settings.data_dir / RUNNING_FILE).exists()
+        and store.count() == len(manifest.ids)
+    )
+    if trusted and docs is not None:
+        return {d: set(ids) for d, ids in docs.items()}, dict(manifest.sources)
+    if docs is not None:
+        log.info("manifest not trusted as the list of stored passages: listing Chroma")
+    existing: dict[str, set[str]] = {}
+    paths: dict[str, str] = {}
+    for cid, _, stored in store.records(include_text=False):
+        doc_id = str(stored.get("doc_id", ""))
+        existing.setdefault(doc_id, set()).add(cid)
+        paths[doc_id] = str(stored.get("path", ""))
+    return existing, paths
+
+
+def lexical_order(settings: Settings, ids: set[str], added: Sequence[Chunk]) -> list[str]:
+    """`ids` in the order of the saved BM25 index, then the `added` passages in their order:
+    an unchanged corpus matches the saved index exactly, and nothing is rebuilt."""
+    saved = LexicalIndex.saved_ids(settings.lexical_dir) or []
+    order = [cid for cid in saved if cid in ids]
+    order += [c.id for c in added if c.id in ids]
+    return list(dict.fromkeys(order + sorted(ids - set(order))))
 
 
 def uploaded(meta: DocumentMeta, front: dict[str, str], path: Path) -> DocumentMeta:

@@ -1,6 +1,7 @@
 """Ingest against a real Chroma PersistentClient and the real embedding model."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,95 @@ def test_reingest_reads_only_changed_files_and_catalog_changes_count(
     assert read == ["note.md"] and summary.replaced == ["note-scic"]
     titles = {m["title"] for _, _, m in store.records(include_text=False)}
     assert "Note sur la SCIC" in titles and "Note SCIC" not in titles
+
+
+def test_adding_a_document_takes_the_stored_passages_from_the_manifest(
+    tmp_path: Path, folder: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100× the corpus, listing every stored passage took half the time of adding one
+    document: after an ingest that finished, the next takes that list from the manifest. After
+    one killed while writing, it lists Chroma, and deletes what the killed one left behind."""
+    from ingest.catalog import load_catalog
+    from ingest.chunk import chunk_document
+    from ingest.index import RUNNING_FILE
+    from ingest.read import read_document
+    from ingest.vectors import embed_chunks
+
+    settings = make_settings(tmp_path, folder)
+    run(settings, embedder)
+    listed: list[bool] = []
+    real = ChunkStore.records
+
+    def counting(self: ChunkStore, include_text: bool = True):  # type: ignore[no-untyped-def]
+        listed.append(include_text)
+        return real(self, include_text)
+
+    monkeypatch.setattr(ChunkStore, "records", counting)
+    (folder / "recyclerie.md").write_text(
+        "# Recyclerie\nUne ressourcerie collecte les objets et les remet en état.\n",
+        encoding="utf-8",
+    )
+    summary, store = run(settings, embedder)
+    assert summary.added == ["recyclerie"] and listed == []
+    hits = Assistant.open(settings, embedder).search("Que fait une ressourcerie ?", 3)
+    assert hits and hits[0].doc_id == "recyclerie"
+
+    # Killed after writing another version of the note into Chroma, before its manifest.
+    note = folder / "note.md"
+    read = read_document(note)
+    meta = load_catalog(folder).meta_for(note, read.title)
+    changed = [replace(p, text=p.text.replace("50 %", "40 %")) for p in read.pages]
+    stale = chunk_document(meta, changed, settings.chunk_size, settings.chunk_overlap)
+    extra = {c.id for c in stale} - store.ids_by_document()["note-scic"]
+    store.upsert(stale, embed_chunks(store, stale, settings.embedding_batch, False))
+    (settings.data_dir / RUNNING_FILE).touch()
+    listed.clear()
+    summary, store = run(settings, embedder)
+    assert listed and extra and summary.chunks_removed == len(extra)
+    texts = [text for _, text, _ in store.records()]
+    assert not any("40 %" in t for t in texts) and any("50 %" in t for t in texts)
+
+
+def test_a_large_ingest_embeds_in_processes_and_stores_the_same_vectors(
+    tmp_path: Path, folder: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold ingest of 100× the corpus spends most of its time in the model: a large one
+    embeds in one process per core, and stores the vectors one process would have."""
+    import numpy as np
+
+    import ingest.embed_pool as embed_pool
+    from assistant.embedding import UseEmbedder
+    from assistant.sentence_store import decode
+
+    alone = make_settings(tmp_path / "alone", folder)
+    _, one = run(alone, embedder)
+    monkeypatch.setattr(embed_pool, "MIN_TEXTS", 0)
+    started: list[int] = []
+    real = embed_pool.EmbedPool.__init__
+
+    def counting(self: embed_pool.EmbedPool, factory, processes: int) -> None:  # type: ignore[no-untyped-def]
+        started.append(processes)
+        real(self, factory, processes)
+
+    monkeypatch.setattr(embed_pool.EmbedPool, "__init__", counting)
+    pooled = make_settings(tmp_path / "pooled", folder).model_copy(update={"ingest_processes": 2})
+    store, _ = ChunkStore.for_ingest(open_client(pooled), pooled.collection, embedder)
+    summary = ingest(pooled, store, embedder_factory=UseEmbedder)
+    assert started == [2] and summary.chunks_added == one.count() > 0
+
+    ids = sorted(cid for cid, _, _ in one.records(False))
+    assert one.sentences is not None and store.sentences is not None
+    for a, b in (
+        (one.collection, store.collection),
+        (one.sentences.collection, store.sentences.collection),
+    ):
+        first = a.get(ids=ids, include=["embeddings", "metadatas"])
+        second = b.get(ids=ids, include=["embeddings", "metadatas"])
+        assert np.allclose(
+            np.asarray(first["embeddings"]), np.asarray(second["embeddings"]), atol=1e-5
+        )
+        for m1, m2 in zip(first["metadatas"] or [], second["metadatas"] or [], strict=True):
+            if "vectors" in m1:  # the same sentences, the same vectors
+                assert m1["hashes"] == m2["hashes"]
+                v1, v2 = (decode(str(m["vectors"]), embedder.dimension) for m in (m1, m2))
+                assert np.allclose(v1, v2, atol=1e-3)

@@ -12,6 +12,8 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 
 from evals.speed.measures import memory_mb, own_cpu_seconds
 
@@ -25,15 +27,15 @@ def main() -> None:
     from ingest.index import ingest
 
     settings = Settings()
+    factory: Callable[[], Embedder] = partial(build_embedder, settings)
     if "--random-vectors" in sys.argv:
         from evals.speed.scale_profile import RandomVectors
 
-        embedder: Embedder = RandomVectors()
-    else:
-        embedder = build_embedder(settings)
+        factory = RandomVectors
+    embedder = factory()
     model_s = time.perf_counter() - started
     store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
-    summary = ingest(settings, store, progress="--progress" in sys.argv)
+    summary = ingest(settings, store, progress="--progress" in sys.argv, embedder_factory=factory)
     figures = {
         "wall_s": round(time.perf_counter() - started, 3),
         "model_s": round(model_s, 3),

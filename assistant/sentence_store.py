@@ -125,23 +125,18 @@ class SentenceStore:
 
     def stored(self, version: int, among: Sequence[str] | None = None) -> set[str]:
         """Ids of the passages whose sentence vectors are stored, split by `version` (among
-        `among` when given); ids only, the blobs are not read."""
+        `among` when given); ids only, the blobs are not read. Always one pass over every
+        record: Chroma filtering by ids and metadata at once took 16 s for 6,600 passages,
+        by metadata alone 0.09 s."""
         where = cast(Where, {"units": version})
         out: set[str] = set()
-        if among is not None:
-            for start in range(0, len(among), PAGE):
-                batch = self.collection.get(
-                    ids=list(among[start : start + PAGE]), where=where, include=[]
-                )
-                out.update(batch["ids"])
-            return out
         offset = 0
         while found := self.collection.get(where=where, include=[], limit=PAGE, offset=offset)[
             "ids"
         ]:
             out.update(found)
             offset += len(found)
-        return out
+        return out if among is None else out & set(among)
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         for start in range(0, len(chunk_ids), PAGE):

@@ -20,6 +20,7 @@ from assistant.errors import DocumentError
 from assistant.french import terms
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
+from assistant.postings import Postings
 from assistant.store import ChunkStore, fingerprint
 from assistant.types import UPLOADED, Chunk, DocumentMeta
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
@@ -350,12 +351,19 @@ def rebuild_lexical(
         return None  # a server's workers rebuild from the server, not from a file here
     if LexicalIndex.saved_ids(settings.lexical_dir) == list(ids):
         return None
-    analysed = LexicalIndex.saved_terms(settings.lexical_dir)
-    analysed |= {c.id: terms(c.index_text) for c in added}
-    missing = [cid for cid in ids if cid not in analysed]
+    saved = LexicalIndex.saved_postings(settings.lexical_dir)
+    have = set(saved.ids) if saved is not None else set()
+    analysed = {c.id: terms(c.index_text) for c in added if c.id not in have}
+    missing = [cid for cid in ids if cid not in have and cid not in analysed]
     for start in range(0, len(missing), 500):
         for hit in store.get(missing[start : start + 500]):
             analysed[hit.chunk_id] = terms(f"{hit.meta.context}\n{hit.text}")
-    index = LexicalIndex.from_terms((cid, analysed[cid]) for cid in ids if cid in analysed)
-    index.save(settings.lexical_dir, analysed)
+    kept = [cid for cid in ids if cid in have]
+    postings = saved.select(kept) if saved is not None else Postings.from_terms([])
+    postings = postings.extended((cid, analysed[cid]) for cid in ids if cid in analysed)
+    order = [cid for cid in ids if cid in have or cid in analysed]
+    if postings.ids != order:
+        postings = postings.select(order)
+    index = LexicalIndex.from_postings(postings)
+    index.save(settings.lexical_dir)
     return index

@@ -1,6 +1,5 @@
 """Ingest against a real Chroma PersistentClient and the real embedding model."""
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -193,12 +192,11 @@ def test_lexical_index_follows_chroma_and_analyses_only_what_changed(
     summary, store = run(settings, embedder)
     assert summary.chunks_added == 0 and terms_file.stat().st_mtime_ns == before  # kept as is
 
-    saved = LexicalIndex.saved_terms(settings.lexical_dir)
-    marker = next(iter(saved))
-    saved[marker] = ["motdetest"]  # a term only the saved analysis holds
-    terms_file.write_text(
-        json.dumps({cid: " ".join(t) for cid, t in saved.items()}), encoding="utf-8"
-    )
+    saved = LexicalIndex.saved_postings(settings.lexical_dir)
+    assert saved is not None
+    marker = saved.ids[0]  # given a term only the saved analysis holds
+    planted = saved.select(saved.ids[1:]).extended([(marker, ["motdetest"])])
+    planted.save(settings.lexical_dir, TERMS_FILE)
     (folder / "recyclerie.md").write_text(
         "# Recyclerie\nUne ressourcerie collecte les objets et les remet en état.\n",
         encoding="utf-8",

@@ -25,7 +25,7 @@ from chromadb.api.types import Where
 
 log = logging.getLogger(__name__)
 
-PAGE = 2000  # records per Chroma call
+PAGE = 2000  # records per Chroma write or delete
 
 
 def blobs_name(collection: str) -> str:
@@ -125,18 +125,11 @@ class SentenceStore:
 
     def stored(self, version: int, among: Sequence[str] | None = None) -> set[str]:
         """Ids of the passages whose sentence vectors are stored, split by `version` (among
-        `among` when given); ids only, the blobs are not read. Always one pass over every
-        record: Chroma filtering by ids and metadata at once took 16 s for 6,600 passages,
-        by metadata alone 0.09 s."""
-        where = cast(Where, {"units": version})
-        out: set[str] = set()
-        offset = 0
-        while found := self.collection.get(where=where, include=[], limit=PAGE, offset=offset)[
-            "ids"
-        ]:
-            out.update(found)
-            offset += len(found)
-        return out if among is None else out & set(among)
+        `among` when given); ids only, the blobs are not read. One Chroma call over every
+        record: filtering by ids and metadata at once took 16 s for 6,600 passages, and paging
+        by offset grows with the square of the index (8 s at 67,000 passages)."""
+        found = self.collection.get(where=cast(Where, {"units": version}), include=[])["ids"]
+        return set(found) if among is None else set(found) & set(among)
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         for start in range(0, len(chunk_ids), PAGE):

@@ -7,8 +7,9 @@ model is a clear error, never silently wrong neighbours.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from threading import Lock
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -33,6 +34,7 @@ PAGE = 2000  # rows per Chroma get/upsert call
 
 
 FINGERPRINT = "fingerprint"  # collection metadata key: hash of every stored chunk id
+ARTICLES = "articles"  # collection metadata key: JSON, legal text key -> its article keys
 
 
 def open_client(settings: Settings) -> ClientAPI:
@@ -150,9 +152,21 @@ class ChunkStore:
 
     def record_fingerprint(self, value: str) -> None:
         """Store `value` beside the model name (Chroma's modify replaces the whole metadata)."""
-        meta = dict(self.collection.metadata or {})
-        if meta.get(FINGERPRINT) != value:
-            self.collection.modify(metadata={**meta, FINGERPRINT: value})
+        self._record(FINGERPRINT, value)
+
+    def record_articles(self, articles: Mapping[str, Iterable[str]]) -> None:
+        """Store each legal text's article keys beside the model name, so that a worker (on
+        any machine) knows them without listing every article's passages."""
+        index = {text: sorted(set(keys)) for text, keys in sorted(articles.items())}
+        self._record(ARTICLES, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+
+    def _record(self, key: str, value: str) -> None:
+        current = self.collection
+        if self.client is not None:  # the metadata as stored now, not as this object read it
+            current = self.client.get_collection(self.collection.name, embedding_function=None)
+        meta = dict(current.metadata or {})
+        if meta.get(key) != value:
+            self.collection.modify(metadata={**meta, key: value})
 
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         for start in range(0, len(chunks), PAGE):
@@ -262,9 +276,20 @@ class ChunkStore:
         """The article keys indexed of one legal text (of all, for None). Listing them reads the
         metadata of every passage of those articles: for all texts at 100× the corpus, 3.7 s,
         and 900 MB in Chroma when read at once (then once per request that named a code
-        article: 16 users at once took a worker to 2.3 GB). So each list is read once per store
-        (per index generation) by one request while the others wait, a page at a time."""
+        article: 16 users at once took a worker to 2.3 GB). So an ingest records them in the
+        collection's metadata (`record_articles`); for an index built before, each list is read
+        once per store (per index generation) by one request while the others wait, a page at
+        a time."""
         with self._articles_lock:
+            recorded = (self.collection.metadata or {}).get(ARTICLES)
+            if recorded is not None and not self._article_keys:
+                index: dict[str | None, frozenset[str]] = {
+                    str(t): frozenset(keys) for t, keys in json.loads(str(recorded)).items()
+                }
+                index[None] = frozenset().union(*index.values())
+                self._article_keys = index
+            if recorded is not None:
+                return self._article_keys.get(text_key or None, frozenset())
             if text_key not in self._article_keys:
                 where = {"text_key": text_key} if text_key else {"article_key": {"$ne": ""}}
                 keys: set[str] = set()

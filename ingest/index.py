@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
@@ -144,6 +145,7 @@ def ingest(
 
     seen: dict[str, str] = {}
     current: dict[str, set[str]] = {}  # the manifest to write: doc -> its chunk ids now
+    articles: dict[str, dict[str, list[str]]] = {}  # doc -> legal text -> its article keys
     to_add: list[Chunk] = []
     to_delete: list[str] = []
     read_started = time.perf_counter()
@@ -201,6 +203,7 @@ def ingest(
             continue
         new_ids = {c.id for c in chunks}
         current[meta.doc_id] = new_ids
+        articles[meta.doc_id] = articles_of(c.metadata() for c in chunks)
         if sig:
             signatures[str(source.path)] = Signed(sig, meta.doc_id)
         old_ids = existing.get(meta.doc_id, set())
@@ -246,7 +249,8 @@ def ingest(
             current_ids = set().union(*current.values()) - {c.id for c in to_add}
             summary.sentences_added += embed_sentences(store, current_ids, batch, progress, pools)
     sources = {doc_id: seen.get(doc_id) or doc_paths.get(doc_id, "") for doc_id in current}
-    Manifest(current, sources=sources).save(settings.data_dir)
+    articles = known_articles(store, current, articles, previous)
+    Manifest(current, sources=sources, articles=articles).save(settings.data_dir)
     save_signatures(settings.data_dir, signatures)
     with timer("delete"):
         store.delete(to_delete)
@@ -256,6 +260,11 @@ def ingest(
         stored_now = {cid for ids in existing.values() for cid in ids if cid not in gone}
         stored_now |= {c.id for c in to_add}
         rebuild_lexical(settings, store, lexical_order(settings, stored_now, to_add), to_add)
+    union: dict[str, set[str]] = {}
+    for texts in articles.values():
+        for text, keys in texts.items():
+            union.setdefault(text, set()).update(keys)
+    store.record_articles(union)
     summary.chunks_total = store.count()
     summary.seconds = time.perf_counter() - started
     summary.stages["read_chunk"] = round(read_s, 3)
@@ -292,6 +301,35 @@ def stored_documents(
         existing.setdefault(doc_id, set()).add(cid)
         paths[doc_id] = str(stored.get("path", ""))
     return existing, paths
+
+
+def articles_of(metadatas: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Legal text key ("" for none) -> the article keys of these passages."""
+    out: dict[str, set[str]] = {}
+    for meta in metadatas:
+        if meta.get("article_key"):
+            out.setdefault(str(meta.get("text_key", "")), set()).add(str(meta["article_key"]))
+    return {text: sorted(keys) for text, keys in sorted(out.items())}
+
+
+def known_articles(
+    store: ChunkStore,
+    current: dict[str, set[str]],
+    read: dict[str, dict[str, list[str]]],
+    previous: Manifest,
+) -> dict[str, dict[str, list[str]]]:
+    """Each current document's article keys: those just read, else the previous manifest's;
+    for documents it does not know (a manifest from an older version), one pass over Chroma."""
+    out = {d: read[d] if d in read else previous.articles.get(d) for d in current}
+    unknown = {d for d, texts in out.items() if texts is None}
+    if unknown:
+        metas: dict[str, list[dict[str, Any]]] = {}
+        for cid, _, meta in store.records(include_text=False):
+            doc_id = str(meta.get("doc_id", ""))
+            if doc_id in unknown and cid in current[doc_id]:
+                metas.setdefault(doc_id, []).append(meta)
+        out |= {d: articles_of(metas.get(d, [])) for d in unknown}
+    return {d: texts or {} for d, texts in out.items()}
 
 
 def lexical_order(settings: Settings, ids: set[str], added: Sequence[Chunk]) -> list[str]:

@@ -6,14 +6,12 @@ its chunks, and a document that disappeared from a scanned folder loses its chun
 
 from __future__ import annotations
 
-import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
@@ -36,9 +34,8 @@ from ingest.signatures import (
     signature,
     unchanged,
 )
+from ingest.stored import RUNNING_FILE, articles_of, known_articles, stored_documents
 from ingest.vectors import Stages, add_passages, embed_sentences
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -242,6 +239,7 @@ def ingest(
     # Until the deletions are done, Chroma may hold passages the manifest does not list: the
     # next ingest then lists Chroma itself (see `stored_documents`).
     running = settings.data_dir / RUNNING_FILE
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # with a Chroma server, may be new
     running.touch()
     with Pools(embedder_factory, processes_for(settings.ingest_processes)) as pools:
         summary.sentences_added = add_passages(store, to_add, batch, progress, timer, pools)
@@ -269,67 +267,6 @@ def ingest(
     summary.seconds = time.perf_counter() - started
     summary.stages["read_chunk"] = round(read_s, 3)
     return summary
-
-
-RUNNING_FILE = ".ingest-running"  # present while an ingest writes to Chroma
-
-
-def stored_documents(
-    settings: Settings, store: ChunkStore, manifest: Manifest
-) -> tuple[dict[str, set[str]], dict[str, str]]:
-    """Each stored document's passage ids and the file it was read from. Taken from the
-    manifest when it tells the whole truth (written with its files by an ingest that finished,
-    and Chroma counts as many passages as it lists): listing every Chroma record took 10 s of
-    the 21 s that adding one document cost at 100× the corpus. Otherwise (an ingest killed half
-    way, a manifest from an older version) Chroma is listed, and what it holds beyond the
-    manifest is found and deleted by this ingest."""
-    docs = manifest.docs
-    trusted = (
-        docs is not None
-        and set(manifest.sources) == set(docs)
-        and not (settings.data_dir / RUNNING_FILE).exists()
-        and store.count() == len(manifest.ids)
-    )
-    if trusted and docs is not None:
-        return {d: set(ids) for d, ids in docs.items()}, dict(manifest.sources)
-    if docs is not None:
-        log.info("manifest not trusted as the list of stored passages: listing Chroma")
-    existing: dict[str, set[str]] = {}
-    paths: dict[str, str] = {}
-    for cid, _, stored in store.records(include_text=False):
-        doc_id = str(stored.get("doc_id", ""))
-        existing.setdefault(doc_id, set()).add(cid)
-        paths[doc_id] = str(stored.get("path", ""))
-    return existing, paths
-
-
-def articles_of(metadatas: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
-    """Legal text key ("" for none) -> the article keys of these passages."""
-    out: dict[str, set[str]] = {}
-    for meta in metadatas:
-        if meta.get("article_key"):
-            out.setdefault(str(meta.get("text_key", "")), set()).add(str(meta["article_key"]))
-    return {text: sorted(keys) for text, keys in sorted(out.items())}
-
-
-def known_articles(
-    store: ChunkStore,
-    current: dict[str, set[str]],
-    read: dict[str, dict[str, list[str]]],
-    previous: Manifest,
-) -> dict[str, dict[str, list[str]]]:
-    """Each current document's article keys: those just read, else the previous manifest's;
-    for documents it does not know (a manifest from an older version), one pass over Chroma."""
-    out = {d: read[d] if d in read else previous.articles.get(d) for d in current}
-    unknown = {d for d, texts in out.items() if texts is None}
-    if unknown:
-        metas: dict[str, list[dict[str, Any]]] = {}
-        for cid, _, meta in store.records(include_text=False):
-            doc_id = str(meta.get("doc_id", ""))
-            if doc_id in unknown and cid in current[doc_id]:
-                metas.setdefault(doc_id, []).append(meta)
-        out |= {d: articles_of(metas.get(d, [])) for d in unknown}
-    return {d: texts or {} for d, texts in out.items()}
 
 
 def lexical_order(settings: Settings, ids: set[str], added: Sequence[Chunk]) -> list[str]:

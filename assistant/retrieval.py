@@ -187,7 +187,7 @@ class Retriever:
         """The current passages of one named article, in reading order."""
         return [
             h
-            for h in self.store.article(ref.number)
+            for h in self.store.article(ref.number, ref.text)
             if self.manifest.allows(h.chunk_id)
             and (ref.text is None or h.meta.text_key == ref.text)
         ]
@@ -200,7 +200,7 @@ class Retriever:
             return []
         present = self.store.article_keys(ref.text)
         out: list[Hit] = []
-        for number in around(ref.number, list(present)):
+        for number in around(ref.number, sorted(present)):
             passages = self.article(ArticleRef(number=number, text=ref.text, typed=""))
             out.extend(passages[:1])
         return out

@@ -1,9 +1,9 @@
 """Vectors of the sentences an answer may quote, so that each candidate is scored by meaning as
 well as by the question's words.
 
-Ingest embeds every sentence of every passage once and stores it in Chroma beside the passage
-(ids `<passage id>:<position>`), so a question fetches the vectors of its few passages in one
-call instead of embedding ~50 sentences (~150 ms on 2 cores). Whatever is missing (an index
+Ingest embeds every sentence of every passage once and stores the vectors with the passage's id
+(`sentence_store.py`), so a question fetches those of its few passages in one call instead of
+embedding ~50 sentences (~150 ms on 2 cores). Whatever is missing (an index
 built before sentences were stored, a sentence split differently by a newer version) is
 embedded on the fly. Both land in a bounded LRU shared by the worker's requests.
 """
@@ -41,9 +41,9 @@ class SentenceVectors:
         with self._lock:
             missing = {sid: t for sid, t in units if t not in self._data}
         found: dict[str, np.ndarray] = {}
-        if missing and self.store is not None:
-            stored = self.store.sentence_vectors(list(missing))
-            found = {t: v for sid, t in missing.items() if (v := stored.get((sid, t))) is not None}
+        if missing and self.store is not None and self.store.sentences is not None:
+            stored = self.store.sentences.vectors(list(missing.items()))
+            found = {t: v for sid, t in missing.items() if (v := stored.get(sid)) is not None}
         to_embed = list(dict.fromkeys(t for t in missing.values() if t not in found))
         if query is None:
             with self._lock:

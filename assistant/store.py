@@ -7,8 +7,10 @@ model is a clear error, never silently wrong neighbours.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from threading import Lock
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -23,7 +25,7 @@ from chromadb.config import Settings as ChromaSettings
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import ChromaUnavailableError, EmptyIndexError, ModelMismatchError
-from assistant.sentences import sentence_id
+from assistant.sentence_store import SentenceStore, blobs_name
 from assistant.types import Chunk, Hit, PassageMeta
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ PAGE = 2000  # rows per Chroma get/upsert call
 
 
 FINGERPRINT = "fingerprint"  # collection metadata key: hash of every stored chunk id
+ARTICLES = "articles"  # collection metadata key: JSON, legal text key -> its article keys
 
 
 def open_client(settings: Settings) -> ClientAPI:
@@ -80,14 +83,16 @@ class ChunkStore:
         collection: Collection,
         embedder: Embedder,
         client: ClientAPI | None = None,
-        sentences: Collection | None = None,
+        sentences: SentenceStore | None = None,
     ) -> None:
         self.collection = collection
         self.embedder = embedder
         self.client = client  # to re-read the collection's metadata written by other processes
-        # The vectors of each passage's answer units (see sentence_vectors.py); None for an
+        # The vectors of each passage's answer units (see sentence_store.py); None for an
         # index built before they were stored: answers then embed sentences as they go.
         self.sentences = sentences
+        self._article_keys: dict[str | None, frozenset[str]] = {}
+        self._articles_lock = Lock()
 
     @classmethod
     def for_ingest(
@@ -100,22 +105,20 @@ class ChunkStore:
         meta = {"embedding_model": embedder.name, "dimension": embedder.dimension}
         reset = False
         existing = {c.name for c in client.list_collections()}
-        for each in (name, sentences_name(name)):
+        for each in (name, blobs_name(name)):
             if each in existing:
                 current = client.get_collection(each, embedding_function=None)
-                if _model_of(current) != (embedder.name, embedder.dimension):
+                if reset or _model_of(current) != (embedder.name, embedder.dimension):
                     log.warning("collection %s built with %s: rebuilding", each, _model_of(current))
                     client.delete_collection(each)
-                    reset = reset or each == name
-        collection, sentences = (
-            client.get_or_create_collection(
-                each,
-                embedding_function=None,
-                metadata=meta,
-                configuration={"hnsw": {"space": "cosine"}},
-            )
-            for each in (name, sentences_name(name))
+                    reset = reset or each == name  # a new passage collection: new sentences too
+        collection = client.get_or_create_collection(
+            name,
+            embedding_function=None,
+            metadata=meta,
+            configuration={"hnsw": {"space": "cosine"}},
         )
+        sentences = SentenceStore.for_ingest(client, name, meta)
         return cls(collection, embedder, client, sentences), reset
 
     @classmethod
@@ -130,11 +133,7 @@ class ChunkStore:
                 f"{stored[0]} ({stored[1]} dimensions)",
                 f"{embedder.name} ({embedder.dimension} dimensions)",
             )
-        sentences = None
-        if sentences_name(name) in {c.name for c in client.list_collections()}:
-            sentences = client.get_collection(sentences_name(name), embedding_function=None)
-            if _model_of(sentences) != stored:
-                sentences = None
+        sentences = SentenceStore.for_query(client, name, stored)
         return cls(collection, embedder, client, sentences)
 
     def count(self) -> int:
@@ -153,9 +152,21 @@ class ChunkStore:
 
     def record_fingerprint(self, value: str) -> None:
         """Store `value` beside the model name (Chroma's modify replaces the whole metadata)."""
-        meta = dict(self.collection.metadata or {})
-        if meta.get(FINGERPRINT) != value:
-            self.collection.modify(metadata={**meta, FINGERPRINT: value})
+        self._record(FINGERPRINT, value)
+
+    def record_articles(self, articles: Mapping[str, Iterable[str]]) -> None:
+        """Store each legal text's article keys beside the model name, so that a worker (on
+        any machine) knows them without listing every article's passages."""
+        index = {text: sorted(set(keys)) for text, keys in sorted(articles.items())}
+        self._record(ARTICLES, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+
+    def _record(self, key: str, value: str) -> None:
+        current = self.collection
+        if self.client is not None:  # the metadata as stored now, not as this object read it
+            current = self.client.get_collection(self.collection.name, embedding_function=None)
+        meta = dict(current.metadata or {})
+        if meta.get(key) != value:
+            self.collection.modify(metadata={**meta, key: value})
 
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         for start in range(0, len(chunks), PAGE):
@@ -168,81 +179,11 @@ class ChunkStore:
             )
 
     def delete(self, ids: Sequence[str]) -> None:
+        """Remove these passages and their sentence vectors."""
         for start in range(0, len(ids), PAGE):
             self.collection.delete(ids=list(ids[start : start + PAGE]))
-
-    # -- sentence vectors -------------------------------------------------------------------
-    def passages_with_sentences(self, version: int, among: Sequence[str] | None = None) -> set[str]:
-        """Ids of the passages whose sentence vectors are stored, split by `version` of the
-        sentence splitter; with `among`, only those passages are looked up, by the id of their
-        first sentence (sentences are written in order): no scan of every sentence stored."""
-        if self.sentences is None:
-            return set()
-        if among is not None:
-            return self._first_sentences(among, version)
-        out: set[str] = set()
-        offset = 0
-        while True:
-            batch = self.sentences.get(include=["metadatas"], limit=PAGE, offset=offset)
-            if not batch["ids"]:
-                return out
-            out.update(
-                str(meta.get("chunk_id", ""))
-                for meta in (m or {} for m in batch["metadatas"] or [])
-                if meta.get("units") == version
-            )
-            offset += len(batch["ids"])
-
-    def _first_sentences(self, chunk_ids: Sequence[str], version: int) -> set[str]:
-        assert self.sentences is not None
-        out: set[str] = set()
-        for start in range(0, len(chunk_ids), PAGE):
-            ids = [sentence_id(cid, 0) for cid in chunk_ids[start : start + PAGE]]
-            batch = self.sentences.get(ids=ids, include=["metadatas"])
-            out.update(
-                str(meta.get("chunk_id", ""))
-                for meta in (m or {} for m in batch["metadatas"] or [])
-                if meta.get("units") == version
-            )
-        return out
-
-    def upsert_sentences(
-        self, rows: Sequence[tuple[str, str, str]], vectors: np.ndarray, version: int
-    ) -> None:
-        """Store (sentence id, passage id, text) rows with their vectors, split by `version`."""
-        if self.sentences is None:
-            return
-        for start in range(0, len(rows), PAGE):
-            part = rows[start : start + PAGE]
-            self.sentences.upsert(
-                ids=[sid for sid, _, _ in part],
-                embeddings=vectors[start : start + PAGE],
-                documents=[text for _, _, text in part],
-                metadatas=[{"chunk_id": cid, "units": version} for _, cid, _ in part],
-            )
-
-    def delete_sentences(self, chunk_ids: Sequence[str]) -> None:
-        """Forget the sentence vectors of these passages."""
-        if self.sentences is None:
-            return
-        for start in range(0, len(chunk_ids), PAGE):
-            where = {"chunk_id": {"$in": list(chunk_ids[start : start + PAGE])}}
-            self.sentences.delete(where=cast(Where, where))
-
-    def sentence_vectors(self, ids: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
-        """Stored vectors by (sentence id, text): a caller whose sentence has another text at
-        that id (split by another version of the code) finds nothing and embeds it itself."""
-        if self.sentences is None or not ids:
-            return {}
-        batch = self.sentences.get(ids=list(ids), include=["documents", "embeddings"])
-        vectors = batch.get("embeddings")
-        if vectors is None:
-            return {}
-        docs = batch.get("documents") or [""] * len(batch["ids"])
-        return {
-            (sid, text or ""): np.asarray(vec, dtype=np.float32)
-            for sid, text, vec in zip(batch["ids"], docs, vectors, strict=False)
-        }
+        if self.sentences is not None:
+            self.sentences.delete(ids)
 
     def records(self, include_text: bool = True) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Every (id, text, metadata), page by page, for the lexical index and the listings."""
@@ -304,10 +245,14 @@ class ChunkStore:
             )
         return [found[cid] for cid in ids if cid in found]
 
-    def article(self, number: str) -> list[Hit]:
-        """Every passage of an article, by its number's key ("13", "l2113-15"), in reading order
-        within each document (ids are hashes: the order comes from the heading and the page)."""
-        hits = self._where({"article_key": number})
+    def article(self, number: str, text_key: str | None = None) -> list[Hit]:
+        """Every passage of an article, by its number's key ("13", "l2113-15"), of one legal
+        text when given, in reading order within each document (ids are hashes: the order
+        comes from the heading and the page)."""
+        where: dict[str, Any] = {"article_key": number}
+        if text_key:
+            where = {"$and": [where, {"text_key": text_key}]}
+        hits = self._where(where)
         return sorted(hits, key=lambda h: (h.doc_id, h.meta.position))
 
     def passages_of(self, doc_id: str) -> list[Hit]:
@@ -315,9 +260,9 @@ class ChunkStore:
         hits = self._where({"doc_id": doc_id})
         return sorted(hits, key=lambda h: (h.meta.position, h.chunk_id))
 
-    def _where(self, where: dict[str, str]) -> list[Hit]:
+    def _where(self, where: dict[str, Any]) -> list[Hit]:
         """The passages whose metadata match `where`, unscored, in the store's order."""
-        batch = self.collection.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
+        batch = self.collection.get(where=cast(Where, where), include=["documents", "metadatas"])
         return [
             Hit(
                 chunk_id=cid,
@@ -327,21 +272,35 @@ class ChunkStore:
             for i, cid in enumerate(batch["ids"])
         ]
 
-    def article_keys(self, text_key: str | None) -> dict[str, str]:
-        """The articles indexed of one legal text (of all, for None): article key -> the id
-        of one of its passages."""
-        where = {"text_key": text_key} if text_key else {"article_key": {"$ne": ""}}
-        batch = self.collection.get(where=cast(Where, where), include=["metadatas"])
-        return {
-            str(m.get("article_key")): cid
-            for cid, m in zip(batch["ids"], batch["metadatas"] or [], strict=False)
-            if m and m.get("article_key")
-        }
-
-
-def sentences_name(collection: str) -> str:
-    """The collection that holds the sentence vectors of the passages of `collection`."""
-    return f"{collection}-sentences"
+    def article_keys(self, text_key: str | None) -> frozenset[str]:
+        """The article keys indexed of one legal text (of all, for None). Listing them reads the
+        metadata of every passage of those articles: for all texts at 100× the corpus, 3.7 s,
+        and 900 MB in Chroma when read at once (then once per request that named a code
+        article: 16 users at once took a worker to 2.3 GB). So an ingest records them in the
+        collection's metadata (`record_articles`); for an index built before, each list is read
+        once per store (per index generation) by one request while the others wait, a page at
+        a time."""
+        with self._articles_lock:
+            recorded = (self.collection.metadata or {}).get(ARTICLES)
+            if recorded is not None and not self._article_keys:
+                index: dict[str | None, frozenset[str]] = {
+                    str(t): frozenset(keys) for t, keys in json.loads(str(recorded)).items()
+                }
+                index[None] = frozenset().union(*index.values())
+                self._article_keys = index
+            if recorded is not None:
+                return self._article_keys.get(text_key or None, frozenset())
+            if text_key not in self._article_keys:
+                where = {"text_key": text_key} if text_key else {"article_key": {"$ne": ""}}
+                keys: set[str] = set()
+                offset = 0
+                while metas := self.collection.get(
+                    where=cast(Where, where), include=["metadatas"], limit=PAGE, offset=offset
+                )["metadatas"]:
+                    keys.update(str(m["article_key"]) for m in metas if m and m.get("article_key"))
+                    offset += len(metas)
+                self._article_keys[text_key] = frozenset(keys)
+            return self._article_keys[text_key]
 
 
 def _model_of(collection: Collection) -> tuple[str, int]:

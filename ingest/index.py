@@ -6,23 +6,25 @@ its chunks, and a document that disappeared from a scanned folder loses its chun
 
 from __future__ import annotations
 
-import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.embedding import Embedder
 from assistant.errors import DocumentError
 from assistant.french import terms
 from assistant.lexical import LexicalIndex
 from assistant.manifest import Manifest
+from assistant.postings import Postings
 from assistant.store import ChunkStore, fingerprint
 from assistant.types import UPLOADED, Chunk, DocumentMeta
 from ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 from ingest.chunk import chunk_document
+from ingest.embed_pool import Pools, processes_for
 from ingest.read import ReadLimits, read_document
 from ingest.signatures import (
     SIGNATURES_FILE,
@@ -32,9 +34,8 @@ from ingest.signatures import (
     signature,
     unchanged,
 )
+from ingest.stored import RUNNING_FILE, articles_of, known_articles, stored_documents
 from ingest.vectors import Stages, add_passages, embed_sentences
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -126,25 +127,22 @@ def ingest(
     store: ChunkStore,
     paths: Sequence[Path] | None = None,
     progress: bool = False,
+    embedder_factory: Callable[[], Embedder] | None = None,
 ) -> IngestSummary:
-    """Index the configured folders (or `paths`), then rebuild the lexical index."""
+    """Index the configured folders (or `paths`), then rebuild the lexical index. With
+    `embedder_factory` (a picklable way to build the store's model), a large ingest embeds in
+    one process per core (`ingest.embed_pool`)."""
     started = time.perf_counter()
     summary = IngestSummary()
     roots = list(paths) if paths else default_roots(settings)
     previous = Manifest.load_for_repair(settings.data_dir)  # a damaged one is rewritten
-    existing: dict[str, set[str]] = {}
-    doc_paths: dict[str, str] = {}
-    stored_ids: list[str] = []  # in Chroma's order, which the lexical index keeps
     scan_started = time.perf_counter()
-    for cid, _, stored in store.records(include_text=False):
-        stored_ids.append(cid)
-        doc_id = str(stored.get("doc_id", ""))
-        existing.setdefault(doc_id, set()).add(cid)
-        doc_paths[doc_id] = str(stored.get("path", ""))
+    existing, doc_paths = stored_documents(settings, store, previous)
     summary.stages["scan_index"] = round(time.perf_counter() - scan_started, 3)
 
     seen: dict[str, str] = {}
     current: dict[str, set[str]] = {}  # the manifest to write: doc -> its chunk ids now
+    articles: dict[str, dict[str, list[str]]] = {}  # doc -> legal text -> its article keys
     to_add: list[Chunk] = []
     to_delete: list[str] = []
     read_started = time.perf_counter()
@@ -202,6 +200,7 @@ def ingest(
             continue
         new_ids = {c.id for c in chunks}
         current[meta.doc_id] = new_ids
+        articles[meta.doc_id] = articles_of(c.metadata() for c in chunks)
         if sig:
             signatures[str(source.path)] = Signed(sig, meta.doc_id)
         old_ids = existing.get(meta.doc_id, set())
@@ -237,23 +236,46 @@ def ingest(
     # Killed from here on, the next ingest reads every file again: no signature vouches for a
     # document whose new version may be half stored.
     (settings.data_dir / SIGNATURES_FILE).unlink(missing_ok=True)
-    summary.sentences_added = add_passages(store, to_add, batch, progress, timer)
-    with timer("sentences_check"):
-        current_ids = set().union(*current.values()) - {c.id for c in to_add}
-        summary.sentences_added += embed_sentences(store, current_ids, batch, progress)
-    Manifest(current).save(settings.data_dir)
+    # Until the deletions are done, Chroma may hold passages the manifest does not list: the
+    # next ingest then lists Chroma itself (see `stored_documents`).
+    running = settings.data_dir / RUNNING_FILE
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # with a Chroma server, may be new
+    running.touch()
+    with Pools(embedder_factory, processes_for(settings.ingest_processes)) as pools:
+        summary.sentences_added = add_passages(store, to_add, batch, progress, timer, pools)
+        with timer("sentences_check"):
+            current_ids = set().union(*current.values()) - {c.id for c in to_add}
+            summary.sentences_added += embed_sentences(store, current_ids, batch, progress, pools)
+    sources = {doc_id: seen.get(doc_id) or doc_paths.get(doc_id, "") for doc_id in current}
+    articles = known_articles(store, current, articles, previous)
+    Manifest(current, sources=sources, articles=articles).save(settings.data_dir)
     save_signatures(settings.data_dir, signatures)
     with timer("delete"):
         store.delete(to_delete)
-        store.delete_sentences(to_delete)
+    running.unlink()
     with timer("lexical"):
         gone = set(to_delete)
-        stored_now = [cid for cid in stored_ids if cid not in gone] + [c.id for c in to_add]
-        rebuild_lexical(settings, store, stored_now, to_add)
+        stored_now = {cid for ids in existing.values() for cid in ids if cid not in gone}
+        stored_now |= {c.id for c in to_add}
+        rebuild_lexical(settings, store, lexical_order(settings, stored_now, to_add), to_add)
+    union: dict[str, set[str]] = {}
+    for texts in articles.values():
+        for text, keys in texts.items():
+            union.setdefault(text, set()).update(keys)
+    store.record_articles(union)
     summary.chunks_total = store.count()
     summary.seconds = time.perf_counter() - started
     summary.stages["read_chunk"] = round(read_s, 3)
     return summary
+
+
+def lexical_order(settings: Settings, ids: set[str], added: Sequence[Chunk]) -> list[str]:
+    """`ids` in the order of the saved BM25 index, then the `added` passages in their order:
+    an unchanged corpus matches the saved index exactly, and nothing is rebuilt."""
+    saved = LexicalIndex.saved_ids(settings.lexical_dir) or []
+    order = [cid for cid in saved if cid in ids]
+    order += [c.id for c in added if c.id in ids]
+    return list(dict.fromkeys(order + sorted(ids - set(order))))
 
 
 def uploaded(meta: DocumentMeta, front: dict[str, str], path: Path) -> DocumentMeta:
@@ -304,12 +326,19 @@ def rebuild_lexical(
         return None  # a server's workers rebuild from the server, not from a file here
     if LexicalIndex.saved_ids(settings.lexical_dir) == list(ids):
         return None
-    analysed = LexicalIndex.saved_terms(settings.lexical_dir)
-    analysed |= {c.id: terms(c.index_text) for c in added}
-    missing = [cid for cid in ids if cid not in analysed]
+    saved = LexicalIndex.saved_postings(settings.lexical_dir)
+    have = set(saved.ids) if saved is not None else set()
+    analysed = {c.id: terms(c.index_text) for c in added if c.id not in have}
+    missing = [cid for cid in ids if cid not in have and cid not in analysed]
     for start in range(0, len(missing), 500):
         for hit in store.get(missing[start : start + 500]):
             analysed[hit.chunk_id] = terms(f"{hit.meta.context}\n{hit.text}")
-    index = LexicalIndex.from_terms((cid, analysed[cid]) for cid in ids if cid in analysed)
-    index.save(settings.lexical_dir, analysed)
+    kept = [cid for cid in ids if cid in have]
+    postings = saved.select(kept) if saved is not None else Postings.from_terms([])
+    postings = postings.extended((cid, analysed[cid]) for cid in ids if cid in analysed)
+    order = [cid for cid in ids if cid in have or cid in analysed]
+    if postings.ids != order:
+        postings = postings.select(order)
+    index = LexicalIndex.from_postings(postings)
+    index.save(settings.lexical_dir)
     return index

@@ -4,17 +4,20 @@ bounded whatever the corpus size; and the time each step of an ingest takes."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar, cast
 
 import numpy as np
 from tqdm import tqdm
 
-from assistant.sentences import UNITS_VERSION, answer_units, sentence_id
+from assistant.sentences import UNITS_VERSION, answer_units
 from assistant.store import ChunkStore
-from assistant.types import Chunk
+from assistant.types import Chunk, Hit
+from ingest.embed_pool import EmbedPool, Pools
 
 WRITE_SLICE = 256  # passages embedded, then written to Chroma, at a time
+T = TypeVar("T")
 
 
 class Stages:
@@ -47,13 +50,13 @@ def embed_chunks(store: ChunkStore, chunks: list[Chunk], batch: int, progress: b
     return np.vstack(parts)
 
 
-def _sentence_rows(hits: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    """(sentence id, passage id, text) of the answer units of each (passage id, text)."""
-    return [
-        (sentence_id(cid, j), cid, unit)
-        for cid, text in hits
-        for j, unit in enumerate(answer_units(text))
-    ]
+def _units(passages: Sequence[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """(passage id, its answer units) of each (passage id, text)."""
+    return [(cid, answer_units(text)) for cid, text in passages]
+
+
+def _texts(units: Sequence[tuple[str, list[str]]]) -> list[str]:
+    return [text for _, texts in units for text in texts]
 
 
 def _embed(store: ChunkStore, texts: Sequence[str], batch: int) -> np.ndarray:
@@ -61,14 +64,44 @@ def _embed(store: ChunkStore, texts: Sequence[str], batch: int) -> np.ndarray:
     return np.vstack(parts) if parts else np.zeros((0, store.embedder.dimension), np.float32)
 
 
+Job = tuple[Sequence[Chunk | Hit], list[tuple[str, list[str]]]]  # passages, their units
+
+
+def _vectors(
+    store: ChunkStore, jobs: Iterable[Job], passages: bool, batch: int, pool: EmbedPool | None
+) -> Iterator[tuple[Job, np.ndarray]]:
+    """Each job with the vectors of its passages' index texts (when `passages`) followed by
+    those of their units: embedded by `pool` when given, else here, `batch` texts at a time."""
+
+    def texts(job: Job) -> list[str]:
+        own = [c.index_text for c in job[0] if isinstance(c, Chunk)] if passages else []
+        return own + _texts(job[1])
+
+    if pool is not None:
+        yield from pool.map(jobs, texts)
+        return
+    for job in jobs:
+        yield job, _embed(store, texts(job), batch)
+
+
 def add_passages(
-    store: ChunkStore, chunks: Sequence[Chunk], batch: int, progress: bool, timer: Stages
+    store: ChunkStore,
+    chunks: Sequence[Chunk],
+    batch: int,
+    progress: bool,
+    timer: Stages,
+    pools: Pools | None = None,
 ) -> int:
     """Embed and store `chunks` with the vectors of their sentences, a slice at a time, so
     memory stays bounded whatever the corpus size and one progress bar counts passages per
-    second (sentences included) and the time left. Returns how many sentences were stored."""
+    second (sentences included) and the time left; with `pool`, other processes embed the next
+    slices while this one writes. Returns how many sentences were stored."""
+    with_units = store.sentences is not None
+    jobs = (
+        (part, _units([(c.id, c.text) for c in part]) if with_units else [])
+        for part in _slices(chunks)
+    )
     sentences = 0
-    step = max(batch, WRITE_SLICE)
     bar = tqdm(
         total=len(chunks),
         desc="Vectorisation (passages et leurs phrases)",
@@ -77,46 +110,54 @@ def add_passages(
         smoothing=0.05,
     )
     with bar:
-        for start in range(0, len(chunks), step):
-            part = chunks[start : start + step]
-            rows = _sentence_rows([(c.id, c.text) for c in part])
-            with timer("embed_passages"):
-                vectors = _embed(store, [c.index_text for c in part], batch)
-            with timer("embed_sentences"):
-                sentence_vectors = _embed(store, [text for _, _, text in rows], batch)
+        pool = pools.for_texts(5 * len(chunks)) if pools else None  # ~4 sentences a passage
+        vectors = _vectors(store, jobs, True, batch, pool)
+        while True:
+            with timer("embed"):  # with a pool: waiting for the next slice's vectors
+                done = next(vectors, None)
+            if done is None:
+                break
+            (part, units), both = done
             with timer("store"):
-                store.upsert(part, vectors)
-                if rows:
-                    store.upsert_sentences(rows, sentence_vectors, UNITS_VERSION)
-            sentences += len(rows)
+                store.upsert(cast(Sequence[Chunk], part), both[: len(part)])
+                if store.sentences is not None:
+                    store.sentences.put(units, both[len(part) :], UNITS_VERSION)
+            sentences += len(both) - len(part)
             bar.update(len(part))
     return sentences
 
 
-def embed_sentences(store: ChunkStore, current: set[str], batch: int, progress: bool) -> int:
+def _slices(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), WRITE_SLICE):
+        yield items[start : start + WRITE_SLICE]
+
+
+def embed_sentences(
+    store: ChunkStore,
+    current: set[str],
+    batch: int,
+    progress: bool,
+    pools: Pools | None = None,
+) -> int:
     """Embed and store the answer units of every current passage that has none stored yet (an
-    index built before sentences were stored, an ingest killed between a passage and its
-    sentences, or split by an older version of `answer_units`); returns how many were embedded.
-    Answers then fetch these vectors instead of embedding sentences while the user waits."""
+    index built before sentences were stored or by the old layout, an ingest killed between a
+    passage and its sentences, or split by an older version of `answer_units`); returns how many
+    were embedded. Answers then read these vectors instead of embedding sentences while the user
+    waits."""
     if store.sentences is None:
         return 0
-    needed = sorted(current - store.passages_with_sentences(UNITS_VERSION, sorted(current)))
-    rows = _sentence_rows(
-        [
-            (hit.chunk_id, hit.text)
-            for start in range(0, len(needed), 500)
-            for hit in store.get(needed[start : start + 500])
-        ]
+    needed = sorted(current - store.sentences.stored(UNITS_VERSION, sorted(current)))
+    jobs = (
+        (hits, _units([(h.chunk_id, h.text) for h in hits]))
+        for hits in (store.get(part) for part in _slices(needed))
     )
-    parts = []
+    pool = pools.for_texts(4 * len(needed)) if pools else None
+    embedded = 0
     with tqdm(
-        total=len(rows), desc="Phrases", unit="phrase", disable=not progress or not rows
+        total=len(needed), desc="Phrases", unit=" passages", disable=not progress or not needed
     ) as bar:
-        for start in range(0, len(rows), batch):
-            part = rows[start : start + batch]
-            parts.append(store.embedder.embed([text for _, _, text in part]))
-            bar.update(len(part))
-    store.delete_sentences(needed)  # vectors of an older split, if any
-    if parts:
-        store.upsert_sentences(rows, np.vstack(parts), UNITS_VERSION)
-    return len(rows)
+        for (hits, units), vectors in _vectors(store, jobs, False, batch, pool):
+            store.sentences.put(units, vectors, UNITS_VERSION)  # replaces an older split
+            embedded += len(vectors)
+            bar.update(len(hits))
+    return embedded

@@ -1,6 +1,6 @@
 """Ingest against a real Chroma PersistentClient and the real embedding model."""
 
-import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -192,12 +192,11 @@ def test_lexical_index_follows_chroma_and_analyses_only_what_changed(
     summary, store = run(settings, embedder)
     assert summary.chunks_added == 0 and terms_file.stat().st_mtime_ns == before  # kept as is
 
-    saved = LexicalIndex.saved_terms(settings.lexical_dir)
-    marker = next(iter(saved))
-    saved[marker] = ["motdetest"]  # a term only the saved analysis holds
-    terms_file.write_text(
-        json.dumps({cid: " ".join(t) for cid, t in saved.items()}), encoding="utf-8"
-    )
+    saved = LexicalIndex.saved_postings(settings.lexical_dir)
+    assert saved is not None
+    marker = saved.ids[0]  # given a term only the saved analysis holds
+    planted = saved.select(saved.ids[1:]).extended([(marker, ["motdetest"])])
+    planted.save(settings.lexical_dir, TERMS_FILE)
     (folder / "recyclerie.md").write_text(
         "# Recyclerie\nUne ressourcerie collecte les objets et les remet en état.\n",
         encoding="utf-8",
@@ -249,3 +248,138 @@ def test_reingest_reads_only_changed_files_and_catalog_changes_count(
     assert read == ["note.md"] and summary.replaced == ["note-scic"]
     titles = {m["title"] for _, _, m in store.records(include_text=False)}
     assert "Note sur la SCIC" in titles and "Note SCIC" not in titles
+
+
+def test_adding_a_document_takes_the_stored_passages_from_the_manifest(
+    tmp_path: Path, folder: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100× the corpus, listing every stored passage took half the time of adding one
+    document: after an ingest that finished, the next takes that list from the manifest. After
+    one killed while writing, it lists Chroma, and deletes what the killed one left behind."""
+    from ingest.catalog import load_catalog
+    from ingest.chunk import chunk_document
+    from ingest.read import read_document
+    from ingest.stored import RUNNING_FILE
+    from ingest.vectors import embed_chunks
+
+    settings = make_settings(tmp_path, folder)
+    run(settings, embedder)
+    listed: list[bool] = []
+    real = ChunkStore.records
+
+    def counting(self: ChunkStore, include_text: bool = True):  # type: ignore[no-untyped-def]
+        listed.append(include_text)
+        return real(self, include_text)
+
+    monkeypatch.setattr(ChunkStore, "records", counting)
+    (folder / "recyclerie.md").write_text(
+        "# Recyclerie\nUne ressourcerie collecte les objets et les remet en état.\n",
+        encoding="utf-8",
+    )
+    summary, store = run(settings, embedder)
+    assert summary.added == ["recyclerie"] and listed == []
+    hits = Assistant.open(settings, embedder).search("Que fait une ressourcerie ?", 3)
+    assert hits and hits[0].doc_id == "recyclerie"
+
+    # Killed after writing another version of the note into Chroma, before its manifest.
+    note = folder / "note.md"
+    read = read_document(note)
+    meta = load_catalog(folder).meta_for(note, read.title)
+    changed = [replace(p, text=p.text.replace("50 %", "40 %")) for p in read.pages]
+    stale = chunk_document(meta, changed, settings.chunk_size, settings.chunk_overlap)
+    extra = {c.id for c in stale} - store.ids_by_document()["note-scic"]
+    store.upsert(stale, embed_chunks(store, stale, settings.embedding_batch, False))
+    (settings.data_dir / RUNNING_FILE).touch()
+    listed.clear()
+    summary, store = run(settings, embedder)
+    assert listed and extra and summary.chunks_removed == len(extra)
+    texts = [text for _, text, _ in store.records()]
+    assert not any("40 %" in t for t in texts) and any("50 %" in t for t in texts)
+
+
+def test_a_large_ingest_embeds_in_processes_and_stores_the_same_vectors(
+    tmp_path: Path, folder: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold ingest of 100× the corpus spends most of its time in the model: a large one
+    embeds in one process per core, and stores the vectors one process would have."""
+    import numpy as np
+
+    import ingest.embed_pool as embed_pool
+    from assistant.embedding import UseEmbedder
+    from assistant.sentence_store import decode
+
+    alone = make_settings(tmp_path / "alone", folder)
+    _, one = run(alone, embedder)
+    monkeypatch.setattr(embed_pool, "MIN_TEXTS", 0)
+    started: list[int] = []
+    real = embed_pool.EmbedPool.__init__
+
+    def counting(self: embed_pool.EmbedPool, factory, processes: int) -> None:  # type: ignore[no-untyped-def]
+        started.append(processes)
+        real(self, factory, processes)
+
+    monkeypatch.setattr(embed_pool.EmbedPool, "__init__", counting)
+    pooled = make_settings(tmp_path / "pooled", folder).model_copy(update={"ingest_processes": 2})
+    store, _ = ChunkStore.for_ingest(open_client(pooled), pooled.collection, embedder)
+    summary = ingest(pooled, store, embedder_factory=UseEmbedder)
+    assert started == [2] and summary.chunks_added == one.count() > 0
+
+    ids = sorted(cid for cid, _, _ in one.records(False))
+    assert one.sentences is not None and store.sentences is not None
+    for a, b in (
+        (one.collection, store.collection),
+        (one.sentences.collection, store.sentences.collection),
+    ):
+        first = a.get(ids=ids, include=["embeddings", "metadatas"])
+        second = b.get(ids=ids, include=["embeddings", "metadatas"])
+        assert np.allclose(
+            np.asarray(first["embeddings"]), np.asarray(second["embeddings"]), atol=1e-5
+        )
+        for m1, m2 in zip(first["metadatas"] or [], second["metadatas"] or [], strict=True):
+            if "vectors" in m1:  # the same sentences, the same vectors
+                assert m1["hashes"] == m2["hashes"]
+                v1, v2 = (decode(str(m["vectors"]), embedder.dimension) for m in (m1, m2))
+                assert np.allclose(v1, v2, atol=1e-3)
+
+
+def test_the_article_keys_of_each_text_are_recorded_at_ingest(
+    tmp_path: Path, folder: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question naming an article its text lacks is shown the articles around it: at 100×
+    the corpus, listing every article's passages for that took 3.7 s and 900 MB per question.
+    Each ingest records each text's article keys; a worker reads them without a listing."""
+    from chromadb.api.models.Collection import Collection
+
+    from assistant.store import ARTICLES
+
+    (folder / "reglement.txt").write_text(
+        "".join(
+            f"Article {i}\nLe fonds territorial finance les recycleries à hauteur de {i} %.\n"
+            for i in (1, 2, 3, 5)
+        ),
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path, folder)
+    _, store = run(settings, embedder)
+    scanned = {str(m["article_key"]) for _, _, m in store.records(False) if m.get("article_key")}
+    assert scanned == {"1", "2", "3", "5"}
+    served = Assistant.open(settings, embedder).snapshot().store
+    listed: list[object] = []
+    real = Collection.get
+
+    def counting(self: Collection, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        listed.append(kwargs)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Collection, "get", counting)
+    assert served.article_keys(None) == scanned and listed == []
+    monkeypatch.undo()
+
+    (folder / "reglement.txt").unlink()  # its articles go with it
+    _, store = run(settings, embedder)
+    left = {str(m["article_key"]) for _, _, m in store.records(False) if m.get("article_key")}
+    assert Assistant.open(settings, embedder).snapshot().store.article_keys(None) == left != scanned
+
+    meta = dict(store.collection.metadata or {})  # an index built before they were recorded
+    store.collection.modify(metadata={k: v for k, v in meta.items() if k != ARTICLES})
+    assert Assistant.open(settings, embedder).snapshot().store.article_keys(None) == left

@@ -121,7 +121,7 @@ def test_scale_bench_reports_every_figure_at_each_size_and_mode(measured: list[d
         assert row["noop_passages_embedded"] == 0  # nothing changed, nothing re-embedded
         assert row["add_one_passages"] > 0
         assert row["sentences"] > row["passages"] > 0
-        assert {"embed_passages", "embed_sentences", "lexical"} <= set(row["stages_cold"])
+        assert {"embed", "store", "lexical"} <= set(row["stages_cold"])
     one, two, server = measured
     assert two["passages"] > one["passages"] and two["documents"] == 2 * one["documents"]
     assert server["passages"] == two["passages"]  # same corpus, either Chroma

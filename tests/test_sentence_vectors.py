@@ -3,12 +3,16 @@ passages it finds, and the stored vectors follow the passages as documents chang
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+import pytest
 
 from assistant.embedding import Embedder
 from assistant.pipeline import Assistant
-from assistant.sentences import UNITS_VERSION
-from assistant.store import ChunkStore, open_client, sentences_name
+from assistant.sentence_store import blobs_name, legacy_name
+from assistant.sentences import UNITS_VERSION, answer_units
+from assistant.store import ChunkStore, open_client
 from ingest.index import ingest
 from tests.fixtures import CountingEmbedder, make_settings
 
@@ -35,6 +39,12 @@ def _folder(tmp_path: Path) -> Path:
     return docs
 
 
+def _with_sentences(store: ChunkStore) -> set[str]:
+    """The passages whose sentence vectors are stored, split as this version splits them."""
+    assert store.sentences is not None
+    return store.sentences.stored(UNITS_VERSION)
+
+
 def _ingest(settings, embedder: Embedder):  # type: ignore[no-untyped-def]
     store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
     return ingest(settings, store), store
@@ -57,14 +67,45 @@ def test_sentence_vectors_follow_the_passages(tmp_path: Path, embedder: Embedder
     docs = _folder(tmp_path)
     settings = make_settings(tmp_path, docs)
     _, store = _ingest(settings, embedder)
-    assert store.passages_with_sentences(UNITS_VERSION) == set(
-        store.ids_by_document()["scic"]
-    ) | set(store.ids_by_document()["clauses"])
+    assert _with_sentences(store) == set(store.ids_by_document()["scic"]) | set(
+        store.ids_by_document()["clauses"]
+    )
     (docs / "clauses.md").unlink()
     (docs / "scic.md").write_text(NOTE.replace("50 %", "la moitié"), encoding="utf-8")
     _, store = _ingest(settings, embedder)
     assert set(store.ids_by_document()) == {"scic"}
-    assert store.passages_with_sentences(UNITS_VERSION) == store.ids_by_document()["scic"]
+    assert _with_sentences(store) == store.ids_by_document()["scic"]
+    assert store.sentences is not None  # and nothing left of the deleted document's sentences
+    assert store.sentences.collection.count() == len(store.ids_by_document()["scic"])
+
+
+def test_sentence_vectors_are_stored_with_their_passage_and_the_old_layout_is_replaced(
+    tmp_path: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Sentences are read by their passage's id, never searched: one record per passage holds
+    them all, not one vector-index record per sentence (which made Chroma's writes 95 % of a
+    cold ingest at 100× the corpus). An index left with the old layout is replaced by the next
+    ingest, which says so, and answers stop embedding sentences."""
+    settings = make_settings(tmp_path, _folder(tmp_path))
+    legacy = open_client(settings).create_collection(
+        legacy_name(settings.collection),
+        embedding_function=None,
+        metadata={"embedding_model": embedder.name, "dimension": embedder.dimension},
+    )
+    legacy.add(ids=["old:0"], embeddings=[[0.1] * embedder.dimension], documents=["Phrase."])
+    with caplog.at_level(logging.WARNING):
+        summary, store = _ingest(settings, embedder)
+    names = {c.name for c in open_client(settings).list_collections()}
+    assert legacy_name(settings.collection) not in names and "old layout" in caplog.text
+    passages = store.get(sorted(cid for cid, _, _ in store.records(False)))
+    assert store.sentences is not None and store.sentences.collection.count() == len(passages)
+    assert summary.sentences_added == sum(len(answer_units(h.text)) for h in passages) > 0
+
+    counting = CountingEmbedder(embedder)
+    assistant = Assistant.open(settings, counting)
+    warm = counting.texts
+    assistant.ask("Combien de catégories d'associés faut-il dans une SCIC ?")
+    assert counting.texts == warm + 1  # the question only
 
 
 def test_an_index_without_sentence_vectors_answers_the_same_and_is_filled_by_the_next_ingest(
@@ -76,7 +117,7 @@ def test_an_index_without_sentence_vectors_answers_the_same_and_is_filled_by_the
     _, store = _ingest(settings, embedder)
     question = "Combien de catégories d'associés faut-il dans une SCIC ?"
     stored = Assistant.open(settings, embedder).ask(question)
-    open_client(settings).delete_collection(sentences_name(settings.collection))
+    open_client(settings).delete_collection(blobs_name(settings.collection))
 
     counting = CountingEmbedder(embedder)
     on_the_fly = Assistant.open(settings, counting).ask(question)
@@ -85,9 +126,7 @@ def test_an_index_without_sentence_vectors_answers_the_same_and_is_filled_by_the
 
     summary, store = _ingest(settings, embedder)
     assert summary.chunks_added == 0
-    assert store.passages_with_sentences(UNITS_VERSION) == {
-        cid for cid, _, _ in store.records(False)
-    }
+    assert _with_sentences(store) == {cid for cid, _, _ in store.records(False)}
 
 
 def test_sentences_split_by_an_older_version_are_recomputed(
@@ -98,16 +137,15 @@ def test_sentences_split_by_an_older_version_are_recomputed(
     settings = make_settings(tmp_path, _folder(tmp_path))
     _, store = _ingest(settings, embedder)
     assert store.sentences is not None
-    rows = store.sentences.get(include=["metadatas"])
-    store.sentences.update(
+    rows = store.sentences.collection.get(include=["metadatas"])
+    store.sentences.collection.update(
         ids=rows["ids"],
         metadatas=[{**(m or {}), "units": UNITS_VERSION - 1} for m in rows["metadatas"] or []],
     )
-    assert store.passages_with_sentences(UNITS_VERSION) == set()
+    sentences = sum(len(answer_units(h.text)) for h in store.get(rows["ids"]))
+    assert _with_sentences(store) == set()
 
     counting = CountingEmbedder(embedder)
     summary, store = _ingest(settings, counting)
-    assert summary.chunks_added == 0 and counting.texts == len(rows["ids"])
-    assert store.passages_with_sentences(UNITS_VERSION) == {
-        cid for cid, _, _ in store.records(False)
-    }
+    assert summary.chunks_added == 0 and counting.texts == sentences
+    assert _with_sentences(store) == {cid for cid, _, _ in store.records(False)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +28,13 @@ def ingest(
     )
     if reset:
         typer.echo("Modèle d'embedding changé : ré-indexation complète.")
-    summary = run_ingest(settings, store, paths or None, progress=sys.stderr.isatty())
+    summary = run_ingest(
+        settings,
+        store,
+        paths or None,
+        progress=sys.stderr.isatty(),
+        embedder_factory=partial(build_embedder, settings),
+    )
     for line in summary.lines():
         typer.echo(line)
 

@@ -10,10 +10,22 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 
 from evals.speed.measures import memory_mb, own_cpu_seconds
+
+
+def pool_mb(setting: int) -> float:
+    """Peak memory of the embedding processes an ingest started: the largest one's peak
+    (what the kernel keeps of finished children) times their number; 0 without them."""
+    from ingest.embed_pool import processes_for
+
+    largest_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return largest_kb / 1024 * processes_for(setting) if largest_kb else 0.0
 
 
 def main() -> None:
@@ -25,15 +37,15 @@ def main() -> None:
     from ingest.index import ingest
 
     settings = Settings()
+    factory: Callable[[], Embedder] = partial(build_embedder, settings)
     if "--random-vectors" in sys.argv:
         from evals.speed.scale_profile import RandomVectors
 
-        embedder: Embedder = RandomVectors()
-    else:
-        embedder = build_embedder(settings)
+        factory = RandomVectors
+    embedder = factory()
     model_s = time.perf_counter() - started
     store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
-    summary = ingest(settings, store, progress="--progress" in sys.argv)
+    summary = ingest(settings, store, progress="--progress" in sys.argv, embedder_factory=factory)
     figures = {
         "wall_s": round(time.perf_counter() - started, 3),
         "model_s": round(model_s, 3),
@@ -44,7 +56,8 @@ def main() -> None:
         "documents": len(summary.added) + len(summary.kept) + len(summary.replaced),
         "skipped": len(summary.skipped),
         "stages": summary.stages,
-        "peak_rss_mb": round(memory_mb("VmHWM"), 1),
+        # the embedding processes too (`ingest.embed_pool`), each counted at the largest's peak
+        "peak_rss_mb": round(memory_mb("VmHWM") + pool_mb(settings.ingest_processes), 1),
         "cpu_s": round(own_cpu_seconds(), 2),
     }
     print(json.dumps(figures))

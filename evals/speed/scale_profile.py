@@ -125,17 +125,19 @@ def profile(
         for start in range(0, len(chunks), 2000):
             part = chunks[start : start + 2000]
             store.upsert(part, vectors.embed([c.text for c in part]))
+    assert store.sentences is not None
     with timed(out, "chroma_upsert_sentences_s"):
-        for start in range(0, len(rows), 2000):
-            some = rows[start : start + 2000]
-            store.upsert_sentences(some, vectors.embed([t for _, _, t in some]), UNITS_VERSION)
+        for start in range(0, len(chunks), 500):
+            units = [(c.id, answer_units(c.text)) for c in chunks[start : start + 500]]
+            texts = [t for _, texts in units for t in texts]
+            store.sentences.put(units, vectors.embed(texts), UNITS_VERSION)
     out["chroma_mb"] = round(folder_mb(settings.chroma_dir), 1)
     with timed(out, "scan_passages_s"):
         sum(1 for _ in store.records(include_text=False))
     with timed(out, "scan_sentences_s"):
-        store.passages_with_sentences(UNITS_VERSION)
-    with timed(out, "sentences_by_first_id_s"):  # what the ingest now does
-        store.passages_with_sentences(UNITS_VERSION, [c.id for c in chunks])
+        store.sentences.stored(UNITS_VERSION)
+    with timed(out, "sentences_by_id_s"):  # what the ingest does
+        store.sentences.stored(UNITS_VERSION, [c.id for c in chunks])
     before = memory_mb("VmRSS")
     with timed(out, "bm25_from_chroma_s"):
         LexicalIndex.from_store(store)
@@ -145,8 +147,9 @@ def profile(
         lambda v: store.nearest(v, settings.candidates), queries
     )
     rng = np.random.default_rng(1)  # 40 sentences of a question's passages, as an answer reads
-    groups = [list({rows[int(i)][0] for i in rng.integers(0, len(rows), 40)}) for _ in questions]
-    out["chroma_sentence_get_ms"] = latencies_ms(store.sentence_vectors, groups)
+    picks = [rng.integers(0, len(rows), 40) for _ in questions]
+    groups = [[(rows[int(i)][0], rows[int(i)][2]) for i in pick] for pick in picks]
+    out["chroma_sentence_get_ms"] = latencies_ms(store.sentences.vectors, groups)
     out["rss_end_mb"] = round(memory_mb("VmRSS"), 1)
     return out
 

@@ -274,7 +274,8 @@ def section(saved: dict[str, Any], chart: str, profile: dict[str, Any] | None = 
             "",
             "Protocole : chaque ingestion tourne dans son propre processus "
             "(`python -m evals.speed.scale_ingest`, comme `ess-assistant ingest`) : sa mémoire "
-            "max. (VmHWM) compte le modèle ; « à froid » part d'un dossier de données vide, modèle "
+            "max. (VmHWM) compte le modèle et, quand une grande ingestion vectorise dans un processus "
+            "par cœur, ces processus (le pic du plus gros, fois leur nombre) ; « à froid » part d'un dossier de données vide, modèle "
             "compris ; « passages/s » divise les passages par la durée de l'ingestion seule "
             "(lecture, découpage, vecteurs des passages et de leurs phrases, écriture, BM25) ; "
             "« ajout d'un document » : un document de plus dans le dossier, puis `ingest`. "

@@ -18,7 +18,14 @@ import numpy as np
 from assistant import verdict as verdicts
 from assistant.articles import STILL_VALID
 from assistant.by_article import by_reference, citing_absent, outdated_asked
-from assistant.citations import HISTORIC, LEGAL_KINDS, article_label, citation, document_label
+from assistant.citations import (
+    HISTORIC,
+    LEGAL_KINDS,
+    article_label,
+    citation,
+    document_label,
+    status_warning,
+)
 from assistant.compose import Writeup, display, excerpt_around, is_meta
 from assistant.config import Settings
 from assistant.conflicts import find_conflict, find_contradicting_upload
@@ -217,13 +224,16 @@ class AnswerBuilder:
             old = by_reference(question, hits, queries or {}, self.scorer)
             return old.model_copy(update={"answer": f"{note}\n{old.answer}"})
         n = len(found.citations) + 1
+        old_source = citation(n, outdated)
+        warning = status_warning(old_source)
         words = display(excerpt_around(outdated.text, set(question.terms), POINT_WORDS)).split()
         quoted = " ".join(words[:POINT_WORDS]) + (" …" if len(words) > POINT_WORDS else "")
         return found.model_copy(
             update={
                 "answer": f"{note} Ce qu'en disent les documents en vigueur :\n{found.answer}"
                 f"\n\nL'ancien texte : « {quoted} » [{n}]",
-                "citations": [*found.citations, citation(n, outdated, [quoted])],
+                "citations": [*found.citations, old_source.model_copy(update={"quoted": [quoted]})],
+                "warnings": [*found.warnings, *([warning] if warning else [])],
             }
         )
 

@@ -576,6 +576,7 @@ def test_a_superseded_article_asked_if_still_valid_gets_its_status_then_the_curr
     assert "historique" in lead
     assert answer.citations[0].status != "historique"
     assert answer.citations[-1].doc_id == "code-marches-publics-2006"
+    assert any("texte historique" in w for w in answer.warnings), answer.warnings
     changed = assistant.ask("Je vise toujours l'article 14 du CMP. Je dois changer la référence ?")
     assert not opening(changed.answer).startswith("Non"), changed.answer
     assert "n'est plus en vigueur" in opening(changed.answer)

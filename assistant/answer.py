@@ -59,6 +59,8 @@ _MORE_SHARE = 0.7
 # A current text replaces a superseded one at the opening when it answers nearly as well.
 _CURRENT_SHARE = 0.75
 _MORE_GAIN = 0.0
+# A "Oui" is withheld when one of this many best sentences exempts what the question names.
+_CONTESTED_AMONG = 5
 _MORE_WORDS = 60
 _OPENING_WORDS = 90
 # Whether the opening says enough of what was asked (FOCUS_COVERAGE: IDF-weighted share of the
@@ -298,11 +300,37 @@ class AnswerBuilder:
                 )
             ]
             lead, verdict = next(((c, v) for c, v in judged if v), (best, None))
+            exception = self.contested(part, lead, usable)
+            if exception is not None and verdict in (verdicts.YES, verdicts.YES_IF):
+                # Another passage exempts what the question names: no "Oui", and the
+                # exception is quoted in the opening, right after the rule.
+                found = Opening(part=part, lead=lead)
+                found.more = [exception]
+                return found
             found = Opening(part=part, lead=lead, verdict=verdict)
         else:
             found = Opening(part=part, lead=best)
         found.more = self.more(part, found.lead, usable, hits)
         return found
+
+    def contested(
+        self, part: Question, lead: Candidate, usable: list[Candidate]
+    ) -> Candidate | None:
+        """A sentence near the top that exempts something the question names from the rule the
+        lead states (the question's own words, or an acronym's long form), if any."""
+        asked = {t for t, _ in part.expansions} | {t for _, long in part.expansions for t in long}
+        asked -= set(part.setting)
+        return next(
+            (
+                c
+                for c in usable[:_CONTESTED_AMONG]
+                if c is not lead
+                and c.score >= lead.score * 0.5
+                and not same(c, lead)
+                and verdicts.exempts(c.text, asked)
+            ),
+            None,
+        )
 
     def more(
         self, part: Question, lead: Candidate, usable: list[Candidate], hits: list[Hit]

@@ -170,3 +170,22 @@ def _denied(asked: str, said: str) -> str | None:
         if len(set(terms(match.group("rest"))) & asked_terms) >= _DENIAL_OVERLAP:
             return NO
     return None
+
+
+# "les associations et fondations en sont dispensées", "sauf les…", "ne s'applique pas aux…": a
+# clause that exempts someone from the rule. On folded text.
+_EXEMPTS = re.compile(
+    r"\b(?:dispensee?s?|exemptee?s?|exoneree?s?|sauf|a l'exception|hormis|exclue?s?|"
+    r"ne s'appliqu\w* pas|n'est pas applicable|ne sont pas applicables|ne sont pas tenue?s?|"
+    r"n'est pas tenue?)\b"
+)
+
+
+def exempts(sentence: str, asked_terms: set[str]) -> bool:
+    """Whether `sentence` has a clause exempting something the question names ("les
+    associations … en sont dispensées" for "une asso doit-elle déposer ses comptes ?"): a "Oui"
+    read off the general rule would then mislead."""
+    for clause in re.split(r"[;:.()]|, (?:mais|sauf)", fold(sentence)):
+        if _EXEMPTS.search(clause) and asked_terms & set(terms(clause)):
+            return True
+    return False

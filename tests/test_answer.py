@@ -599,3 +599,25 @@ def test_what_must_appear_is_asked_as_criteria() -> None:
         "Agrément ESUS : qu'est-ce qui doit obligatoirement figurer dans les statuts ?"
     )
     assert asked.kind is Kind.CRITERIA
+
+
+def test_no_yes_when_another_passage_exempts_what_the_question_names(
+    assistant: Assistant,
+) -> None:
+    """The rule says private bodies above a threshold file their accounts at the préfecture;
+    another passage says associations are exempt. Asked about an association, the answer must
+    not open with "Oui", and the exemption is in the opening."""
+    answer = assistant.ask(
+        "Une grosse asso très subventionnée doit-elle déposer ses comptes en préfecture ?"
+    )
+    lead = opening(answer.answer)
+    assert not lead.startswith("Oui"), lead
+    assert "associations et fondations en sont dispensées" in lead
+
+
+def test_an_exemption_is_read_in_the_clause_that_names_the_asked_subject() -> None:
+    from assistant.verdict import exempts
+
+    said = "Ils déposent leurs documents en préfecture ; les associations en sont dispensées."
+    assert exempts(said, {"associ"})
+    assert not exempts(said, {"fondat"})

@@ -25,7 +25,9 @@ _DEFINING_BONUS = 0.6
 # Added to a passage that lists steps (numbered lines, or a heading that says "étapes") when
 # the question asks how to do something.
 _STEPS_BONUS = 0.3
-_READ_BATCH = 16  # passages read from Chroma at once while filling the top k
+_READ_BATCH = 16
+# A passage's neighbour in its section scores this share of the passage that brought it.
+_CONTINUATION = 0.9  # passages read from Chroma at once while filling the top k
 
 
 @dataclass
@@ -160,12 +162,33 @@ class Retriever:
                 if hit.chunk_id not in seen:
                     seen.add(hit.chunk_id)
                     out.append(hit)
+        out.extend(self.continuations(out[: self.settings.top_k], seen))
         if q.asking and out:
             # A long setting ("Je suis maire d'une commune de 400 habitants, on a…") dilutes the
             # question's vector: how close a passage is also counts against the asking sentence.
             close = self.store.similarities([h.chunk_id for h in out], self.embed_query(q.asking))
             for hit in out:
                 hit.dense = max(hit.dense, close.get(hit.chunk_id, 0.0))
+        return out
+
+    def continuations(self, hits: list[Hit], seen: set[str]) -> list[Hit]:
+        """The passage just before or after a retrieved one in the same section, when the
+        section was cut in several passages: a list announced in one passage ("Déroulé
+        indicatif d'environ trois heures :") goes on in the next, and the sentence that answers
+        may be on either side of the cut. Ranked just below the passage that brought it."""
+        by_place = {(h.doc_id, h.meta.position): h for h in hits}
+        out: list[Hit] = []
+        for near in self.store.adjacent(hits):
+            if near.chunk_id in seen or not self.manifest.allows(near.chunk_id):
+                continue
+            source = by_place.get((near.doc_id, near.meta.position - 1)) or by_place.get(
+                (near.doc_id, near.meta.position + 1)
+            )
+            if source is None or str(source.meta.context) != str(near.meta.context):
+                continue
+            seen.add(near.chunk_id)
+            near.score, near.dense = source.score * _CONTINUATION, 0.0
+            out.append(near)
         return out
 
     def named_articles(self, question: Question) -> list[Hit]:

@@ -260,6 +260,21 @@ class ChunkStore:
         hits = self._where({"doc_id": doc_id})
         return sorted(hits, key=lambda h: (h.meta.position, h.chunk_id))
 
+    def adjacent(self, hits: Sequence[Hit]) -> list[Hit]:
+        """The passages just before and after each of `hits` in its document, in one read."""
+        wanted = [
+            {
+                "$and": [
+                    {"doc_id": h.doc_id},
+                    {"position": {"$in": [h.meta.position - 1, h.meta.position + 1]}},
+                ]
+            }
+            for h in hits
+        ]
+        if not wanted:
+            return []
+        return self._where(wanted[0] if len(wanted) == 1 else {"$or": wanted})
+
     def _where(self, where: dict[str, Any]) -> list[Hit]:
         """The passages whose metadata match `where`, unscored, in the store's order."""
         batch = self.collection.get(where=cast(Where, where), include=["documents", "metadatas"])

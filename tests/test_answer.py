@@ -621,3 +621,17 @@ def test_an_exemption_is_read_in_the_clause_that_names_the_asked_subject() -> No
     said = "Ils déposent leurs documents en préfecture ; les associations en sont dispensées."
     assert exempts(said, {"associ"})
     assert not exempts(said, {"fondat"})
+
+
+def test_the_answer_found_past_the_cut_of_a_section_split_in_two_passages(
+    assistant: Assistant,
+) -> None:
+    """The practice note's half-day programme is cut in two passages: the question matches
+    the part without the timings, the timing asked is in the other; it must be given, not
+    refused as a figure the documents lack."""
+    answer = assistant.ask(
+        "Pour la formation des élus sur une demi-journée, on réserve combien de minutes au cas "
+        "pratique ?"
+    )
+    assert not answer.refused, answer.answer
+    assert "40 min" in answer.answer.split("\n\n")[0], answer.answer

@@ -109,7 +109,7 @@ class Assistant:
         snapshot = self.snapshot()
         text = self.understand(question, history, writer)
         asked = understand(text)
-        hits = snapshot.retriever.search(asked, k)
+        hits = snapshot.retriever.for_answer(asked, k)
         answer = snapshot.builder.build(asked, hits, snapshot.retriever.query_vectors(asked))
         answer.question = text
         return text, hits, answer

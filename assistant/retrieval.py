@@ -152,8 +152,16 @@ class Retriever:
         return [_scored_hit(read[r.chunk_id], r) for r in rows if r.chunk_id in read]
 
     def search(self, question: Question | str, k: int | None = None) -> list[Hit]:
-        """The passages an answer is built from: those of an article the question names, first;
+        """The passages found for a question: those of an article the question names, first;
         then, for each part of the question, its top `k` passages (see `ranked`)."""
+        return self._search(question, k, continued=False)
+
+    def for_answer(self, question: Question | str, k: int | None = None) -> list[Hit]:
+        """The passages an answer is built from: `search`'s, then the continuation of each of
+        the top `k` in its section (see `continuations`)."""
+        return self._search(question, k, continued=True)
+
+    def _search(self, question: Question | str, k: int | None, continued: bool) -> list[Hit]:
         q = understand(question) if isinstance(question, str) else question
         out: list[Hit] = self.named_articles(q)
         seen = {h.chunk_id for h in out}
@@ -162,7 +170,8 @@ class Retriever:
                 if hit.chunk_id not in seen:
                     seen.add(hit.chunk_id)
                     out.append(hit)
-        out.extend(self.continuations(out[: self.settings.top_k], seen))
+        if continued:
+            out.extend(self.continuations(out[: k or self.settings.top_k], seen))
         if q.asking and out:
             # A long setting ("Je suis maire d'une commune de 400 habitants, on a…") dilutes the
             # question's vector: how close a passage is also counts against the asking sentence.

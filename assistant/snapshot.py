@@ -118,7 +118,7 @@ def warm_up(retriever: Retriever, builder: AnswerBuilder) -> None:
     the answer path its models at first use, so without this the first users after a start
     or a swap waited 27 s each. A snapshot that cannot answer is never swapped in."""
     asked = understand(WARM_UP)
-    builder.build(asked, retriever.search(asked), retriever.query_vectors(asked))
+    builder.build(asked, retriever.for_answer(asked), retriever.query_vectors(asked))
 
 
 @dataclass

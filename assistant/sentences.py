@@ -4,7 +4,9 @@ embed them once) and when answering (to score them against the question)."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import tomllib
+from functools import cache, lru_cache
+from importlib import resources
 
 from assistant.french import fold, is_list_item, passage_lines, sentences
 
@@ -33,11 +35,42 @@ _STEPS_HEADING = re.compile(
 _NUMBERED = re.compile(r"(?m)^\s*1[.)]\s.*\n(?:.*\n)*?\s*2[.)]\s")
 
 
+# The first word of each list line, after its marker ("1. Définir…", "- informer :").
+_ITEM_WORD = re.compile(r"(?m)^\s*(?:\d{1,2}[.)]|\d+°|[-–•*])\s*([^\W\d_]+)")
+
+
+@cache
+def _infinitives() -> tuple[frozenset[str], frozenset[str]]:
+    """Nouns that end like an infinitive in -er or -ir, and the infinitives in -re and -oir a
+    step may open with (verbs.toml)."""
+    raw = resources.files("assistant").joinpath("verbs.toml").read_text(encoding="utf-8")
+    words = tomllib.loads(raw)["list_lines"]
+    return frozenset(words["not_infinitives"]), frozenset(words["other_infinitives"])
+
+
+def _is_infinitive(word: str) -> bool:
+    w = fold(word)
+    nouns, others = _infinitives()
+    if w in nouns:
+        return False
+    return w in others or (len(w) >= 5 and w.endswith(("er", "ir")))
+
+
+def gives_actions(text: str) -> bool:
+    """Whether most lines of a list open with an infinitive ("1. Organiser le pilotage…",
+    "- Informer : …"): things to do, where "1. Toute personne physique…" lists things."""
+    words = _ITEM_WORD.findall(text)
+    return len(words) >= 2 and 3 * sum(map(_is_infinitive, words)) >= 2 * len(words)
+
+
 def gives_steps(text: str, context: str = "") -> float:
-    """How surely a passage lists steps: 1 for numbered lines ("1. …", "2. …"), 0.5 for a list
-    under a heading that says steps ("Quelles étapes pour…", "mode d'emploi"), else 0."""
-    if _NUMBERED.search(text):
+    """How surely a passage lists steps: 1 for a list of things to do, numbered or not; 0.5 for
+    other numbered lines ("1. Accueil (15 min)", "1. Toute personne…"), or a list under a
+    heading that says steps ("Quelles étapes pour…", "mode d'emploi"); else 0."""
+    if "\n" in text and gives_actions(text):
         return 1.0
+    if _NUMBERED.search(text):
+        return 0.5
     return 0.5 if _STEPS_HEADING.search(context) and "\n" in text else 0.0
 
 

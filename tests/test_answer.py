@@ -635,3 +635,16 @@ def test_the_answer_found_past_the_cut_of_a_section_split_in_two_passages(
     )
     assert not answer.refused, answer.answer
     assert "40 min" in answer.answer.split("\n\n")[0], answer.answer
+
+
+def test_a_list_of_things_to_do_counts_as_steps_where_a_numbered_list_of_things_counts_less() -> (
+    None
+):
+    from assistant.sentences import gives_steps
+
+    actions = "La commune peut :\n- Informer les cédants ;\n- Repérer les entreprises ;\n- Orienter"
+    assert gives_steps(actions) == 1.0
+    assert gives_steps("Démarche :\n1. Organiser le pilotage ;\n2. Réunir les acteurs") == 1.0
+    things = "Associés possibles :\n1. Toute personne physique ;\n2. Tout salarié ;\n3. Le dossier"
+    assert gives_steps(things) == 0.5
+    assert gives_steps("Un atelier :\n- Premier point ;\n- Dernier point") == 0.0

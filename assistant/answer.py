@@ -30,7 +30,7 @@ from assistant.compose import Writeup, display, excerpt_around, is_meta
 from assistant.config import Settings
 from assistant.conflicts import find_conflict, find_contradicting_upload
 from assistant.definitions import definition_strength
-from assistant.figures import DELEGATED
+from assistant.figures import DELEGATED, figure_in
 from assistant.french import fold, terms
 from assistant.lexical import LexicalIndex
 from assistant.points import POINT_WORDS, further_points, same
@@ -257,7 +257,7 @@ class AnswerBuilder:
             )
             if figure is None:
                 return None
-            best = figure
+            best = self.item_giving(part, figure, usable, hits) if figure.listed else figure
         elif part.kind in (Kind.STEPS, Kind.CRITERIA):
             # The list that gives the steps or the criteria, when one answers nearly as well.
             share = 0.5 if part.kind is Kind.STEPS else 0.7
@@ -312,6 +312,29 @@ class AnswerBuilder:
             found = Opening(part=part, lead=best)
         found.more = self.more(part, found.lead, usable, hits)
         return found
+
+    def item_giving(
+        self, part: Question, listed: Candidate, usable: list[Candidate], hits: list[Hit]
+    ) -> Candidate:
+        """For a figure asked of one item of a list ("combien de minutes pour le cas pratique
+        ?"), that item ("5. Cas pratique (40 min) : …") rather than the whole list: the item
+        that names what the question names beyond what the list and its heading say. Without
+        such an item ("combien de temps au total ?") the list stays."""
+        lines = listed.text.split("\n")
+        shared = set(terms(f"{hits[listed.hit_index].meta.context} {lines[0]}"))
+
+        def naming(c: Candidate) -> float:
+            return self.scorer.coverage(part, c.terms - shared)
+
+        items = [
+            c
+            for c in usable
+            if c.hit_index == listed.hit_index
+            and any(line.startswith(c.text) for line in lines[1:])
+            and figure_in(c.text, part.folded, part.counted)
+        ]
+        best = max(items, key=naming, default=None)
+        return best if best is not None and naming(best) > 0 else listed
 
     def contested(
         self, part: Question, lead: Candidate, usable: list[Candidate]

@@ -634,7 +634,10 @@ def test_the_answer_found_past_the_cut_of_a_section_split_in_two_passages(
         "pratique ?"
     )
     assert not answer.refused, answer.answer
-    assert "40 min" in answer.answer.split("\n\n")[0], answer.answer
+    lead = answer.answer.split("\n\n")[0]
+    assert "40 min" in lead, answer.answer
+    # The item that names the case study opens, not the whole seven-item programme.
+    assert lead.startswith("Cas pratique (40 min)"), answer.answer
 
 
 def test_a_list_of_things_to_do_counts_as_steps_where_a_numbered_list_of_things_counts_less() -> (

@@ -31,6 +31,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("ask_p95_ms", "/ask, 1 utilisateur, p95 (ms)", "<= 150"),
     ("ask_p99_ms", "/ask, 1 utilisateur, p99 (ms)", ""),
     ("ask_cpu_ms", "/ask, 1 utilisateur : temps CPU par réponse (ms)", ""),
+    ("c16_workers", "16 utilisateurs : workers uvicorn", ""),
     ("c16_answers_per_s", "16 utilisateurs : réponses/s", ">= 40"),
     ("c16_p95_ms", "16 utilisateurs : p95 (ms)", "<= 500"),
     ("c16_new_share", "16 utilisateurs : part de questions nouvelles", ""),

@@ -227,6 +227,7 @@ def measure_size(
     }
     row: dict[str, Any] = {"factor": corpus.factor, "mode": mode, "seed": corpus.seed}
     row["vectors"] = "random" if config.random_vectors else "model"
+    row["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     row["loadavg_start"] = [round(x, 2) for x in os.getloadavg()]
     started = time.perf_counter()
     with chroma_for(mode, chroma_path, work / f"chroma-{corpus.factor}.log") as chroma:

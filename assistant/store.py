@@ -25,6 +25,7 @@ from chromadb.config import Settings as ChromaSettings
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import ChromaUnavailableError, EmptyIndexError, ModelMismatchError
+from assistant.manifest import Manifest
 from assistant.sentence_store import SentenceStore, blobs_name
 from assistant.types import Chunk, Hit, PassageMeta
 
@@ -260,8 +261,19 @@ class ChunkStore:
         hits = self._where({"doc_id": doc_id})
         return sorted(hits, key=lambda h: (h.meta.position, h.chunk_id))
 
-    def adjacent(self, hits: Sequence[Hit]) -> list[Hit]:
-        """The passages just before and after each of `hits` in its document, in one read."""
+    def adjacent(self, hits: Sequence[Hit], manifest: Manifest | None = None) -> list[Hit]:
+        """The passages just before and after each of `hits` in its document, in one read, in
+        the store's order: by id when `manifest` records the order of their documents, else by
+        a metadata filter (8 to 46 ms at 100× the corpus, where a read by ids takes 2 ms)."""
+        around = manifest.neighbours([h.chunk_id for h in hits]) if manifest else None
+        if around is not None:
+            if not around:
+                return []
+            places = {(h.doc_id, h.meta.position + d) for h in hits for d in (-1, 1)}
+            unique = list(dict.fromkeys(around))  # two hits may share a neighbour
+            batch = self.collection.get(ids=unique, include=["documents", "metadatas"])
+            found = self._hits(batch)
+            return [h for h in found if (h.doc_id, h.meta.position) in places]
         wanted = [
             {
                 "$and": [
@@ -278,6 +290,11 @@ class ChunkStore:
     def _where(self, where: dict[str, Any]) -> list[Hit]:
         """The passages whose metadata match `where`, unscored, in the store's order."""
         batch = self.collection.get(where=cast(Where, where), include=["documents", "metadatas"])
+        return self._hits(batch)
+
+    @staticmethod
+    def _hits(batch: Any) -> list[Hit]:
+        """The passages of a Chroma read, unscored, in its order."""
         return [
             Hit(
                 chunk_id=cid,

@@ -34,7 +34,13 @@ from ingest.signatures import (
     signature,
     unchanged,
 )
-from ingest.stored import RUNNING_FILE, articles_of, known_articles, stored_documents
+from ingest.stored import (
+    RUNNING_FILE,
+    articles_of,
+    known_articles,
+    known_order,
+    stored_documents,
+)
 from ingest.vectors import Stages, add_passages, embed_sentences
 
 
@@ -143,6 +149,7 @@ def ingest(
     seen: dict[str, str] = {}
     current: dict[str, set[str]] = {}  # the manifest to write: doc -> its chunk ids now
     articles: dict[str, dict[str, list[str]]] = {}  # doc -> legal text -> its article keys
+    order: dict[str, list[str]] = {}  # doc -> its chunk ids in reading order
     to_add: list[Chunk] = []
     to_delete: list[str] = []
     read_started = time.perf_counter()
@@ -201,6 +208,7 @@ def ingest(
         new_ids = {c.id for c in chunks}
         current[meta.doc_id] = new_ids
         articles[meta.doc_id] = articles_of(c.metadata() for c in chunks)
+        order[meta.doc_id] = [c.id for c in sorted(chunks, key=lambda c: c.position)]
         if sig:
             signatures[str(source.path)] = Signed(sig, meta.doc_id)
         old_ids = existing.get(meta.doc_id, set())
@@ -248,7 +256,8 @@ def ingest(
             summary.sentences_added += embed_sentences(store, current_ids, batch, progress, pools)
     sources = {doc_id: seen.get(doc_id) or doc_paths.get(doc_id, "") for doc_id in current}
     articles = known_articles(store, current, articles, previous)
-    Manifest(current, sources=sources, articles=articles).save(settings.data_dir)
+    order = known_order(store, current, order, previous)
+    Manifest(current, sources=sources, articles=articles, order=order).save(settings.data_dir)
     save_signatures(settings.data_dir, signatures)
     with timer("delete"):
         store.delete(to_delete)

@@ -73,3 +73,30 @@ def known_articles(
                 metas.setdefault(doc_id, []).append(meta)
         out |= {d: articles_of(metas.get(d, [])) for d in unknown}
     return {d: texts or {} for d, texts in out.items()}
+
+
+def known_order(
+    store: ChunkStore,
+    current: dict[str, set[str]],
+    read: dict[str, list[str]],
+    previous: Manifest,
+) -> dict[str, list[str]]:
+    """Each current document's passages in reading order: those just read, else the previous
+    manifest's; for documents it does not know (a manifest from an older version), one pass
+    over Chroma."""
+    out: dict[str, list[str]] = {}
+    unknown: set[str] = set()
+    for doc_id, ids in current.items():
+        known = read.get(doc_id) or previous.order.get(doc_id)
+        if known is not None and set(known) == ids:
+            out[doc_id] = known
+        else:
+            unknown.add(doc_id)
+    if unknown:
+        places: dict[str, list[tuple[int, str]]] = {}
+        for cid, _, meta in store.records(include_text=False):
+            doc_id = str(meta.get("doc_id", ""))
+            if doc_id in unknown and cid in current[doc_id]:
+                places.setdefault(doc_id, []).append((int(meta.get("position", 0) or 0), cid))
+        out |= {d: [cid for _, cid in sorted(places.get(d, []))] for d in unknown}
+    return out

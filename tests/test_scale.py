@@ -94,6 +94,7 @@ def measured(tmp_path_factory: pytest.TempPathFactory, tiny: Path) -> list[dict]
     )
     embedded = ScaleConfig(
         factors=(1, 2),
+        load_workers=2,  # the 16 users load a second server, with two workers
         work_dir=tmp_path_factory.mktemp("scale"),
         **base,  # type: ignore[arg-type]
     )
@@ -126,6 +127,7 @@ def test_scale_bench_reports_every_figure_at_each_size_and_mode(measured: list[d
     assert two["passages"] > one["passages"] and two["documents"] == 2 * one["documents"]
     assert server["passages"] == two["passages"]  # same corpus, either Chroma
     assert server["chroma_server_rss_mb"] > 0
+    assert [r["c16_workers"] for r in measured] == [2, 2, 1]
 
 
 def test_scale_report_is_a_section_of_bench_md_kept_by_the_speed_bench(

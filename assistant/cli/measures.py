@@ -46,10 +46,31 @@ def bench(
             help="Avec --scale : vecteurs aléatoires à l'ingestion (tout sauf le modèle)",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="Avec --scale : workers uvicorn à 16 utilisateurs (0 = un par cœur)",
+        ),
+    ] = 0,
+    work_dir: Annotated[
+        Path | None,
+        typer.Option("--work-dir", help="Avec --scale : garde corpus et index dans ce dossier"),
+    ] = None,
+    serve_only: Annotated[
+        bool,
+        typer.Option(
+            "--serve-only",
+            help="Avec --scale et --work-dir : remesure le serveur sur l'index déjà construit",
+        ),
+    ] = False,
 ) -> None:
     """Mesure ingestion, latence de /ask (1 et 16 utilisateurs), mémoire, face au pipeline naïf ;
     avec --scale, la même chose à 1×, 10×, 100× le corpus de départ."""
     settings = settings_from_env()
+    if serve_only and (scale is None or work_dir is None):
+        fail("--serve-only : avec --scale et --work-dir (l'index d'un passage précédent)")
     if scale is not None:
         from evals.speed.scale import ScaleConfig, parse_factors, run_and_report
 
@@ -59,6 +80,9 @@ def bench(
             modes=("embedded", "server") if chroma_server else ("embedded",),
             seed=seed,
             random_vectors=random_vectors,
+            load_workers=workers,
+            work_dir=work_dir.resolve() if work_dir else None,
+            serve_only=serve_only,
             load_seconds=seconds,
             progress=sys.stderr.isatty(),
         )

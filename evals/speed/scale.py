@@ -51,6 +51,9 @@ class ScaleConfig:
     questions: Path = QUESTIONS
     single_questions: int = 80  # asked once each, one after the other, by one user
     users: int = 16
+    # uvicorn workers of the server the 16 users load: a deployment runs one per core (start-up,
+    # one user and a worker's memory are always measured on a one-worker server); 0 = one per core
+    load_workers: int = 1
     load_seconds: float = 15.0
     single_seconds: float = 120.0  # a bound on the one-user pass on a slow machine
     work_dir: Path | None = None  # corpora, data folders, logs; a temporary folder if None
@@ -59,6 +62,10 @@ class ScaleConfig:
     # measures everything that grows with the corpus when the model cannot be run at that size
     # in the time available. Its ingest figures then leave the model out; said in the report.
     random_vectors: bool = False
+    # Measure only the server again (start-up, 1 and 16 users) on the index a previous run left
+    # in `work_dir`: a change to query time is measured without a 15-minute ingest; the row keeps
+    # that run's ingest figures (see `run_and_report`).
+    serve_only: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -161,25 +168,40 @@ def measure_served(
     def cpu() -> float:
         return server.cpu_seconds() + (chroma.cpu_seconds() if chroma else 0.0)
 
+    workers = config.load_workers or os.cpu_count() or 1
     with serve(OURS_APP, env, workers=1, log=log, wait_s=900) as server:
         startup_s, startup_cpu = server.ready_s, server.cpu_seconds()
         before = cpu()
         single = one_user(server.url, questions[: config.single_questions], config.single_seconds)
-        between = cpu()
-        stride = max(len(asked) // config.users, 1)
-        loaded = concurrent_users(
-            server.url, asked, config.users, config.load_seconds, stride=stride
-        )
         after = cpu()
-        figures = latency(single, loaded, config.users, len(asked))
-        figures["worker_rss_mb"] = round(server.peak_rss_mb(), 1)
+        figures = {"worker_rss_mb": round(server.peak_rss_mb(), 1)}
+        if workers == 1:
+            loaded, load_cpu = load(server, asked, config, cpu)
+    if workers > 1:
+        with serve(OURS_APP, env, workers=workers, log=log, wait_s=900) as server:
+            # each worker's first answer opens the HNSW index: not part of the load
+            warm = [f"Question d'échauffement {i} : {q}" for i, q in enumerate(questions[:32])]
+            concurrent_users(server.url, warm, 8, 60.0, requests=len(warm), stride=4)
+            loaded, load_cpu = load(server, asked, config, cpu)
+    figures |= latency(single, loaded, config.users, len(asked))
+    figures["c16_workers"] = workers
     figures["startup_s"] = round(startup_s, 2)
     figures["startup_cpu_s"] = round(startup_cpu, 2)
     answered = len(single.latencies_ms)
-    figures["ask_cpu_ms"] = round(1000 * (between - before) / answered, 1) if answered else 0.0
+    figures["ask_cpu_ms"] = round(1000 * (after - before) / answered, 1) if answered else 0.0
     answered = len(loaded.latencies_ms)
-    figures["c16_cpu_ms"] = round(1000 * (after - between) / answered, 1) if answered else 0.0
+    figures["c16_cpu_ms"] = round(1000 * load_cpu / answered, 1) if answered else 0.0
     return figures
+
+
+def load(
+    server: Server, asked: list[str], config: ScaleConfig, cpu: Callable[[], float]
+) -> tuple[LoadResult, float]:
+    """`config.users` users asking `asked`, each from its own part; the CPU seconds it cost."""
+    before = cpu()
+    stride = max(len(asked) // config.users, 1)
+    loaded = concurrent_users(server.url, asked, config.users, config.load_seconds, stride=stride)
+    return loaded, cpu() - before
 
 
 @contextlib.contextmanager
@@ -205,12 +227,18 @@ def measure_size(
     }
     row: dict[str, Any] = {"factor": corpus.factor, "mode": mode, "seed": corpus.seed}
     row["vectors"] = "random" if config.random_vectors else "model"
+    row["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     row["loadavg_start"] = [round(x, 2) for x in os.getloadavg()]
     started = time.perf_counter()
     with chroma_for(mode, chroma_path, work / f"chroma-{corpus.factor}.log") as chroma:
         if chroma is not None:
             env["ESS_CHROMA_URL"] = chroma.url
-        row |= measure_ingests(corpus, env, mode, work, config.progress, config.random_vectors)
+        if config.serve_only:
+            if not data.is_dir():
+                raise RuntimeError(f"--serve-only: no index in {data}")
+            row["served_only"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        else:
+            row |= measure_ingests(corpus, env, mode, work, config.progress, config.random_vectors)
         row["index_mb"] = round(folder_mb(data) + (folder_mb(chroma_path) if chroma else 0), 1)
         log = work / f"serve-{mode}-{corpus.factor}.log"
         row |= measure_served(env, questions, config, log, chroma)
@@ -292,6 +320,11 @@ def run_and_report(
     from evals.speed.scale_report import write_section
 
     def on_row(row: dict[str, Any]) -> None:
+        if config.serve_only:  # the ingest figures of the run that built the index
+            saved = json.loads(json_out.read_text("utf-8")) if json_out.is_file() else {}
+            earlier = [r for r in saved.get("rows", []) if _key(r) == _key(row)]
+            if earlier:
+                row = {**earlier[0], **row}
         profile_file = json_out.with_name("scale-profile.json")
         profile = json.loads(profile_file.read_text("utf-8")) if profile_file.is_file() else None
         write_section(merge(json_out, row), report, profile)

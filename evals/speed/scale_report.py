@@ -31,6 +31,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("ask_p95_ms", "/ask, 1 utilisateur, p95 (ms)", "<= 150"),
     ("ask_p99_ms", "/ask, 1 utilisateur, p99 (ms)", ""),
     ("ask_cpu_ms", "/ask, 1 utilisateur : temps CPU par réponse (ms)", ""),
+    ("c16_workers", "16 utilisateurs : workers uvicorn", ""),
     ("c16_answers_per_s", "16 utilisateurs : réponses/s", ">= 40"),
     ("c16_p95_ms", "16 utilisateurs : p95 (ms)", "<= 500"),
     ("c16_new_share", "16 utilisateurs : part de questions nouvelles", ""),
@@ -128,8 +129,7 @@ def scale_chart(rows: list[dict[str, Any]], path: Path) -> Path:
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=6)
     fig.suptitle(
-        "Coût selon la taille du corpus (machine partagée, charge 12 à 22 : comparer les "
-        "tailles entre elles)"
+        "Coût selon la taille du corpus (machine partagée : comparer les tailles entre elles)"
     )
     fig.tight_layout()
     return save_png(fig, path)
@@ -202,6 +202,16 @@ def profile_table(profile: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _when(row: dict[str, Any]) -> str:
+    """When a column was measured and the load then; a server measured again later on the
+    same index (`--serve-only`) says so."""
+    when = f"{row.get('measured', '2 décembre 2026')}, charge {row.get('loadavg_start')} → "
+    when += f"{row.get('loadavg_end')}"
+    if row.get("served_only"):
+        when += f" (serveur remesuré le {row['served_only']})"
+    return when
+
+
 def section(saved: dict[str, Any], chart: str, profile: dict[str, Any] | None = None) -> str:
     """The Markdown of the scale section, between its markers."""
     rows = saved["rows"]
@@ -229,21 +239,21 @@ def section(saved: dict[str, Any], chart: str, profile: dict[str, Any] | None = 
             + " | ".join(str(r.get("stages_cold", {}).get(name, "–")) for r in rows)
             + " |"
         )
-    loads = ", ".join(
-        f"{h} : {r.get('loadavg_start')} → {r.get('loadavg_end')}"
-        for h, r in zip(heads, rows, strict=True)
-    )
+    loads = ", ".join(f"{h} : {_when(r)}" for h, r in zip(heads, rows, strict=True))
     return "\n".join(
         [
             BEGIN,
             "## Passage à l'échelle : 1×, 10×, 100× le corpus de départ",
             "",
-            "Régénéré par `ess-assistant bench --scale 1,10,100 [--chroma-server]` "
-            "(chaque taille est écrite dès qu'elle est mesurée, dans `evals/scale.json`).",
+            "Régénéré par `ess-assistant bench --scale 1,10,100 [--chroma-server] "
+            "[--random-vectors] [--workers N]` (chaque taille est écrite dès qu'elle est "
+            "mesurée, dans `evals/scale.json`, à la place de la colonne de même taille, même "
+            "mode et mêmes vecteurs ; les autres colonnes restent celles d'un passage "
+            "précédent, à la date indiquée).",
             "",
             f"Machine : {m.get('nproc', '?')} cœurs ({m.get('cpu', '?')}), "
-            f"{m.get('ram_gb', '?')} Go de RAM, **partagée** avec d'autres tâches : charge "
-            f"moyenne (1, 5, 15 min) au début et à la fin de chaque colonne : {loads}. "
+            f"{m.get('ram_gb', '?')} Go de RAM, **partagée** avec d'autres tâches ; date de "
+            f"chaque colonne et charge moyenne (1, 5, 15 min) à son début et à sa fin : {loads}. "
             "Les durées varient d'un passage à l'autre ; les tailles et la mémoire, peu.",
             "",
             "Corpus : 1× est le corpus de départ (`corpus/` et `../shared/corpus`) ; N× y ajoute "
@@ -255,14 +265,14 @@ def section(saved: dict[str, Any], chart: str, profile: dict[str, Any] | None = 
             "",
             *lines,
             "",
-            "✓ / ✗ : cible tenue ou non à 100×. * Vecteurs aléatoires : à l'ingestion, des "
-            "vecteurs unitaires aléatoires (512 dimensions, au nom du modèle) remplacent le "
-            "modèle, faute de temps pour le faire tourner sur tout le corpus sur cette machine "
-            "partagée ; les chiffres marqués * ne comptent donc pas le calcul des vecteurs (voir "
-            "son coût par passage, mesuré à 1×, et l'estimation dans `docs/deploy.md`). Tout le "
-            "reste est réel : lecture, découpage, Chroma, BM25, serveur, et le modèle pour les "
-            "questions (les passages retrouvés par le sens sont alors quelconques, ce qui ne "
-            "change pas le coût d'une réponse).",
+            "✓ / ✗ : cible tenue ou non à 100×. * Vecteurs aléatoires (`--random-vectors`) : "
+            "à l'ingestion, des vecteurs unitaires aléatoires (512 dimensions, au nom du "
+            "modèle) remplacent le modèle ; les chiffres marqués * ne comptent donc pas le "
+            "calcul des vecteurs. Tout le reste y est réel (lecture, découpage, Chroma, BM25, "
+            "serveur, modèle pour les questions), mais les passages retrouvés par le sens y "
+            "sont quelconques : une réponse y coûte **moins** qu'avec les vrais vecteurs (à "
+            "100×, 36 ms de CPU contre 75 ms avant la correction des voisins, mesuré), donc "
+            "seules les colonnes « embarqué » sans * valent pour `/ask` et les 16 utilisateurs.",
             "",
             f"![coût selon la taille]({chart})",
             "",
@@ -279,7 +289,12 @@ def section(saved: dict[str, Any], chart: str, profile: dict[str, Any] | None = 
             "compris ; « passages/s » divise les passages par la durée de l'ingestion seule "
             "(lecture, découpage, vecteurs des passages et de leurs phrases, écriture, BM25) ; "
             "« ajout d'un document » : un document de plus dans le dossier, puis `ingest`. "
-            "Serveur : un worker uvicorn neuf ; « démarrage » va du lancement à la première "
+            "Serveur : un worker uvicorn neuf pour le démarrage, « 1 utilisateur » et la "
+            "mémoire d'un worker ; « 16 utilisateurs » charge un second serveur avec le nombre "
+            "de workers indiqué (par défaut un par cœur, 2 ici, comme le déploierait cette "
+            "machine), après 32 questions d'échauffement non mesurées qui font ouvrir l'index "
+            "à chaque worker (les colonnes plus anciennes sans ce nombre : 1 worker) ; "
+            "« démarrage » va du lancement à la première "
             "réponse de `/health` (modèle chargé, index ouvert, BM25 chargé ou, avec un serveur "
             "Chroma, reconstruit depuis le serveur) ; « 1 utilisateur » pose une fois chacune "
             "des premières questions de `evals/questions.jsonl` (aucune en cache) ; « 16 "

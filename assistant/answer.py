@@ -11,26 +11,27 @@ printed is assembled in `compose.py`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant import verdict as verdicts
-from assistant.articles import STILL_VALID
-from assistant.by_article import by_reference, citing_absent, outdated_asked
+from assistant.by_article import (
+    by_reference,
+    citing_absent,
+    current_rule,
+    outdated_asked,
+    without_article,
+)
 from assistant.citations import (
     HISTORIC,
     LEGAL_KINDS,
-    article_label,
-    citation,
-    document_label,
-    status_warning,
 )
-from assistant.compose import Writeup, display, excerpt_around, is_meta
+from assistant.compose import Writeup, excerpt_around, is_meta
 from assistant.config import Settings
 from assistant.conflicts import find_conflict, find_contradicting_upload
 from assistant.definitions import definition_strength
-from assistant.figures import DELEGATED, figure_in
+from assistant.figures import DELEGATED
 from assistant.french import fold, terms
 from assistant.lexical import LexicalIndex
 from assistant.points import POINT_WORDS, further_points, same
@@ -115,9 +116,9 @@ class AnswerBuilder:
             return refusal(hits)
         if question.articles:
             if outdated := outdated_asked(question, hits):
-                return self.current_rule(question, hits, outdated, queries)
+                return current_rule(question, hits, outdated, queries, self.build, self.scorer)
             if citing := citing_absent(question, hits):
-                return self.without_article(question, hits, citing, queries)
+                return without_article(question, hits, citing, queries, self.build, self.scorer)
             return by_reference(question, hits, queries or {}, self.scorer)
         evidence = self.scorer.evidence(question, hits)
         if evidence.strength < self.settings.refusal_threshold:
@@ -185,60 +186,6 @@ class AnswerBuilder:
                 opening.basis = basis
         return self.write(question, openings, ranked_by_part, hits, conflict, planted)
 
-    def without_article(
-        self,
-        question: Question,
-        hits: list[Hit],
-        citing: list[Hit],
-        queries: Mapping[str, np.ndarray] | None,
-    ) -> Answer:
-        """A question about an article the documents lack, answered from the passages that
-        speak of it (`citing`) when they answer, with a line saying the article itself is not
-        indexed; else the refusal naming the missing article."""
-        missing = by_reference(question, hits, queries or {}, self.scorer)
-        found = self.build(replace(question, articles=()), citing, queries)
-        if found.refused:
-            return missing
-        note = missing.answer.split("\n", 1)[0]  # "L'article 19 de la loi … ne figure pas…"
-        lead, sep, rest = found.answer.partition("\n\n")
-        return found.model_copy(update={"answer": f"{lead}\n{note}{sep}{rest}"})
-
-    def current_rule(
-        self,
-        question: Question,
-        hits: list[Hit],
-        outdated: Hit,
-        queries: Mapping[str, np.ndarray] | None,
-    ) -> Answer:
-        """Asked whether an article of a superseded text still applies ("l'article 15 du CMP,
-        c'est encore valable ?"): its status first (from the catalogue), then what the current
-        documents say on the same point, the old article quoted last (else the old article
-        alone, quoted as the documents hold it)."""
-        label = article_label(outdated.meta, dated=False) or document_label(outdated.meta)
-        verdict = "Non : " if STILL_VALID.search(question.folded) else ""
-        note = (
-            f"{verdict}{label} n'est plus en vigueur (« {document_label(outdated.meta)} », "
-            f"statut : {outdated.meta.status})."
-        )
-        current = [h for h in hits if h.meta.status != HISTORIC]
-        found = self.build(replace(question, articles=()), current, queries) if current else None
-        if found is None or found.refused:
-            old = by_reference(question, hits, queries or {}, self.scorer)
-            return old.model_copy(update={"answer": f"{note}\n{old.answer}"})
-        n = len(found.citations) + 1
-        old_source = citation(n, outdated)
-        warning = status_warning(old_source)
-        words = display(excerpt_around(outdated.text, set(question.terms), POINT_WORDS)).split()
-        quoted = " ".join(words[:POINT_WORDS]) + (" …" if len(words) > POINT_WORDS else "")
-        return found.model_copy(
-            update={
-                "answer": f"{note} Ce qu'en disent les documents en vigueur :\n{found.answer}"
-                f"\n\nL'ancien texte : « {quoted} » [{n}]",
-                "citations": [*found.citations, old_source.model_copy(update={"quoted": [quoted]})],
-                "warnings": [*found.warnings, *([warning] if warning else [])],
-            }
-        )
-
     def opening(self, part: Question, ranked: list[Candidate], hits: list[Hit]) -> Opening | None:
         """The unit that answers `part` first, by the kind of answer it wants."""
         usable = [c for c in ranked if not is_meta(c.text)]
@@ -257,7 +204,10 @@ class AnswerBuilder:
             )
             if figure is None:
                 return None
-            best = self.item_giving(part, figure, usable, hits) if figure.listed else figure
+            if figure.listed:
+                context = str(hits[figure.hit_index].meta.context)
+                figure = self.scorer.item_giving(part, figure, usable, context)
+            best = figure
         elif part.kind in (Kind.STEPS, Kind.CRITERIA):
             # The list that gives the steps or the criteria, when one answers nearly as well.
             share = 0.5 if part.kind is Kind.STEPS else 0.7
@@ -312,29 +262,6 @@ class AnswerBuilder:
             found = Opening(part=part, lead=best)
         found.more = self.more(part, found.lead, usable, hits)
         return found
-
-    def item_giving(
-        self, part: Question, listed: Candidate, usable: list[Candidate], hits: list[Hit]
-    ) -> Candidate:
-        """For a figure asked of one item of a list ("combien de minutes pour le cas pratique
-        ?"), that item ("5. Cas pratique (40 min) : …") rather than the whole list: the item
-        that names what the question names beyond what the list and its heading say. Without
-        such an item ("combien de temps au total ?") the list stays."""
-        lines = listed.text.split("\n")
-        shared = set(terms(f"{hits[listed.hit_index].meta.context} {lines[0]}"))
-
-        def naming(c: Candidate) -> float:
-            return self.scorer.coverage(part, c.terms - shared)
-
-        items = [
-            c
-            for c in usable
-            if c.hit_index == listed.hit_index
-            and any(line.startswith(c.text) for line in lines[1:])
-            and figure_in(c.text, part.folded, part.counted)
-        ]
-        best = max(items, key=naming, default=None)
-        return best if best is not None and naming(best) > 0 else listed
 
     def contested(
         self, part: Question, lead: Candidate, usable: list[Candidate]

@@ -1,16 +1,20 @@
 """Answers to a question that names an article ("que dit l'article 13 de la loi ESS ?"): the
 article itself, quoted first, never another in its place; several texts with that number are
-told apart; an article the documents lack is said to be absent."""
+told apart; an article the documents lack is said to be absent (and answered from the passages
+that cite it); an article of a superseded text is said to be no longer in force, before what the
+current documents say."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 import numpy as np
 
 from assistant import verdict as verdicts
 from assistant.articles import (
     ASKS_VALIDITY,
+    STILL_VALID,
     ArticleRef,
     asks_beyond,
     cites,
@@ -19,8 +23,8 @@ from assistant.articles import (
     subdivision,
     text_name,
 )
-from assistant.citations import HISTORIC
-from assistant.compose import Writeup, excerpt_around, is_meta
+from assistant.citations import HISTORIC, article_label, citation, document_label, status_warning
+from assistant.compose import Writeup, display, excerpt_around, is_meta
 from assistant.points import POINT_WORDS, further_points
 from assistant.question import Kind, Question
 from assistant.refusals import absent_article
@@ -122,3 +126,65 @@ def _likeliest_text(ranked: list[Hit], pinned: list[Hit], asks: bool) -> tuple[s
     if asks or not current or len(current) == len(order):
         return order[0], "le plus proche de la question"
     return min(order, key=lambda t: t not in current), "le texte en vigueur"
+
+
+# The answer builder's `build`: an answer from a question, its passages and their vectors.
+Build = Callable[[Question, list[Hit], Mapping[str, np.ndarray] | None], Answer]
+
+
+def without_article(
+    question: Question,
+    hits: list[Hit],
+    citing: list[Hit],
+    queries: Mapping[str, np.ndarray] | None,
+    build: Build,
+    scorer: Scorer,
+) -> Answer:
+    """A question about an article the documents lack (`build` answers without it), answered from the passages that
+    speak of it (`citing`) when they answer, with a line saying the article itself is not
+    indexed; else the refusal naming the missing article."""
+    missing = by_reference(question, hits, queries or {}, scorer)
+    found = build(replace(question, articles=()), citing, queries)
+    if found.refused:
+        return missing
+    note = missing.answer.split("\n", 1)[0]  # "L'article 19 de la loi … ne figure pas…"
+    lead, sep, rest = found.answer.partition("\n\n")
+    return found.model_copy(update={"answer": f"{lead}\n{note}{sep}{rest}"})
+
+
+def current_rule(
+    question: Question,
+    hits: list[Hit],
+    outdated: Hit,
+    queries: Mapping[str, np.ndarray] | None,
+    build: Build,
+    scorer: Scorer,
+) -> Answer:
+    """Asked whether an article of a superseded text still applies ("l'article 15 du CMP,
+    c'est encore valable ?"): its status first (from the catalogue), then what the current
+    documents say on the same point, the old article quoted last (else the old article
+    alone, quoted as the documents hold it)."""
+    label = article_label(outdated.meta, dated=False) or document_label(outdated.meta)
+    verdict = "Non : " if STILL_VALID.search(question.folded) else ""
+    note = (
+        f"{verdict}{label} n'est plus en vigueur (« {document_label(outdated.meta)} », "
+        f"statut : {outdated.meta.status})."
+    )
+    current = [h for h in hits if h.meta.status != HISTORIC]
+    found = build(replace(question, articles=()), current, queries) if current else None
+    if found is None or found.refused:
+        old = by_reference(question, hits, queries or {}, scorer)
+        return old.model_copy(update={"answer": f"{note}\n{old.answer}"})
+    n = len(found.citations) + 1
+    old_source = citation(n, outdated)
+    warning = status_warning(old_source)
+    words = display(excerpt_around(outdated.text, set(question.terms), POINT_WORDS)).split()
+    quoted = " ".join(words[:POINT_WORDS]) + (" …" if len(words) > POINT_WORDS else "")
+    return found.model_copy(
+        update={
+            "answer": f"{note} Ce qu'en disent les documents en vigueur :\n{found.answer}"
+            f"\n\nL'ancien texte : « {quoted} » [{n}]",
+            "citations": [*found.citations, old_source.model_copy(update={"quoted": [quoted]})],
+            "warnings": [*found.warnings, *([warning] if warning else [])],
+        }
+    )

@@ -6,9 +6,11 @@ Pure functions: accent folding, tokenising, stemming, sentence splitting.
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import Stemmer
 
@@ -19,6 +21,14 @@ def _word_list(name: str) -> frozenset[str]:
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
+
+
+@cache
+def verb_lists() -> dict[str, Any]:
+    """verbs.toml, read once: the verbs that name the same act (yes/no verdicts), and the words
+    that tell a list of things to do (steps)."""
+    raw = resources.files("assistant").joinpath("verbs.toml").read_text(encoding="utf-8")
+    return tomllib.loads(raw)
 
 
 # Function words, and the words of a question that carry no topic ("quel", "comment", "peut").

@@ -112,7 +112,7 @@ class Manifest:
 
     def neighbours(self, chunk_ids: Sequence[str]) -> list[str] | None:
         """The passages just before and after each of `chunk_ids` in its document's current
-        version; None when the order of one of their documents is not recorded (a manifest
+        version, each once; None when the order of one of their documents is not recorded (a manifest
         written before, or none) or one of them is not current."""
         if self._places is None:
             self._places = {
@@ -125,4 +125,4 @@ class Manifest:
                 return None
             ids = self.order[place[0]]
             out += [ids[i] for i in (place[1] - 1, place[1] + 1) if 0 <= i < len(ids)]
-        return out
+        return list(dict.fromkeys(out))  # two passages may share a neighbour

@@ -187,7 +187,9 @@ class Retriever:
         may be on either side of the cut. Ranked just below the passage that brought it."""
         by_place = {(h.doc_id, h.meta.position): h for h in hits}
         out: list[Hit] = []
-        for near in self.store.adjacent(hits, self.manifest):
+        ids = self.manifest.neighbours([h.chunk_id for h in hits])
+        around = self.store.get(ids) if ids is not None else self.store.adjacent(hits)
+        for near in around:
             if near.chunk_id in seen or not self.manifest.allows(near.chunk_id):
                 continue
             source = by_place.get((near.doc_id, near.meta.position - 1)) or by_place.get(

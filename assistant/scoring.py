@@ -202,6 +202,29 @@ class Scorer:
         groups = tuple(g for g in self.groups(question) if g[0] not in unit)
         return _covered(groups, present) >= _FIGURE_SUBJECT
 
+    def item_giving(
+        self, part: Question, listed: Candidate, usable: list[Candidate], context: str
+    ) -> Candidate:
+        """For a figure asked of one item of a list ("combien de minutes pour le cas pratique
+        ?"), that item ("5. Cas pratique (40 min) : …") rather than the whole list: the item
+        that names what the question names beyond what the list and its heading say. Without
+        such an item ("combien de temps au total ?") the list stays."""
+        lines = listed.text.split("\n")
+        shared = set(terms(f"{context} {lines[0]}"))
+
+        def naming(c: Candidate) -> float:
+            return self.coverage(part, c.terms - shared)
+
+        items = [
+            c
+            for c in usable
+            if c.hit_index == listed.hit_index
+            and any(line.startswith(c.text) for line in lines[1:])
+            and figure_in(c.text, part.folded, part.counted)
+        ]
+        best = max(items, key=naming, default=None)
+        return best if best is not None and naming(best) > 0 else listed
+
     # -- sentences --------------------------------------------------------------------------
     def candidates(
         self, question: Question, hits: list[Hit], query: np.ndarray | None = None

@@ -4,11 +4,9 @@ embed them once) and when answering (to score them against the question)."""
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache, lru_cache
-from importlib import resources
 
-from assistant.french import fold, is_list_item, passage_lines, sentences
+from assistant.french import fold, is_list_item, passage_lines, sentences, verb_lists
 
 # Bumped whenever `answer_units` splits differently: the sentence vectors stored by an older
 # ingest are then recomputed by the next one (and embedded on the fly until then).
@@ -43,8 +41,7 @@ _ITEM_WORD = re.compile(r"(?m)^\s*(?:\d{1,2}[.)]|\d+°|[-–•*])\s*([^\W\d_]+)
 def _infinitives() -> tuple[frozenset[str], frozenset[str]]:
     """Nouns that end like an infinitive in -er or -ir, and the infinitives in -re and -oir a
     step may open with (verbs.toml)."""
-    raw = resources.files("assistant").joinpath("verbs.toml").read_text(encoding="utf-8")
-    words = tomllib.loads(raw)["list_lines"]
+    words = verb_lists()["list_lines"]
     return frozenset(words["not_infinitives"]), frozenset(words["other_infinitives"])
 
 

@@ -25,7 +25,6 @@ from chromadb.config import Settings as ChromaSettings
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import ChromaUnavailableError, EmptyIndexError, ModelMismatchError
-from assistant.manifest import Manifest
 from assistant.sentence_store import SentenceStore, blobs_name
 from assistant.types import Chunk, Hit, PassageMeta
 
@@ -237,13 +236,7 @@ class ChunkStore:
         if not ids:
             return []
         batch = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
-        found: dict[str, Hit] = {}
-        for i, cid in enumerate(batch["ids"]):
-            found[cid] = Hit(
-                chunk_id=cid,
-                text=(batch["documents"] or [""])[i] or "",
-                meta=PassageMeta.from_record((batch["metadatas"] or [{}])[i] or {}),
-            )
+        found = {h.chunk_id: h for h in self._hits(batch)}
         return [found[cid] for cid in ids if cid in found]
 
     def article(self, number: str, text_key: str | None = None) -> list[Hit]:
@@ -261,19 +254,10 @@ class ChunkStore:
         hits = self._where({"doc_id": doc_id})
         return sorted(hits, key=lambda h: (h.meta.position, h.chunk_id))
 
-    def adjacent(self, hits: Sequence[Hit], manifest: Manifest | None = None) -> list[Hit]:
-        """The passages just before and after each of `hits` in its document, in one read, in
-        the store's order: by id when `manifest` records the order of their documents, else by
-        a metadata filter (8 to 46 ms at 100× the corpus, where a read by ids takes 2 ms)."""
-        around = manifest.neighbours([h.chunk_id for h in hits]) if manifest else None
-        if around is not None:
-            if not around:
-                return []
-            places = {(h.doc_id, h.meta.position + d) for h in hits for d in (-1, 1)}
-            unique = list(dict.fromkeys(around))  # two hits may share a neighbour
-            batch = self.collection.get(ids=unique, include=["documents", "metadatas"])
-            found = self._hits(batch)
-            return [h for h in found if (h.doc_id, h.meta.position) in places]
+    def adjacent(self, hits: Sequence[Hit]) -> list[Hit]:
+        """The passages just before and after each of `hits` in its document, in one read by a
+        metadata filter: for an index whose manifest does not record each document's reading
+        order (the filter costs 8 to 46 ms at 100× the corpus; see `Manifest.neighbours`)."""
         wanted = [
             {
                 "$and": [

@@ -8,11 +8,9 @@ and the cited sentence speaks for itself: a wrong "Oui" is worse than none.
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from importlib import resources
 
-from assistant.french import fold, stem, terms
+from assistant.french import fold, stem, terms, verb_lists
 
 YES = "Oui."
 NO = "Non."
@@ -101,9 +99,8 @@ def _word(token: str) -> str:
 @cache
 def _same_act() -> dict[str, frozenset[str]]:
     """Each verb stem of `verbs.toml` with the stems of the verbs that name the same act."""
-    raw = resources.files("assistant").joinpath("verbs.toml").read_text(encoding="utf-8")
     out: dict[str, set[str]] = {}
-    for group in tomllib.loads(raw)["same_act"]:
+    for group in verb_lists()["same_act"]:
         stems = {stem(fold(v)) for v in group["verbs"]}
         for s in stems:
             out.setdefault(s, set()).update(stems)

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     max_per_doc: int = Field(default=3, ge=1)
     max_notes: int = Field(default=4, ge=0)  # practice-note passages placed beside the top_k
     dense_weight: float = Field(default=0.3, ge=0.0, le=1.0)
+    # Passages (text and metadata) and their vectors kept in memory by each worker once read,
+    # for one generation of the index: ~4 kB each, so 20,000 cost ~80 MB; 0 = none.
+    passage_cache: int = Field(default=20_000, ge=0)
 
     # Answering
     answer_sentences: int = Field(default=6, ge=1, le=10)

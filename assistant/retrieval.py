@@ -4,9 +4,7 @@ min-max normalised scores, with a cap of passages per document.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 
 import numpy as np
 
@@ -14,6 +12,7 @@ from assistant.articles import ArticleRef, around
 from assistant.config import Settings
 from assistant.definitions import defining_passage
 from assistant.lexical import LexicalIndex
+from assistant.lru import LRU
 from assistant.manifest import Manifest
 from assistant.question import Kind, Question, understand
 from assistant.sentences import gives_steps
@@ -53,26 +52,11 @@ def _minmax(values: dict[str, float]) -> dict[str, float]:
     return {k: (v - lo) / span if span > 1e-9 else 1.0 for k, v in values.items()}
 
 
-class QueryCache:
-    """A small LRU of query vectors: repeated questions skip the embedder."""
+class QueryCache(LRU[str, np.ndarray]):
+    """Query vectors by text: repeated questions skip the embedder."""
 
     def __init__(self, size: int = 1024) -> None:
-        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._size = size
-        self._lock = Lock()
-
-    def get(self, key: str) -> np.ndarray | None:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        return None
-
-    def put(self, key: str, vector: np.ndarray) -> None:
-        with self._lock:
-            self._data[key] = vector
-            if len(self._data) > self._size:
-                self._data.popitem(last=False)
+        super().__init__(size)
 
 
 class Retriever:

@@ -81,7 +81,9 @@ def build(
     """Open the collection, the manifest and BM25, and check that they agree. A BM25 index that
     is missing or misses current passages (an ingest killed after its manifest switch) is
     rebuilt in memory from Chroma, so keyword search never silently loses a document."""
-    store = ChunkStore.for_query(client, settings.collection, embedder)
+    store = ChunkStore.for_query(
+        client, settings.collection, embedder, cache_size=settings.passage_cache
+    )
     store.ensure_not_empty()
     manifest = Manifest.load(settings.data_dir)
     if manifest.docs is not None and not manifest.docs:

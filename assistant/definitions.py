@@ -101,15 +101,20 @@ def asked_subject(question: str) -> Subject | None:
         if match := shape.search(folded):
             text = (match.groupdict().get("s") or match.groupdict().get("s2") or "").strip(" '")
             text = _ABOUT.sub("", text)  # "c'est quoi la définition de l'utilité sociale"
-            known = acronyms()
-            groups = tuple(
-                (stem(w), frozenset(terms(known[w])) if w in known else frozenset())
-                for w in words(text)
-                if terms(w) and stem(w) not in _FILLER
-            )
-            if groups:
-                return Subject(text, groups)
+            if found := subject_named(text):
+                return found
     return None
+
+
+def subject_named(text: str) -> Subject | None:
+    """The subject made of the words of `text` (folded), None when it has no content word."""
+    known = acronyms()
+    groups = tuple(
+        (stem(w), frozenset(terms(known[w])) if w in known else frozenset())
+        for w in words(text)
+        if terms(w) and stem(w) not in _FILLER
+    )
+    return Subject(text, groups) if groups else None
 
 
 def defines(sentence: str, subject: Subject) -> bool:

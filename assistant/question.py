@@ -12,7 +12,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from assistant.articles import ArticleRef, named_articles
-from assistant.definitions import Subject, asked_subject
+from assistant.definitions import Subject, asked_subject, subject_named
 from assistant.followup import ABOUT
 from assistant.french import content_words, fold, stem, terms
 from assistant.glossary import acronyms, expand
@@ -152,6 +152,9 @@ class Question:
     # "au sens de la loi", "juridiquement", "quel article": the text itself is wanted first.
     wants_law: bool = False
     asking: str = ""  # the sentence that asks, when sentences before it set the scene
+    # Words quoted in the question (« fonds territoriaux de développement associatif »), folded:
+    # an official quotes the term read in a text, and the passage that holds it is the one asked.
+    quoted: tuple[str, ...] = ()
 
     @property
     def wants_figure(self) -> bool:
@@ -176,6 +179,20 @@ _WHAT_DOES = re.compile(
 _REQUIRES = re.compile(
     r"\b(?:doi[st]|doivent|devai\w*|devr\w*|impos\w*|exig\w*|prevoi\w*|conti\w*)"
 )
+
+
+# A quotation of two to twelve words, in French or English quotation marks. On folded text.
+_QUOTE = re.compile(r"«\s*([^«»]{3,120}?)\s*»|“([^“”]{3,120}?)”|\"([^\"]{3,120}?)\"")
+
+
+def quoted(folded: str) -> tuple[str, ...]:
+    """The phrases quoted in a question, spaces normalised, of at least two words."""
+    out = []
+    for match in _QUOTE.finditer(folded):
+        phrase = " ".join(next(g for g in match.groups() if g).split())
+        if 2 <= len(phrase.split()) <= 12 and phrase not in out:
+            out.append(phrase)
+    return tuple(out)
 
 
 def kind_of(folded: str) -> Kind:
@@ -321,13 +338,17 @@ def understand(text: str) -> Question:
         setting=single.setting,
         wants_law=single.wants_law,
         asking=single.asking,
+        quoted=single.quoted,
     )
 
 
 def _single(text: str, context: str = "") -> Question:
     folded = fold(text)
     kind = kind_of(folded)
+    quotes = quoted(folded)
     subject = asked_subject(text) if kind in (Kind.DEFINITION, Kind.CRITERIA) else None
+    if subject is None and kind is Kind.DEFINITION and len(quotes) == 1:
+        subject = subject_named(quotes[0])  # "les « fonds territoriaux… ». C'est quoi ?"
     if subject is not None:
         kind = Kind.DEFINITION if kind is Kind.DEFINITION else kind
     searched = f"{text} ({context})" if context else text
@@ -338,6 +359,7 @@ def _single(text: str, context: str = "") -> Question:
     )
     if context:
         setting = setting | (frozenset(terms(context)) - set(terms(text)))
+    setting = setting - {t for q in quotes for t in terms(q)}  # what is quoted is what is asked
     setting = setting | _stated_figures(folded)
     search_text = expand(searched)
     hint = _KIND_WORDS.get(kind.value, "")
@@ -354,4 +376,5 @@ def _single(text: str, context: str = "") -> Question:
         setting=setting,
         wants_law=bool(_LAW_WORDS.search(folded)),
         asking=asking if asking != text else "",
+        quoted=quotes,
     )

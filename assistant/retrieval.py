@@ -11,6 +11,7 @@ import numpy as np
 from assistant.articles import ArticleRef, around
 from assistant.config import Settings
 from assistant.definitions import defining_passage
+from assistant.french import fold
 from assistant.lexical import LexicalIndex
 from assistant.lru import LRU
 from assistant.manifest import Manifest
@@ -24,6 +25,8 @@ _DEFINING_BONUS = 0.6
 # Added to a passage that lists steps (numbered lines, or a heading that says "étapes") when
 # the question asks how to do something.
 _STEPS_BONUS = 0.3
+# Added to a passage that holds, word for word, what the question quotes.
+_QUOTED_BONUS = 0.25
 _READ_BATCH = 16
 # A passage's neighbour in its section scores this share of the passage that brought it.
 _CONTINUATION = 0.9  # passages read from Chroma at once while filling the top k
@@ -42,6 +45,12 @@ class Scored:
 def _scored_hit(hit: Hit, row: Scored) -> Hit:
     hit.score, hit.dense, hit.lexical = row.score, row.dense, row.lexical
     return hit
+
+
+def quotes_in(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether `text` holds one of the quoted `phrases` (folded, spaces normalised)."""
+    flat = " ".join(fold(text).split())
+    return any(phrase in flat for phrase in phrases)
 
 
 def _minmax(values: dict[str, float]) -> dict[str, float]:
@@ -101,17 +110,21 @@ class Retriever:
         dense = {cid: s for cid, s in self.store.nearest(vector, n) if self.manifest.allows(cid)}
         lexical = self.lexical.search(q.keywords or q.search_text, n) if self.lexical else []
         subject = q.subject
-        if subject is not None and self.lexical is not None:
-            # The asked term alone: its defining article may share no other word with the question.
+        alone = [subject.text] if subject is not None else []
+        alone += [phrase for phrase in q.quoted if phrase not in alone]
+        if alone and self.lexical is not None:
+            # The asked or quoted term alone: its article may share no other word with the
+            # question.
             known = dict(lexical)
-            for cid, score in self.lexical.search(understand(subject.text).search_text, n):
-                known.setdefault(cid, score)
+            for text in alone:
+                for cid, score in self.lexical.search(understand(text).search_text, n):
+                    known.setdefault(cid, score)
             lexical = list(known.items())
         lex_raw = {cid: s for cid, s in lexical if self.manifest.allows(cid)}
         dense |= self.store.similarities([cid for cid in lex_raw if cid not in dense], vector)
         read: dict[str, Hit] = {}
         steps = q.kind is Kind.STEPS or any(p.kind is Kind.STEPS for p in q.parts)
-        if subject is not None or steps:
+        if subject is not None or steps or q.quoted:
             read = {h.chunk_id: h for h in self.store.get(list(dense))}
         dense_n, lex_n = _minmax(dense), _minmax(lex_raw)
         w = self.settings.dense_weight
@@ -120,6 +133,11 @@ class Retriever:
             score = w * dense_n.get(cid, 0.0) + (1 - w) * lex_n.get(cid, 0.0)
             if subject is not None and cid in read and defining_passage(read[cid].text, subject):
                 score += _DEFINING_BONUS
+            # A quoted title ("la fiche « co-construction et transversalité »") names its
+            # document: its passages count as holding the quote.
+            held = f"{read[cid].meta.title} {read[cid].text}" if cid in read else ""
+            if q.quoted and held and quotes_in(held, q.quoted):
+                score += _QUOTED_BONUS
             if steps and cid in read:
                 context = str(read[cid].meta.context)
                 score += _STEPS_BONUS * gives_steps(read[cid].text, context)

@@ -10,13 +10,23 @@ from assistant.french import fold, is_list_item, passage_lines, sentences, verb_
 
 # Bumped whenever `answer_units` splits differently: the sentence vectors stored by an older
 # ingest are then recomputed by the next one (and embedded on the fly until then).
-UNITS_VERSION = 5
+UNITS_VERSION = 7
 
 _CONTINUATION = re.compile(
     r"(cette|ces|cet|ce|celle|celui|ceux|il|elle|ils|elles|toutefois|cependant|sauf|"
     r"par derogation|dans ce cas|a defaut|en outre|de meme|le cas echeant|en revanche|"
     r"sous reserve|neanmoins|pour autant|dans ces cas)\b"
 )
+# A sentence this short ("Des fonds territoriaux de développement associatif peuvent être
+# créés.") says little alone: it is also quoted with the sentence after it, which says what.
+_BARE = 10
+
+
+def _bare(text: str) -> bool:
+    """A short statement (not an exclamation, a question or a heading)."""
+    return len(text.split()) <= _BARE and text.endswith(".")
+
+
 _FIRST_NUMBER = re.compile(r"^\s*1(?:[.)]|°)\s")
 # "Cette fiche répond…", "Ce guide présente…": about the document, not a sequel of the rule.
 _ABOUT_ITSELF = re.compile(
@@ -101,7 +111,7 @@ def _answer_units(passage: str) -> tuple[str, ...]:
         elif (
             following
             and not following.endswith(":")  # "Il en va ainsi des formalités suivantes :"
-            and _CONTINUATION.match(fold(following))
+            and (_CONTINUATION.match(fold(following)) or _bare(text))
             and not _ABOUT_ITSELF.match(fold(following))
             and len(text) < 600
             and (i + 2 < len(units) or COMPLETE.search(following))

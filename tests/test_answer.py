@@ -651,3 +651,18 @@ def test_a_list_of_things_to_do_counts_as_steps_where_a_numbered_list_of_things_
     things = "Associés possibles :\n1. Toute personne physique ;\n2. Tout salarié ;\n3. Le dossier"
     assert gives_steps(things) == 0.5
     assert gives_steps("Un atelier :\n- Premier point ;\n- Dernier point") == 0.0
+
+
+def test_a_quoted_term_is_answered_from_the_passage_that_holds_it(assistant: Assistant) -> None:
+    """An official quotes the words read in a text, before a bare "c'est quoi ?": the passage
+    holding those words opens the answer, with the sentence that says what they are, even when
+    the law's other articles share more words with the question ("loi ESS")."""
+    answer = assistant.ask(
+        "Je lis dans la loi ESS les « fonds territoriaux de développement associatif ». "
+        "C'est quoi ?"
+    )
+    opening = answer.answer.split("\n\n")[0]
+    assert not answer.refused
+    assert opening.startswith("Des fonds territoriaux de développement associatif"), opening
+    assert "actions communes" in opening  # the sentence after, which says what they do
+    assert "art. 68" in opening

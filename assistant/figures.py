@@ -69,7 +69,13 @@ def figure_in(text: str, asked: str = "", counted: tuple[str, ...] = ()) -> str 
     amount in euros for "combien coûte", a share for "quel pourcentage", a duration for "quel
     délai", the counted noun for "combien d'associés"; any number with a unit otherwise."""
     folded = fold(text)
-    if _ASKS_WHEN.search(asked) and (when := _DATE.search(folded) or _FREQUENCY.search(folded)):
+    # "combien d'années ? … quand devra-t-elle le renouveler": a count asked is answered by a
+    # count, never by the date a text was signed.
+    if (
+        not counted
+        and _ASKS_WHEN.search(asked)
+        and (when := _DATE.search(folded) or _FREQUENCY.search(folded))
+    ):
         return when.group(0)
     units = [
         next(

@@ -466,6 +466,20 @@ def test_a_duration_written_in_minutes_answers_how_long() -> None:
     assert figure_in("5. Cas pratique (40 min) : une épicerie de village.", asked) == "40 min"
 
 
+def test_a_count_of_years_is_not_answered_by_a_date() -> None:
+    """ "pour combien d'années ? … quand devra-t-elle le renouveler": the date a law was signed
+    says nothing of how long an approval lasts; a number of years does."""
+    from assistant.figures import figure_in
+    from assistant.question import understand
+
+    q = understand(
+        "L'agrément est accordé pour combien d'années ? on nous demande quand le renouveler"
+    )
+    dated = "La loi du 31 juillet 2014 sert de référence pour accorder l'agrément."
+    assert figure_in(dated, q.folded, q.counted) is None
+    assert figure_in("L'agrément est accordé pour cinq ans.", q.folded, q.counted) == "cinq ans"
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -1,8 +1,10 @@
 """BM25 over French-stemmed, accent-folded terms, built at ingest time beside Chroma.
 
 It is always rebuilt from the passages stored in Chroma, so the two indexes cannot disagree.
-With a Chroma server (`ESS_CHROMA_URL`) each worker rebuilds it in memory from the server at
-start-up and when the corpus fingerprint changes: no file to copy between machines.
+With a Chroma server (`ESS_CHROMA_URL`) a worker loads the index the ingest saved in its data
+folder when that index is of the corpus the server holds (same fingerprint), and otherwise
+rebuilds it in memory from the server, at start-up and whenever the corpus fingerprint changes:
+no file to copy between machines.
 """
 
 from __future__ import annotations

@@ -316,8 +316,9 @@ def rebuild_lexical(
     ids: Sequence[str] | None = None,
     added: Sequence[Chunk] = (),
 ) -> LexicalIndex | None:
-    """The BM25 index over every stored passage, and the corpus fingerprint that tells serving
-    workers (on any machine, with a Chroma server) to rebuild theirs.
+    """The BM25 index over every stored passage, saved in the data folder, and the corpus
+    fingerprint that tells serving workers (on any machine, with a Chroma server) to rebuild
+    theirs.
 
     `ids` (every stored passage, in Chroma's order) and `added` (this ingest's new passages)
     let it skip the work a large corpus makes slow: nothing is rebuilt when the passages are
@@ -326,13 +327,12 @@ def rebuild_lexical(
     Returns None when the saved index was kept as it is."""
     if ids is None:
         index = LexicalIndex.from_store(store)
-        if not settings.chroma_url:
-            index.save(settings.lexical_dir)
+        index.save(settings.lexical_dir)
         store.record_fingerprint(fingerprint(index.ids))
         return index
     store.record_fingerprint(fingerprint(ids))
-    if settings.chroma_url:
-        return None  # a server's workers rebuild from the server, not from a file here
+    # With a Chroma server too: the workers that share this data folder load it instead of
+    # rebuilding it from the server (see snapshot.build).
     if LexicalIndex.saved_ids(settings.lexical_dir) == list(ids):
         return None
     saved = LexicalIndex.saved_postings(settings.lexical_dir)

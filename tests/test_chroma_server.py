@@ -3,6 +3,7 @@ real answers; BM25 rebuilt from the server, and rebuilt again when another inges
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,8 +77,9 @@ def test_api_answers_with_citations_from_the_server(served: Settings, embedder: 
     assert "50 %" in body["answer"]
     assert any(c["doc_id"] == "loi-1947-scic" for c in body["citations"])
     assert health["status"] == "ok" and health["chunks"] > 0
-    # Nothing was written beside the service: Chroma and BM25 both come from the server.
-    assert not served.lexical_dir.exists() and not served.chroma_dir.exists()
+    # The passages are on the server only; the ingest kept its BM25 index beside it, for the
+    # workers that share its data folder.
+    assert not served.chroma_dir.exists() and served.lexical_dir.is_dir()
 
 
 def test_workers_rebuild_bm25_when_another_ingest_changes_the_corpus(
@@ -108,3 +110,26 @@ def test_unreachable_server_is_a_french_503(tmp_path: Path, embedder: Embedder) 
         response = client.post("/ask", json={"question": SCIC_QUESTION})
     assert response.status_code == 503
     assert "serveur Chroma" in response.json()["detail"]
+
+
+def test_a_worker_with_an_older_bm25_copy_rebuilds_it_from_the_server(
+    served: Settings, embedder: Embedder, tmp_path: Path
+) -> None:
+    """A worker elsewhere whose data folder holds the BM25 index of an older corpus (a copy
+    made before the last ingest) does not serve it: the server's fingerprint differs, so it
+    rebuilds the index from the server and finds what the last ingest added."""
+    settings = served.model_copy(update={"collection": "stale-copy-test"})
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Coopératives\n\nLes SCIC associent salariés et usagers.\n")
+    store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
+    ingest(settings, store, [corpus])
+    elsewhere = settings.model_copy(update={"data_dir": tmp_path / "elsewhere"})
+    shutil.copytree(settings.lexical_dir, elsewhere.lexical_dir)  # the older corpus's BM25
+
+    (corpus / "b.md").write_text("# Zéphyrin\n\nLe dispositif Zéphyrin finance les tiers-lieux.\n")
+    ingest(settings, store, [corpus])
+    worker = Assistant.open(elsewhere, embedder)
+    assert worker.retriever.lexical is not None
+    hits = worker.retriever.lexical.search("dispositif Zéphyrin", 3)
+    assert hits, "the stale copy was served"

@@ -208,7 +208,10 @@ def _when(row: dict[str, Any]) -> str:
     when = f"{row.get('measured', '2 décembre 2026')}, charge {row.get('loadavg_start')} → "
     when += f"{row.get('loadavg_end')}"
     if row.get("served_only"):
-        when += f" (serveur remesuré le {row['served_only']})"
+        when += f" (serveur remesuré le {row['served_only']}"
+        if row.get("serve_only_ingest_s") is not None:
+            when += f", après une ingestion par ce code, corpus inchangé : {row['serve_only_ingest_s']} s"
+        when += ")"
     return when
 
 

@@ -25,6 +25,8 @@ _DEFINING_BONUS = 0.6
 # Added to a passage that lists steps (numbered lines, or a heading that says "étapes") when
 # the question asks how to do something.
 _STEPS_BONUS = 0.3
+# Passages of the articles a question names, at most (whole articles, closest texts first).
+_NAMED_PASSAGES = 15
 # Added to a passage that holds, word for word, what the question quotes.
 _QUOTED_BONUS = 0.25
 _READ_BATCH = 16
@@ -45,6 +47,23 @@ class Scored:
 def _scored_hit(hit: Hit, row: Scored) -> Hit:
     hit.score, hit.dense, hit.lexical = row.score, row.dense, row.lexical
     return hit
+
+
+def _closest_articles(found: list[Hit], cap: int) -> list[Hit]:
+    """The whole article of the documents closest to the question, the closest first, until
+    `cap` passages (at least one document's): "article 15" named without its text is in many
+    texts of a large corpus, and an answer cites a few, not each of their sentences."""
+    if len(found) <= cap:
+        return found
+    by_doc: dict[str, list[Hit]] = {}
+    for hit in found:
+        by_doc.setdefault(hit.doc_id, []).append(hit)
+    kept: set[str] = set()
+    for passages in sorted(by_doc.values(), key=lambda g: max(h.dense for h in g), reverse=True):
+        if kept and len(kept) + len(passages) > cap:
+            break
+        kept.update(h.chunk_id for h in passages)
+    return [h for h in found if h.chunk_id in kept]
 
 
 def quotes_in(text: str, phrases: tuple[str, ...]) -> bool:
@@ -216,7 +235,7 @@ class Retriever:
             similarity = self.store.similarities([h.chunk_id for h in found], vector)
             for hit in found:
                 hit.score, hit.dense = 1.0, similarity.get(hit.chunk_id, 0.0)
-            out.extend(found)
+            out.extend(_closest_articles(found, _NAMED_PASSAGES))
         return out
 
     def article(self, ref: ArticleRef) -> list[Hit]:

@@ -35,7 +35,7 @@ from assistant.figures import DELEGATED
 from assistant.french import fold, terms
 from assistant.lexical import LexicalIndex
 from assistant.points import POINT_WORDS, further_points, same
-from assistant.question import Kind, Question
+from assistant.question import Kind, Question, quotes_in
 from assistant.refusals import (
     ASKS_DECREE,
     FOCUS_COVERAGE,
@@ -121,7 +121,10 @@ class AnswerBuilder:
                 return without_article(question, hits, citing, queries, self.build, self.scorer)
             return by_reference(question, hits, queries or {}, self.scorer)
         evidence = self.scorer.evidence(question, hits)
-        if evidence.strength < self.settings.refusal_threshold:
+        # What the question quotes, word for word in a passage, is in the documents whatever
+        # the question's other words ("une grosse asso nous parle de « titres associatifs »").
+        holds_quote = any(quotes_in(h.text, question.quoted) for h in hits)
+        if evidence.strength < self.settings.refusal_threshold and not holds_quote:
             return refusal(hits)
         unknown = self.scorer.unknown_names(question)
         queries = queries or {}
@@ -231,6 +234,8 @@ class AnswerBuilder:
                     and c.score >= best.score * _CURRENT_SHARE
                     and c.own >= best.own - 0.1
                     and (not part.wants_figure or self.scorer.answers_figure(c.text, part))
+                    # the words the question quotes, when the superseded text holds them
+                    and (not quotes_in(best.text, part.quoted) or quotes_in(c.text, part.quoted))
                 ),
                 None,
             )

@@ -195,6 +195,12 @@ def quoted(folded: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def quotes_in(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether `text` holds one of the quoted `phrases` (folded, spaces normalised)."""
+    flat = " ".join(fold(text).split())
+    return any(phrase in flat for phrase in phrases)
+
+
 def kind_of(folded: str) -> Kind:
     """The kind of answer a (folded) single question wants first."""
     defines = _DEFINITION.search(folded)

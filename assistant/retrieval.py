@@ -11,11 +11,10 @@ import numpy as np
 from assistant.articles import ArticleRef, around
 from assistant.config import Settings
 from assistant.definitions import defining_passage
-from assistant.french import fold
 from assistant.lexical import LexicalIndex
 from assistant.lru import LRU
 from assistant.manifest import Manifest
-from assistant.question import Kind, Question, understand
+from assistant.question import Kind, Question, quotes_in, understand
 from assistant.sentences import gives_steps
 from assistant.store import ChunkStore
 from assistant.types import SECONDARY_KINDS, Hit
@@ -64,12 +63,6 @@ def _closest_articles(found: list[Hit], cap: int) -> list[Hit]:
             break
         kept.update(h.chunk_id for h in passages)
     return [h for h in found if h.chunk_id in kept]
-
-
-def quotes_in(text: str, phrases: tuple[str, ...]) -> bool:
-    """Whether `text` holds one of the quoted `phrases` (folded, spaces normalised)."""
-    flat = " ".join(fold(text).split())
-    return any(phrase in flat for phrase in phrases)
 
 
 def _minmax(values: dict[str, float]) -> dict[str, float]:

@@ -17,7 +17,7 @@ from assistant.french import fold, stem, terms
 from assistant.glossary import acronyms
 from assistant.injection import is_instruction
 from assistant.lexical import LexicalIndex
-from assistant.question import Kind, Question
+from assistant.question import Kind, Question, quotes_in
 from assistant.sentence_vectors import SentenceVectors
 from assistant.sentences import answer_units, gives_steps, sentence_id
 from assistant.types import SECONDARY_KINDS, UPLOADED, Hit
@@ -28,6 +28,7 @@ HISTORIC = "historique"
 _SECONDARY_PRIOR = 0.85
 _UPLOADED_PRIOR = 0.5
 _DEFINES_ASKED = 2.5  # "c'est quoi X ?": the sentence that defines X is the answer
+_QUOTE_HELD = 1.5  # a sentence holding the quoted term a definition question asks about
 _LIST_ASKED = 1.3  # "quelles étapes / quelles conditions": a list that gives them
 _FIGURE_SUBJECT = 0.25
 # "le montant de l'indemnité", "le coût d'une adhésion": what an amount asked in euros is of;
@@ -270,6 +271,9 @@ class Scorer:
             else np.zeros(len(found), dtype=np.float32)
         )
         subject = question.subject
+        # "« titres associatifs ». Ça désigne quoi ?": the quoted words are the asked term (a
+        # quote in another question may be the wording it contrasts with today's).
+        quoted_subject = subject is not None and subject.text in question.quoted
         out: list[Candidate] = []
         for (text, i, j, lexical, prior, own, previous), sim in zip(found, sims, strict=True):
             context = str(hits[i].meta.context)
@@ -279,6 +283,8 @@ class Scorer:
             if question.wants_figure and figure_in(text, question.folded, question.counted):
                 score *= 1.25
             strength = definition_strength(text, subject) if subject is not None else 0.0
+            if quoted_subject and quotes_in(text, question.quoted):
+                score *= _QUOTE_HELD  # the words the official asks about, where a text has them
             if strength:
                 score *= 1 + (_DEFINES_ASKED - 1) * strength
             elif question.kind is Kind.DEFINITION and _DEFINING.search(text[:200]):

@@ -680,3 +680,15 @@ def test_a_quoted_term_is_answered_from_the_passage_that_holds_it(assistant: Ass
     assert opening.startswith("Des fonds territoriaux de développement associatif"), opening
     assert "actions communes" in opening  # the sentence after, which says what they do
     assert "art. 68" in opening
+
+
+def test_a_quoted_term_in_the_texts_is_not_refused(assistant: Assistant) -> None:
+    """The quoted words are in a passage (a 2014 version of a code article): the question is
+    answered from it, though the rest of the question is far from the texts' words."""
+    answer = assistant.ask(
+        "Une grosse asso d'aide à domicile nous parle d'émettre des « titres associatifs ». "
+        "Ça désigne quoi ?"
+    )
+    opening = answer.answer.split("\n\n")[0]
+    assert not answer.refused, answer.answer
+    assert "titres associatifs" in opening.split("[1]")[0], opening

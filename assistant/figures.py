@@ -25,7 +25,7 @@ _SHARE_UNITS = r"%|pour ?cent"
 # What the question asks for -> the units that answer it.
 _ASKED_UNITS = [
     (
-        r"\b(montant|euros?|cout\w*|prix|budget|bareme|tarif|seuil|touche\w*|paye\w*|indemnite|"
+        r"\b(montant|euros?|cout\w*|prix|budget|bareme|tarif|seuil|plafonds?|touche\w*|paye\w*|indemnite|"
         r"remuneration|salaire|cotisation|redevance|amende)\b|€",
         r"euros?|€",
     ),
@@ -61,6 +61,12 @@ _FREQUENCY = re.compile(
     r"annuel\w*|au moins (?:une fois )?(?:tous les|par|une fois par)\s+\w+|une fois par \w+|"
     r"dans (?:un|le) delai (?:de|d')\s+\S+\s+\w+|triennal\w*|biennal\w*)"
 )
+# "par mois", "sur trois ans": the period of the amount the question asks for, and
+# "cette année": when, not what. On folded text.
+_RATE = re.compile(
+    r"\b(?:(?:par|sur) (?:(?:un|une|deux|trois|quatre|cinq|six|dix|\d+) )?|cette |ce )"
+    r"(?:mois|ans?|annees?|jours?|semaines?|heures?)\b"
+)
 _ASKS_WHEN = re.compile(r"\bquand\b|\bdate\b|\bfrequence\b|\bperiodicite\b|tous les combien")
 
 
@@ -77,13 +83,14 @@ def figure_in(text: str, asked: str = "", counted: tuple[str, ...] = ()) -> str 
         and (when := _DATE.search(folded) or _FREQUENCY.search(folded))
     ):
         return when.group(0)
+    rate = _RATE.sub(" ", asked)  # "combien par mois ?" asks an amount, not a duration
     units = [
         next(
             (unit for words, unit in _ASKED_UNITS if re.fullmatch(words, w)),
             re.escape(w[:-1] if w.endswith("s") else w) + "s?",
         )
         for w in counted
-    ] or [unit for words, unit in _ASKED_UNITS if re.search(words, asked)]
+    ] or [unit for words, unit in _ASKED_UNITS if re.search(words, rate)]
     if (not units or any(unit is _SHARE_UNITS for unit in units)) and (
         share := _SHARE.search(folded)
     ):

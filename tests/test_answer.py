@@ -466,6 +466,34 @@ def test_a_duration_written_in_minutes_answers_how_long() -> None:
     assert figure_in("5. Cas pratique (40 min) : une épicerie de village.", asked) == "40 min"
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer"),
+    [
+        # an amount per month: a monthly payment says nothing of how much
+        (
+            "Un jeune en service civique, il touche combien par mois cette année ?",
+            "Une indemnité est versée, selon une périodicité mensuelle, au volontaire.",
+            None,
+        ),
+        ("Il touche combien par mois ?", "Une indemnité de 500 euros par mois.", "500 euros"),
+        # a ceiling over three years: "tous les trois ans" is not a ceiling
+        (
+            "Quel est le plafond d'aides qu'une SCIC peut recevoir sur trois ans ?",
+            "Cette information est organisée au moins une fois tous les trois ans.",
+            None,
+        ),
+    ],
+)
+def test_the_period_of_an_asked_amount_is_not_what_is_asked(
+    question: str, sentence: str, answer: str | None
+) -> None:
+    from assistant.figures import figure_in
+    from assistant.question import understand
+
+    q = understand(question)
+    assert figure_in(sentence, q.folded, q.counted) == answer
+
+
 def test_a_count_of_years_is_not_answered_by_a_date() -> None:
     """ "pour combien d'années ? … quand devra-t-elle le renouveler": the date a law was signed
     says nothing of how long an approval lasts; a number of years does."""

@@ -298,10 +298,16 @@ class AnswerBuilder:
         words = len(lead.text.split())
         covered = lead.terms
         base = self.scorer.coverage(part, covered)
+        # "« titres associatifs », ça désigne quoi ?" answered by the sentence holding them:
+        # what completes it holds them too (not a sentence on associations' mergers).
+        quoted = part.subject is not None and part.subject.text in part.quoted
+        quoted = quoted and quotes_in(lead.text, part.quoted)
         for c in usable[:10]:
             if len(kept) >= 2 or words >= _OPENING_WORDS:
                 break
             if c is lead or c.listed or c.score < lead.score * _MORE_SHARE:
+                continue
+            if quoted and not quotes_in(c.text, part.quoted):
                 continue
             if any(same(c, x) for x in [lead, *kept]) or is_meta(c.text):
                 continue
@@ -329,6 +335,9 @@ class AnswerBuilder:
         subject = opening.part.subject
         if subject is not None and definition_strength(lead.text, subject) > 0:
             return True  # it defines the very term asked about
+        quoted = subject is not None and subject.text in opening.part.quoted
+        if quoted and quotes_in(lead.text, opening.part.quoted):
+            return True  # it holds the very words the question quotes and asks about
         context = str(hits[lead.hit_index].meta.context)
         coverage = self.scorer.coverage(opening.part, set(terms(f"{context} {lead.text}")))
         scale = 2.0 if strict else 1.0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant.citations import HISTORIC
 from assistant.compose import Writeup, display, is_meta
 from assistant.figures import quantities
+from assistant.french import sentences
 from assistant.scoring import Candidate
 from assistant.types import Hit
 
@@ -72,6 +73,8 @@ def same(a: Candidate, b: Candidate) -> bool:
     law's "jusqu'à 50 % du capital" in its own words)."""
     if a.text in b.text or b.text in a.text:
         return True
+    if not (a.listed or b.listed) and set(sentences(a.text)) & set(sentences(b.text)):
+        return True  # "X. Elles prennent…" and "Elles prennent… Y.": one sentence quoted twice
     if not a.terms or not b.terms:
         return False
     shared = a.terms & b.terms

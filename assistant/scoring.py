@@ -19,7 +19,7 @@ from assistant.injection import is_instruction
 from assistant.lexical import LexicalIndex
 from assistant.question import Kind, Question, quotes_in
 from assistant.sentence_vectors import SentenceVectors
-from assistant.sentences import answer_units, gives_steps, sentence_id
+from assistant.sentences import answer_units, gives_steps, needs_antecedent, sentence_id
 from assistant.types import SECONDARY_KINDS, UPLOADED, Hit
 
 HISTORIC = "historique"
@@ -362,6 +362,18 @@ def _carry_sequels(candidates: list[Candidate]) -> None:
                 if bare is not c and c.text.startswith(bare.text + " "):
                     c.score = max(c.score, bare.score)
                     c.support = max(c.support, bare.support)
+        # And a sentence that needs the one before it ("Elles prennent la dénomination de
+        # titres associatifs.") is quoted with it: the pair scores as well as the sentence, and
+        # as the sentence with what follows it.
+        for anaphor in group:
+            if not needs_antecedent(anaphor.text):
+                continue
+            pairs = [c for c in group if c.text.endswith(" " + anaphor.text)]
+            ahead = [c for c in group if c.text.startswith(anaphor.text + " ")]
+            best = max([anaphor, *ahead], key=lambda c: c.score)
+            for pair in pairs:
+                pair.score = max(pair.score, best.score)
+                pair.support = max(pair.support, best.support)
 
 
 def _listed(text: str) -> str:

@@ -22,6 +22,15 @@ _CONTINUATION = re.compile(
 _BARE = 10
 
 
+_PRONOUN = re.compile(r"(?:il|elle|ils|elles)\b")
+
+
+def needs_antecedent(text: str) -> bool:
+    """Whether a sentence opens on a personal pronoun ("Elles prennent la dénomination de…"):
+    alone, it does not say what it is about."""
+    return bool(_PRONOUN.match(fold(text)))
+
+
 def _bare(text: str) -> bool:
     """A short statement (not an exclamation, a question or a heading)."""
     return len(text.split()) <= _BARE and text.endswith(".")

@@ -720,3 +720,16 @@ def test_a_quoted_term_in_the_texts_is_not_refused(assistant: Assistant) -> None
     opening = answer.answer.split("\n\n")[0]
     assert not answer.refused, answer.answer
     assert "titres associatifs" in opening.split("[1]")[0], opening
+
+
+def test_a_sentence_opening_on_a_pronoun_is_quoted_with_the_one_before() -> None:
+    """ "Elles prennent la dénomination de titres associatifs." says what they are called, not
+    what they are: the sentence before it, which does, comes with it, and scores as well."""
+    from assistant.scoring import Candidate, _carry_sequels
+
+    before = "Ces obligations sont des créances de dernier rang, remboursables après sept ans."
+    anaphor = "Elles prennent la dénomination de titres associatifs."
+    pair = Candidate(text=f"{before} {anaphor}", hit_index=0, position=0, score=0.2)
+    alone = Candidate(text=anaphor, hit_index=0, position=1, score=0.35)
+    _carry_sequels([pair, alone])
+    assert pair.score >= alone.score

@@ -27,10 +27,13 @@ _TAIL = (
 _SUBJECT = r"(?P<s>[a-z0-9'][a-z0-9' -]{1,70}?)"
 _ARTICLE = r"(?:l'|le |la |les |un |une |des |du )"
 _VERB_AFTER = (
-    r"(?:[a-z0-9'-]+ ){0,3}(?:dit|disent|prevoi\w*|impose\w*|faut|peu[tx]|peuvent|doi[ts]|"
+    r"(?:[a-z0-9'-]+ ){0,3}(?:dit|disent|entend\w*|prevoi\w*|impose\w*|faut|peu[tx]|peuvent|doi[ts]|"
     r"doivent|change\w*|fai[ts]|font|va|vont|apporte\w*|risque\w*)\b"
 )
 _QUESTION_SHAPES = [
+    # "Qu'est-ce que la loi entend par innovation sociale ?", "qu'entend-on par…", "que faut-il
+    # entendre par…": what follows is the term.
+    re.compile(rf"\b(?:entend\w*|designe\w*|comprendre)(?:-on| on)? par {_DET}{_SUBJECT}{_TAIL}"),
     re.compile(
         rf"c'?est quoi(?: exactement| juridiquement| concretement| en droit)?,? {_ARTICLE}"
         rf"{_SUBJECT}{_TAIL}"

@@ -121,9 +121,15 @@ class AnswerBuilder:
                 return without_article(question, hits, citing, queries, self.build, self.scorer)
             return by_reference(question, hits, queries or {}, self.scorer)
         evidence = self.scorer.evidence(question, hits)
-        # What the question quotes, word for word in a passage, is in the documents whatever
-        # the question's other words ("une grosse asso nous parle de « titres associatifs »").
-        holds_quote = any(quotes_in(h.text, question.quoted) for h in hits)
+        # The term a definition question quotes, word for word in a passage, is in the
+        # documents whatever the question's other words ("une grosse asso nous parle de
+        # « titres associatifs »"); a quote of everyday words in another question is not.
+        subject = question.subject
+        holds_quote = (
+            subject is not None
+            and subject.text in question.quoted
+            and any(quotes_in(h.text, (subject.text,)) for h in hits)
+        )
         if evidence.strength < self.settings.refusal_threshold and not holds_quote:
             return refusal(hits)
         unknown = self.scorer.unknown_names(question)
@@ -225,7 +231,8 @@ class AnswerBuilder:
                 best,
             )
         if hits[best.hit_index].meta.status == HISTORIC:
-            # A superseded text never opens when a current one answers.
+            # A superseded text never opens when a current one answers (one that holds the
+            # words the question quotes, when the superseded text holds them).
             current = next(
                 (
                     c

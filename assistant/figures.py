@@ -61,10 +61,10 @@ _FREQUENCY = re.compile(
     r"annuel\w*|au moins (?:une fois )?(?:tous les|par|une fois par)\s+\w+|une fois par \w+|"
     r"dans (?:un|le) delai (?:de|d')\s+\S+\s+\w+|triennal\w*|biennal\w*)"
 )
-# "par mois", "sur trois ans": the period of the amount the question asks for, and
-# "cette année": when, not what. On folded text.
+# "par mois", "chaque mois", "sur huit ans", "sur l'année": the period of the amount the
+# question asks for, and "cette année": when, not what. On folded text.
 _RATE = re.compile(
-    r"\b(?:(?:par|sur) (?:(?:un|une|deux|trois|quatre|cinq|six|dix|\d+) )?|cette |ce )"
+    rf"\b(?:(?:par|sur|ces|les) (?:{_NUMBER} )?|sur l'|cette |ce |chaque |tous les |toutes les )"
     r"(?:mois|ans?|annees?|jours?|semaines?|heures?)\b"
 )
 _ASKS_WHEN = re.compile(r"\bquand\b|\bdate\b|\bfrequence\b|\bperiodicite\b|tous les combien")

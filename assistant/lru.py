@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from threading import Lock
 from typing import Generic, TypeVar
 
@@ -36,3 +37,16 @@ class LRU(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+    def get_many(
+        self, keys: Sequence[K], read: Callable[[list[K]], Iterable[tuple[K, V]]]
+    ) -> dict[K, V]:
+        """The values of `keys` held here, and those `read` returns for the others (kept); a
+        key `read` does not return is left out."""
+        found = {k: v for k in keys if (v := self.get(k)) is not None}
+        missing = [k for k in keys if k not in found]
+        if missing:
+            for key, value in read(missing):
+                found[key] = value
+                self.put(key, value)
+        return found

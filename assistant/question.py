@@ -185,20 +185,26 @@ _REQUIRES = re.compile(
 _QUOTE = re.compile(r"«\s*([^«»]{3,120}?)\s*»|“([^“”]{3,120}?)”|\"([^\"]{3,120}?)\"")
 
 
+_ELIDED = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.\.\.")
+
+
 def quoted(folded: str) -> tuple[str, ...]:
     """The phrases quoted in a question, spaces normalised, of at least two words."""
     out = []
     for match in _QUOTE.finditer(folded):
-        phrase = " ".join(next(g for g in match.groups() if g).split())
+        # "« fonds territoriaux… »": what is quoted, without the marks of what is left out
+        text = _ELIDED.sub(" ", next(g for g in match.groups() if g))
+        phrase = " ".join(text.split()).strip(" ,;:")
         if 2 <= len(phrase.split()) <= 12 and phrase not in out:
             out.append(phrase)
     return tuple(out)
 
 
 def quotes_in(text: str, phrases: tuple[str, ...]) -> bool:
-    """Whether `text` holds one of the quoted `phrases` (folded, spaces normalised)."""
+    """Whether `text` holds one of the quoted `phrases` as whole words (folded, spaces
+    normalised)."""
     flat = " ".join(fold(text).split())
-    return any(phrase in flat for phrase in phrases)
+    return any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", flat) for p in phrases)
 
 
 def kind_of(folded: str) -> Kind:

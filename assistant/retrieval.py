@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.articles import ArticleRef, around
+from assistant.citations import HISTORIC
 from assistant.config import Settings
 from assistant.definitions import defining_passage
 from assistant.lexical import LexicalIndex
@@ -49,16 +50,21 @@ def _scored_hit(hit: Hit, row: Scored) -> Hit:
 
 
 def _closest_articles(found: list[Hit], cap: int) -> list[Hit]:
-    """The whole article of the documents closest to the question, the closest first, until
-    `cap` passages (at least one document's): "article 15" named without its text is in many
-    texts of a large corpus, and an answer cites a few, not each of their sentences."""
+    """The whole article of the documents closest to the question, texts in force first, then
+    the closest, until `cap` passages (at least one document's): "article 15" named without its
+    text is in many texts of a large corpus, and an answer cites a few, not each of their
+    sentences (so the texts it lists as holding that article are those kept)."""
     if len(found) <= cap:
         return found
     by_doc: dict[str, list[Hit]] = {}
     for hit in found:
         by_doc.setdefault(hit.doc_id, []).append(hit)
     kept: set[str] = set()
-    for passages in sorted(by_doc.values(), key=lambda g: max(h.dense for h in g), reverse=True):
+
+    def rank(group: list[Hit]) -> tuple[bool, float]:
+        return (group[0].meta.status != HISTORIC, max(h.dense for h in group))
+
+    for passages in sorted(by_doc.values(), key=rank, reverse=True):
         if kept and len(kept) + len(passages) > cap:
             break
         kept.update(h.chunk_id for h in passages)

@@ -194,7 +194,7 @@ class Scorer:
         a civic-service contract does not answer "combien d'heures d'insertion", so besides the
         figure the sentence must hold a fair share of the question's other terms."""
         phrase = figure_in(text, question.folded, question.counted)
-        if phrase is None or " ".join(phrase.split()) in question.folded:
+        if phrase is None or _stated_in(phrase, question.folded):
             return False  # none, or the question's own ("le plafond sur trois ans ?")
         unit = set(terms(phrase)) | _QUALIFIERS
         present = set(terms(text)) - unit
@@ -320,6 +320,13 @@ class Scorer:
             )
         _carry_sequels(out)
         return sorted(out, key=lambda c: c.score, reverse=True)
+
+
+def _stated_in(phrase: str, folded: str) -> bool:
+    """Whether the (folded) question states this figure itself, as whole words ("cinq ans" is
+    not in "vingt-cinq ans")."""
+    flat = " ".join(phrase.split())
+    return re.search(rf"(?<![\w-]){re.escape(flat)}(?![\w-])", folded) is not None
 
 
 def names_paid(present: set[str], question: Question) -> bool:

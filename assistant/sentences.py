@@ -102,7 +102,8 @@ def _answer_units(passage: str) -> tuple[str, ...]:
     with ':') comes with the list lines that follow it, a run of list lines that nothing
     announces ("1. Définir…", "2. Constituer…") also comes as a whole, and a sentence followed
     by its own exception or sequel ("Toutefois…", "Cette condition…") comes with it: a rule
-    quoted without its exception misleads the official who acts on it."""
+    quoted without its exception misleads the official who acts on it. A statement of ten
+    words or fewer comes with the sentence after it too (and alone): alone, it says little."""
     units = sentences(passage)
     runs = _list_runs(passage)
     out: list[str] = []

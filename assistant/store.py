@@ -231,29 +231,26 @@ class ChunkStore:
 
     def similarities(self, ids: Sequence[str], vector: np.ndarray) -> dict[str, float]:
         """Cosine similarity to `vector` of the stored vectors of these passages."""
-        vectors = {cid: v for cid in ids if (v := self._vectors.get(cid)) is not None}
-        missing = [cid for cid in ids if cid not in vectors]
-        if missing:
+
+        def read(missing: list[str]) -> Iterator[tuple[str, np.ndarray]]:
             batch = self.collection.get(ids=missing, include=["embeddings"])
-            read = batch.get("embeddings")
-            for cid, v in zip(batch["ids"], read if read is not None else [], strict=False):
-                vectors[cid] = np.asarray(v, dtype=np.float32)
-                self._vectors.put(cid, vectors[cid])
-        return {cid: float(v @ vector) for cid, v in vectors.items()}
+            vectors = batch.get("embeddings")
+            for cid, v in zip(batch["ids"], vectors if vectors is not None else [], strict=False):
+                yield cid, np.asarray(v, dtype=np.float32)
+
+        return {cid: float(v @ vector) for cid, v in self._vectors.get_many(ids, read).items()}
 
     def get(self, ids: Sequence[str]) -> list[Hit]:
         """Passages by id, in the order of `ids` (unknown ids left out). Each call returns new
         `Hit`s: callers score them."""
-        found = {cid: p for cid in ids if (p := self._passages.get(cid)) is not None}
-        missing = [cid for cid in ids if cid not in found]
-        if missing:
+
+        def read(missing: list[str]) -> Iterator[tuple[str, tuple[str, PassageMeta]]]:
             batch = self.collection.get(ids=missing, include=["documents", "metadatas"])
             for hit in self._hits(batch):
-                found[hit.chunk_id] = (hit.text, hit.meta)
-                self._passages.put(hit.chunk_id, found[hit.chunk_id])
-        return [
-            Hit(chunk_id=cid, text=found[cid][0], meta=found[cid][1]) for cid in ids if cid in found
-        ]
+                yield hit.chunk_id, (hit.text, hit.meta)
+
+        found = self._passages.get_many(ids, read)
+        return [Hit(chunk_id=c, text=found[c][0], meta=found[c][1]) for c in ids if c in found]
 
     def article(self, number: str, text_key: str | None = None) -> list[Hit]:
         """Every passage of an article, by its number's key ("13", "l2113-15"), of one legal

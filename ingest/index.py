@@ -330,10 +330,11 @@ def rebuild_lexical(
         index.save(settings.lexical_dir)
         store.record_fingerprint(fingerprint(index.ids))
         return index
-    store.record_fingerprint(fingerprint(ids))
     # With a Chroma server too: the workers that share this data folder load it instead of
-    # rebuilding it from the server (see snapshot.build).
+    # rebuilding it from the server (see snapshot.build). The fingerprint is recorded once the
+    # file is saved, so that a worker never sees the new corpus before its index.
     if LexicalIndex.saved_ids(settings.lexical_dir) == list(ids):
+        store.record_fingerprint(fingerprint(ids))
         return None
     saved = LexicalIndex.saved_postings(settings.lexical_dir)
     have = set(saved.ids) if saved is not None else set()
@@ -350,4 +351,5 @@ def rebuild_lexical(
         postings = postings.select(order)
     index = LexicalIndex.from_postings(postings)
     index.save(settings.lexical_dir)
+    store.record_fingerprint(fingerprint(ids))
     return index

@@ -475,6 +475,11 @@ def test_a_duration_written_in_minutes_answers_how_long() -> None:
             "Une indemnité est versée, selon une périodicité mensuelle, au volontaire.",
             None,
         ),
+        (
+            "Il touche combien chaque mois ?",
+            "Une indemnité est versée selon une périodicité mensuelle.",
+            None,
+        ),
         ("Il touche combien par mois ?", "Une indemnité de 500 euros par mois.", "500 euros"),
         # a ceiling over three years: "tous les trois ans" is not a ceiling
         (
@@ -750,3 +755,13 @@ def test_what_a_text_means_by_a_term_asks_its_definition(question: str, subject:
     asked = understand(question)
     assert asked.kind is Kind.DEFINITION
     assert asked.subject is not None and asked.subject.text == subject
+
+
+def test_a_figure_the_question_states_is_matched_as_whole_words() -> None:
+    """The question's own figure never answers it, but "cinq ans" is not stated by "plus de
+    vingt-cinq ans", nor "3 ans" by "13 ans"."""
+    from assistant.scoring import _stated_in
+
+    assert _stated_in("trois ans", "quel plafond sur trois ans ?")
+    assert not _stated_in("cinq ans", "pour les plus de vingt-cinq ans, combien de temps ?")
+    assert not _stated_in("3 ans", "un contrat de 13 ans")

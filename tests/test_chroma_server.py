@@ -1,5 +1,6 @@
 """Chroma in client/server mode (`ESS_CHROMA_URL`): a real `chroma run` on loopback, real ingest,
-real answers; BM25 rebuilt from the server, and rebuilt again when another ingest changes it."""
+real answers; BM25 loaded from the ingest's data folder when it is the server's corpus, rebuilt
+from the server otherwise, and again when another ingest changes the corpus."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def tiny_corpus(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -
 def served(
     tmp_path_factory: pytest.TempPathFactory, chroma_url: str, tiny_corpus: Path, embedder: Embedder
 ) -> Settings:
-    """The tiny corpus ingested into the Chroma server; the data folder stays empty."""
+    """The tiny corpus ingested into the Chroma server; the data folder keeps only the manifest
+    and the BM25 index."""
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("data"),
         corpus_dirs=[tiny_corpus],
@@ -91,7 +93,7 @@ def test_workers_rebuild_bm25_when_another_ingest_changes_the_corpus(
     (corpus / "a.md").write_text("# Coopératives\n\nLes SCIC associent salariés et usagers.\n")
     store, _ = ChunkStore.for_ingest(open_client(settings), settings.collection, embedder)
     ingest(settings, store, [corpus])
-    worker = Assistant.open(settings, embedder)  # as a worker on another machine would
+    worker = Assistant.open(settings, embedder)  # a worker beside the ingest (same data folder)
     assert worker.retriever.lexical is not None
     assert worker.retriever.lexical.search("zéphyrin", 5) == []
 

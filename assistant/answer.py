@@ -68,6 +68,8 @@ _OPENING_WORDS = 90
 # question's terms in the opening sentence, its heading path included) or means the same
 # (cosine): below both, the documents hold neighbouring words, not the subject: a refusal.
 _FOCUS_SIMILARITY = 0.28
+# Units looked at after an opening that is off the subject, before refusing.
+_INSTEAD_AMONG = 4
 
 ArticleLookup = Callable[[str], list[Hit]]
 
@@ -155,7 +157,12 @@ class AnswerBuilder:
             return refusal(hits)
         first = openings[0]
         if not self.on_subject(question, first, hits):
-            return refusal(hits)
+            # The best-scored unit may be a near miss beside one squarely about the subject: the
+            # first of the next few that is (half the question's terms, or a close paraphrase).
+            instead = self.on_subject_instead(question, first, ranked_by_part[0], hits)
+            if instead is None:
+                return refusal(hits)
+            openings[0] = first = instead
         if unknown and not self.on_subject(question, first, hits, strict=True):
             # A name the documents never mention (a person, an organisation), and an opening
             # that does not answer squarely: the question is about what the documents lack.
@@ -331,6 +338,18 @@ class AnswerBuilder:
             covered = covered | c.terms
             base += gained
         return kept
+
+    def on_subject_instead(
+        self, question: Question, first: Opening, ranked: list[Candidate], hits: list[Hit]
+    ) -> Opening | None:
+        """An opening led by one of the next units after `first`'s squarely on subject."""
+        usable = [c for c in ranked if not is_meta(c.text) and c is not first.lead]
+        for c in usable[:_INSTEAD_AMONG]:
+            candidate = Opening(part=first.part, lead=c)
+            if self.on_subject(question, candidate, hits, strict=True):
+                candidate.more = self.more(first.part, c, usable, hits)
+                return candidate
+        return None
 
     def on_subject(
         self, question: Question, opening: Opening, hits: list[Hit], strict: bool = False

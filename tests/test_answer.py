@@ -765,3 +765,19 @@ def test_a_figure_the_question_states_is_matched_as_whole_words() -> None:
     assert _stated_in("trois ans", "quel plafond sur trois ans ?")
     assert not _stated_in("cinq ans", "pour les plus de vingt-cinq ans, combien de temps ?")
     assert not _stated_in("3 ans", "un contrat de 13 ans")
+
+
+def test_an_off_subject_best_sentence_gives_way_to_one_squarely_on_it(
+    assistant: Assistant,
+) -> None:
+    """The best-scored sentence shares words with the question ("salariés", "trois ans") but
+    is about something else: a sentence among the next few that covers the question squarely
+    opens instead of a refusal."""
+    answer = assistant.ask(
+        "Adjointe au commerce. La boulangerie du bourg risque de fermer, le patron part en "
+        "retraite sans repreneur et ses salariés seraient intéressés. Qu'est-ce que la mairie "
+        "peut faire concrètement pour favoriser une reprise par les salariés ?"
+    )
+    opening = answer.answer.split("\n\n")[0]
+    assert not answer.refused, answer.answer
+    assert "reprise" in opening and "salariés" in opening, opening

@@ -430,7 +430,9 @@ class AnswerBuilder:
         ]
         if planted:  # quoted in its own note below, not again as a point
             chosen.append(planted[1])
-        for point in further_points(ranked_by_part, chosen, hits, out):
+        subject = question.subject
+        about = (subject.text,) if subject is not None and subject.text in question.quoted else ()
+        for point in further_points(ranked_by_part, chosen, hits, out, about):
             out.point(excerpt_around(point.text, set(question.terms), POINT_WORDS), point)
         if conflict:
             out.disagreement(*conflict)

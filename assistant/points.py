@@ -7,6 +7,7 @@ from assistant.citations import HISTORIC
 from assistant.compose import Writeup, display, is_meta
 from assistant.figures import quantities
 from assistant.french import sentences
+from assistant.question import quotes_in
 from assistant.scoring import Candidate
 from assistant.types import Hit
 
@@ -32,10 +33,12 @@ def further_points(
     chosen: list[Candidate],
     hits: list[Hit],
     out: Writeup,
+    about: tuple[str, ...] = (),
 ) -> list[Candidate]:
     """At most three further points, each clearly about the question: above a share of the
-    opening's score, saying something of the question in its own words, not a repeat of
-    what is already quoted, within the answer's word budget."""
+    opening's score, saying something of the question in its own words (holding the quoted
+    term `about`, when the question asks about one), not a repeat of what is already quoted,
+    within the answer's word budget."""
     leads = [c for c in chosen[: len(ranked_by_part)]]
     picked: list[Candidate] = []
     per_hit: dict[int, int] = {}
@@ -55,6 +58,8 @@ def further_points(
             continue
         if c.listed:
             continue  # a list is an answer of its own, not a point beside one
+        if about and not quotes_in(c.text, about):
+            continue  # "titres associatifs" asked: not a point on associations' mergers
         if hits[c.hit_index].meta.status == HISTORIC and any(
             hits[x.hit_index].meta.status != HISTORIC for x in leads
         ):

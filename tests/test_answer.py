@@ -725,6 +725,8 @@ def test_a_quoted_term_in_the_texts_is_not_refused(assistant: Assistant) -> None
     opening = answer.answer.split("\n\n")[0]
     assert not answer.refused, answer.answer
     assert "titres associatifs" in opening.split("[1]")[0], opening
+    assert "créances de dernier rang" in opening  # what they are, with the sentence naming them
+    assert "fusion" not in answer.answer  # no point on associations' mergers beside it
 
 
 def test_a_sentence_opening_on_a_pronoun_is_quoted_with_the_one_before() -> None:

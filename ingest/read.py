@@ -226,12 +226,22 @@ def _as_text(value: object, depth: int = 0) -> str:
     return str(value)
 
 
+# Bumped whenever a reader turns the same file into different text (here: Markdown escapes): the
+# next ingest reads every file again; passages whose text is the same keep their ids, and only
+# those that changed are embedded again.
+READ_VERSION = 2
+
 _GITBOOK_TAB = re.compile(r"\{%\s*tab\s+title=\"([^\"]+)\"\s*%\}")
 _GITBOOK = re.compile(r"\{%.*?%\}", re.S)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _FILE_BANNER = re.compile(r"^#{3,} \[fichier : .*?\] #{3,}$", re.M)
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+# Escaped emphasis marks are held aside while emphasis is removed, then put back.
+_HELD = {"_": "\ue000", "*": "\ue001"}
+_RELEASED = str.maketrans({"\ue000": "_", "\ue001": "*"})
+_STRAY_MARKS = re.compile(r"(?<![\w*_])[_*]{2,}(?![\w*_])\s?")
 
 
 def markdown_to_text(text: str) -> str:
@@ -242,7 +252,11 @@ def markdown_to_text(text: str) -> str:
         text = _html_to_text(text)
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
+    # A backslash escapes a Markdown character ("\_", "\*"): the character is text, not markup.
+    text = _ESCAPED.sub(lambda m: _HELD.get(m.group(1), m.group(1)), text)
     text = _EMPHASIS.sub(r"\2", text)
+    text = text.translate(_RELEASED)
+    text = _STRAY_MARKS.sub("", text)  # "ad nutum \_\_ dans le jargon": marks around nothing
     text = re.sub(r"^\s*(?:---+|\*\*\*+)\s*$", "", text, flags=re.M)
     text = re.sub(
         r"^(#{1,6})(?!#)\s*[^\w\s«\"(#]+\s*", r"\1 ", text, flags=re.M

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from assistant.config import Settings
 from assistant.manifest import Manifest
 from ingest.chunk import CHUNK_VERSION
-from ingest.read import ReadLimits
+from ingest.read import READ_VERSION, ReadLimits
 
 SIGNATURES_FILE = "sources.json"
 MAX_SIGNED_BYTES = 200_000_000
@@ -24,7 +24,7 @@ MAX_SIGNED_BYTES = 200_000_000
 
 def signature(path: Path, entry: object, settings: Settings) -> str:
     """What a file's passages depend on: its bytes, its catalog `entry`, the chunking settings
-    and version, the reading limits. "" (never skipped) for what is not a regular file of a sensible size."""
+    and version, the reader's version, the reading limits. "" (never skipped) for what is not a regular file of a sensible size."""
     try:
         info = path.stat()
     except OSError:
@@ -40,7 +40,7 @@ def signature(path: Path, entry: object, settings: Settings) -> str:
         return ""
     limits = ReadLimits.from_settings(settings)
     facts = [entry, settings.chunk_size, settings.chunk_overlap, *astuple(limits)]
-    digest.update(json.dumps([*facts, CHUNK_VERSION], sort_keys=True).encode())
+    digest.update(json.dumps([*facts, CHUNK_VERSION, READ_VERSION], sort_keys=True).encode())
     return digest.hexdigest()
 
 

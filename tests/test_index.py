@@ -13,7 +13,7 @@ from assistant.pipeline import Assistant
 from assistant.store import ChunkStore, open_client
 from ingest.index import ingest
 from ingest.read import ReadLimits
-from tests.fixtures import make_pdf, make_settings
+from tests.fixtures import CountingEmbedder, make_pdf, make_settings
 from tests.hostile_files import shared_stream_pdf
 
 CATALOG = """
@@ -79,6 +79,24 @@ def test_an_unchanged_file_is_not_read_again(
     assert third.read == 2 and sorted(third.replaced) == ["clauses", "note-scic"]
     titles = {m["title"] for _, _, m in store.records(include_text=False)}
     assert "Note sur les SCIC" in titles and pdf.exists()
+
+
+def test_a_new_reader_reads_every_file_again_and_embeds_only_what_changed(
+    tmp_path: Path, folder: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade that reads files differently (READ_VERSION), the next ingest reads
+    every file again, though their bytes did not change; passages whose text is the same keep
+    their ids and vectors: nothing is embedded again when the new reader gives the same text."""
+    import ingest.signatures
+
+    settings = make_settings(tmp_path, folder)
+    first, _ = run(settings, embedder)
+    monkeypatch.setattr(ingest.signatures, "READ_VERSION", ingest.signatures.READ_VERSION + 1)
+    counting = CountingEmbedder(embedder)
+    again, _ = run(settings, counting)
+    assert again.read == first.read == 2
+    assert again.chunks_added == 0 and again.chunks_kept == first.chunks_added
+    assert counting.texts == 0
 
 
 def test_changed_document_is_replaced_and_removed_one_disappears(

@@ -79,3 +79,17 @@ def test_a_pdf_past_its_reading_time_is_refused_with_the_setting_to_change(tmp_p
     assert len(read_document(pdf, ReadLimits(pdf_seconds=60)).pages) == 2
     with pytest.raises(DocumentError, match=r"trop long à lire.*ESS_MAX_PDF_SECONDS"):
         read_document(pdf, ReadLimits(pdf_seconds=1e-9))
+
+
+def test_markdown_escapes_are_text_and_empty_marks_go() -> None:
+    """ "\\_" and "\\*" are characters, not markup; a pair of escaped marks around nothing (a
+    converter's leftover: "ad nutum \\_\\_ dans le jargon") is not printed as "\\\\"."""
+    from ingest.read import markdown_to_text
+
+    text = markdown_to_text(
+        "révoqué [_ad nutum_](https://x.fr/article\\_lc/1/) \\_\\_ dans le jargon ; "
+        "un taux de 5 \\* 2, un fichier\\_nom et **gras**."
+    )
+    assert "ad nutum dans le jargon" in text
+    assert "\\" not in text
+    assert "5 * 2" in text and "fichier_nom" in text and "gras" in text and "**" not in text

@@ -157,6 +157,14 @@ class Question:
     quoted: tuple[str, ...] = ()
 
     @property
+    def quoted_subject(self) -> str | None:
+        """The quoted words a definition question asks about ("les « titres associatifs »,
+        ça désigne quoi ?"), else None: a quote in another question may be the wording it
+        contrasts with today's."""
+        subject = self.subject
+        return subject.text if subject is not None and subject.text in self.quoted else None
+
+    @property
     def wants_figure(self) -> bool:
         return self.kind in (Kind.FIGURE, Kind.WHEN)
 

@@ -271,9 +271,7 @@ class Scorer:
             else np.zeros(len(found), dtype=np.float32)
         )
         subject = question.subject
-        # "« titres associatifs ». Ça désigne quoi ?": the quoted words are the asked term (a
-        # quote in another question may be the wording it contrasts with today's).
-        quoted_subject = subject is not None and subject.text in question.quoted
+        quoted_subject = question.quoted_subject is not None
         out: list[Candidate] = []
         for (text, i, j, lexical, prior, own, previous), sim in zip(found, sims, strict=True):
             context = str(hits[i].meta.context)

@@ -742,23 +742,6 @@ def test_a_sentence_opening_on_a_pronoun_is_quoted_with_the_one_before() -> None
     assert pair.score >= alone.score
 
 
-@pytest.mark.parametrize(
-    ("question", "subject"),
-    [
-        ("Qu'est-ce que la loi ESS entend par innovation sociale ?", "innovation sociale"),
-        ("Qu'entend-on par utilité sociale ?", "utilite sociale"),
-        ("Que faut-il entendre par entreprise de l'ESS au sens de la loi ?", "entreprise de l'ess"),
-    ],
-)
-def test_what_a_text_means_by_a_term_asks_its_definition(question: str, subject: str) -> None:
-    """ "Ce que la loi entend par X" asks the definition of X, not of "la loi"."""
-    from assistant.question import Kind, understand
-
-    asked = understand(question)
-    assert asked.kind is Kind.DEFINITION
-    assert asked.subject is not None and asked.subject.text == subject
-
-
 def test_a_figure_the_question_states_is_matched_as_whole_words() -> None:
     """The question's own figure never answers it, but "cinq ans" is not stated by "plus de
     vingt-cinq ans", nor "3 ans" by "13 ans"."""

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.definitions import asked_subject, defines
 from assistant.pipeline import Assistant
+from assistant.question import Kind, understand
 
 
 @pytest.mark.parametrize(
@@ -22,11 +23,16 @@ from assistant.pipeline import Assistant
         ("Qu'est-ce que la commande publique responsable ?", "commande publique responsable"),
         ("Comment expliquer ce qu'est l'ESS en 5 minutes ?", "ess"),
         ("Je voudrais savoir ce que sont les PTCE.", "ptce"),
+        # "Ce que la loi entend par X" asks the definition of X, not of "la loi".
+        ("Qu'est-ce que la loi ESS entend par innovation sociale ?", "innovation sociale"),
+        ("Qu'entend-on par utilité sociale ?", "utilite sociale"),
+        ("Que faut-il entendre par entreprise de l'ESS au sens de la loi ?", "entreprise de l'ess"),
     ],
 )
 def test_the_term_a_definition_question_asks_about(question: str, subject: str) -> None:
     found = asked_subject(question)
     assert found is not None and found.text == subject
+    assert understand(question).kind is Kind.DEFINITION
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,271 @@
+"""What opens an answer: for each part of the question, the unit that answers it first (by
+the kind of answer it wants), its verdict for a yes/no question, up to two sentences that
+complete it, and the article of the law it rests on when a practice note opens; whether that
+opening is about what was asked at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant import verdict as verdicts
+from assistant.citations import HISTORIC, LEGAL_KINDS
+from assistant.compose import is_meta
+from assistant.definitions import definition_strength
+from assistant.french import terms
+from assistant.points import same
+from assistant.question import Kind, Question, quotes_in
+from assistant.refusals import FOCUS_COVERAGE
+from assistant.scoring import Candidate, Scorer
+from assistant.types import Hit
+
+_BASIS_OVERLAP = 0.3  # share of the shorter sentence's terms the two have in common
+# The opening takes up to two more sentences that score at least this share of the first and
+# add this much of the question's terms, within about this many words.
+_MORE_SHARE = 0.7
+# A current text replaces a superseded one at the opening when it answers nearly as well.
+_CURRENT_SHARE = 0.75
+_MORE_GAIN = 0.0
+# A "Oui" is withheld when one of this many best sentences exempts what the question names.
+_CONTESTED_AMONG = 5
+_MORE_WORDS = 60
+_OPENING_WORDS = 90
+# Whether the opening says enough of what was asked (FOCUS_COVERAGE: IDF-weighted share of the
+# question's terms in the opening sentence, its heading path included) or means the same
+# (cosine): below both, the documents hold neighbouring words, not the subject: a refusal.
+_FOCUS_SIMILARITY = 0.28
+# Units looked at after an opening that is off the subject, before refusing.
+_INSTEAD_AMONG = 4
+
+
+@dataclass
+class Opening:
+    """What answers one part of the question: the unit quoted, its verdict, its legal basis."""
+
+    part: Question
+    lead: Candidate
+    verdict: str | None = None
+    basis: Candidate | None = None
+    more: list[Candidate] = field(default_factory=list)  # sentences that complete the first
+
+
+class Openings:
+    """Chooses openings from the scored units of the retrieved passages."""
+
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer = scorer
+
+    def opening(self, part: Question, ranked: list[Candidate], hits: list[Hit]) -> Opening | None:
+        """The unit that answers `part` first, by the kind of answer it wants."""
+        usable = [c for c in ranked if not is_meta(c.text)]
+        if not usable:
+            return None
+        best = usable[0]
+        if part.wants_figure:
+            floor = best.score * 0.3
+            figure = next(
+                (
+                    c
+                    for c in usable
+                    if c.score >= floor and self.scorer.answers_figure(c.text, part)
+                ),
+                None,
+            )
+            if figure is None:
+                return None
+            if figure.listed:
+                context = str(hits[figure.hit_index].meta.context)
+                figure = self.scorer.item_giving(part, figure, usable, context)
+            best = figure
+        elif part.kind in (Kind.STEPS, Kind.CRITERIA):
+            # The list that gives the steps or the criteria, when one answers nearly as well.
+            share = 0.5 if part.kind is Kind.STEPS else 0.7
+            # The list must speak of what is asked as much as the best sentence does: a list
+            # that shares a word with the question ("obligatoires") is not its criteria.
+            best = next(
+                (
+                    c
+                    for c in usable[:12]
+                    if c.listed and c.score >= best.score * share and c.own >= best.own - 0.1
+                ),
+                best,
+            )
+        if hits[best.hit_index].meta.status == HISTORIC:
+            # A superseded text never opens when a current one answers (one that holds the
+            # words the question quotes, when the superseded text holds them).
+            current = next(
+                (
+                    c
+                    for c in usable
+                    if hits[c.hit_index].meta.status != HISTORIC
+                    and c.score >= best.score * _CURRENT_SHARE
+                    and c.own >= best.own - 0.1
+                    and (not part.wants_figure or self.scorer.answers_figure(c.text, part))
+                    # the words the question quotes, when the superseded text holds them
+                    and (not quotes_in(best.text, part.quoted) or quotes_in(c.text, part.quoted))
+                ),
+                None,
+            )
+            best = current or best
+        if part.kind is Kind.YESNO:
+            # The sentence that states the verdict opens, when one answers nearly as well.
+            # ("Non." written before a note's sentence answers the note's own question, which
+            # may not be this one: only the best sentence is read with it.)
+            judged = [
+                (c, _verdict_of(part, c) if c is best else verdicts.verdict(part.text, c.text))
+                for c in [best, *usable[:6]]
+                if c is best
+                or (
+                    c.score >= best.score * _MORE_SHARE
+                    and hits[c.hit_index].meta.status != HISTORIC
+                    and not is_meta(c.text)
+                )
+            ]
+            lead, verdict = next(((c, v) for c, v in judged if v), (best, None))
+            exception = self.contested(part, lead, usable)
+            if exception is not None and verdict in (verdicts.YES, verdicts.YES_IF):
+                # Another passage exempts what the question names: no "Oui", and the
+                # exception is quoted in the opening, right after the rule.
+                found = Opening(part=part, lead=lead)
+                found.more = [exception]
+                return found
+            found = Opening(part=part, lead=lead, verdict=verdict)
+        else:
+            found = Opening(part=part, lead=best)
+        found.more = self.more(part, found.lead, usable, hits)
+        return found
+
+    def contested(
+        self, part: Question, lead: Candidate, usable: list[Candidate]
+    ) -> Candidate | None:
+        """A sentence near the top that exempts something the question names from the rule the
+        lead states (the question's own words, or an acronym's long form), if any."""
+        asked = {t for t, _ in part.expansions} | {t for _, long in part.expansions for t in long}
+        asked -= set(part.setting)
+        return next(
+            (
+                c
+                for c in usable[:_CONTESTED_AMONG]
+                if c is not lead
+                and c.score >= lead.score * 0.5
+                and not same(c, lead)
+                and verdicts.exempts(c.text, asked)
+            ),
+            None,
+        )
+
+    def more(
+        self, part: Question, lead: Candidate, usable: list[Candidate], hits: list[Hit]
+    ) -> list[Candidate]:
+        """Up to two more sentences for the opening when they answer nearly as well as the first
+        and say something it does not: one to three sentences answer first."""
+        if lead.listed:
+            return []
+        kept: list[Candidate] = []
+        words = len(lead.text.split())
+        covered = lead.terms
+        base = self.scorer.coverage(part, covered)
+        # "« titres associatifs », ça désigne quoi ?" answered by the sentence holding them:
+        # what completes it holds them too (not a sentence on associations' mergers).
+        quoted = part.quoted_subject is not None and quotes_in(lead.text, part.quoted)
+        for c in usable[:10]:
+            if len(kept) >= 2 or words >= _OPENING_WORDS:
+                break
+            if c is lead or c.listed or c.score < lead.score * _MORE_SHARE:
+                continue
+            if quoted and not quotes_in(c.text, part.quoted):
+                continue
+            if any(same(c, x) for x in [lead, *kept]) or is_meta(c.text):
+                continue
+            if hits[c.hit_index].meta.status == HISTORIC:
+                continue
+            size = len(c.text.split())
+            if size > _MORE_WORDS or words + size > _OPENING_WORDS * 1.3:
+                continue
+            gained = self.scorer.coverage(part, covered | c.terms) - base
+            if gained < _MORE_GAIN:
+                continue
+            kept.append(c)
+            words += size
+            covered = covered | c.terms
+            base += gained
+        return kept
+
+    def on_subject_instead(
+        self, question: Question, first: Opening, ranked: list[Candidate], hits: list[Hit]
+    ) -> Opening | None:
+        """An opening led by one of the next units after `first`'s squarely on subject."""
+        usable = [c for c in ranked if not is_meta(c.text) and c is not first.lead]
+        for c in usable[:_INSTEAD_AMONG]:
+            candidate = Opening(part=first.part, lead=c)
+            if self.on_subject(question, candidate, hits, strict=True):
+                candidate.more = self.more(first.part, c, usable, hits)
+                return candidate
+        return None
+
+    def on_subject(
+        self, question: Question, opening: Opening, hits: list[Hit], strict: bool = False
+    ) -> bool:
+        """Whether the opening is about what was asked, not only about its neighbouring words
+        (the indemnity of a mayor answered with an article that mentions mayors); `strict`
+        asks for a square answer (half the question's terms, or a close paraphrase)."""
+        lead = opening.lead
+        subject = opening.part.subject
+        if subject is not None and definition_strength(lead.text, subject) > 0:
+            return True  # it defines the very term asked about
+        if opening.part.quoted_subject and quotes_in(lead.text, opening.part.quoted):
+            return True  # it holds the very words the question quotes and asks about
+        context = str(hits[lead.hit_index].meta.context)
+        coverage = self.scorer.coverage(opening.part, set(terms(f"{context} {lead.text}")))
+        scale = 2.0 if strict else 1.0
+        return coverage >= FOCUS_COVERAGE * scale or lead.similarity >= _FOCUS_SIMILARITY * scale
+
+    def basis(self, opening: Opening, ranked: list[Candidate], hits: list[Hit]) -> Candidate | None:
+        """When a practice note or a guide opens, the sentence of the law it rests on: the
+        article the note names when it is among the passages, else the best sentence of a
+        current legal text that says the same thing."""
+        lead = opening.lead
+        meta = hits[lead.hit_index].meta
+        if meta.kind in LEGAL_KINDS:
+            return None
+        legal = [
+            c
+            for c in ranked
+            if hits[c.hit_index].meta.kind in LEGAL_KINDS
+            and hits[c.hit_index].meta.status != HISTORIC
+            and not is_meta(c.text)
+            and len(c.text) < 900
+        ]
+        if not legal:
+            return None
+
+        def fit(c: Candidate) -> float:
+            return _overlap(c.terms, lead.terms) + c.score / (lead.score or 1.0)
+
+        named = _named_in(lead.text)
+        cited = [c for c in legal if str(hits[c.hit_index].meta.article_key) in named]
+        if cited:
+            return max(cited, key=fit)
+        shared = [
+            c
+            for c in legal
+            if _overlap(c.terms, lead.terms) >= _BASIS_OVERLAP
+            and c.score >= lead.score * 0.4
+            and c.own >= lead.own * 0.5
+        ]
+        return max(shared, key=fit, default=None)
+
+
+def _verdict_of(part: Question, c: Candidate) -> str | None:
+    return verdicts.stated(c.previous) or verdicts.verdict(part.text, c.text)
+
+
+def _named_in(text: str) -> set[str]:
+    from assistant.articles import named_articles
+
+    return {ref.number for ref in named_articles(text)}
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))

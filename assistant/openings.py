@@ -16,6 +16,7 @@ from assistant.points import same
 from assistant.question import Kind, Question, quotes_in
 from assistant.refusals import FOCUS_COVERAGE
 from assistant.scoring import Candidate, Scorer
+from assistant.thresholds import settles
 from assistant.types import Hit
 
 _BASIS_OVERLAP = 0.3  # share of the shorter sentence's terms the two have in common
@@ -33,6 +34,10 @@ _OPENING_WORDS = 90
 # question's terms in the opening sentence, its heading path included) or means the same
 # (cosine): below both, the documents hold neighbouring words, not the subject: a refusal.
 _FOCUS_SIMILARITY = 0.28
+# A sentence bounding a figure the question states settles a yes/no question when it is among
+# this many after the best and scores at least this share of it.
+_MORE_AMONG = 6
+_BOUND_SHARE = 0.5
 # Units looked at after an opening that is off the subject, before refusing.
 _INSTEAD_AMONG = 4
 
@@ -112,7 +117,7 @@ class Openings:
             # may not be this one: only the best sentence is read with it.)
             judged = [
                 (c, _verdict_of(part, c) if c is best else verdicts.verdict(part.text, c.text))
-                for c in [best, *usable[:6]]
+                for c in [best, *usable[:_MORE_AMONG]]
                 if c is best
                 or (
                     c.score >= best.score * _MORE_SHARE
@@ -121,6 +126,11 @@ class Openings:
                 )
             ]
             lead, verdict = next(((c, v) for c, v in judged if v), (best, None))
+            if bounding := self.bounding(part, best, usable, hits):
+                # The situation the asker states ("le club a 12 salariés") against the bound a
+                # sentence sets on it ("neuf salariés au plus") settles the question.
+                lead, within = bounding
+                verdict = verdicts.YES_IF if within else verdicts.NO
             exception = self.contested(part, lead, usable)
             if exception is not None and verdict in (verdicts.YES, verdicts.YES_IF):
                 # Another passage exempts what the question names: no "Oui", and the
@@ -133,6 +143,25 @@ class Openings:
             found = Opening(part=part, lead=best)
         found.more = self.more(part, found.lead, usable, hits)
         return found
+
+    def bounding(
+        self, part: Question, best: Candidate, usable: list[Candidate], hits: list[Hit]
+    ) -> tuple[Candidate, bool] | None:
+        """A sentence near the top that bounds a figure the question states, and whether the
+        stated figure is within the bound."""
+        historic_best = hits[best.hit_index].meta.status == HISTORIC
+        for c in [best, *usable[:_MORE_AMONG]]:
+            if c is not best and (
+                c.score < best.score * _BOUND_SHARE
+                or (hits[c.hit_index].meta.status == HISTORIC and not historic_best)
+            ):
+                continue
+            within = settles(part.text, c.text)
+            # Its passage must be about what is asked, not only about the stated figure (a
+            # rule on "communes de moins de 3 500 habitants" for an unrelated question).
+            if within is not None and self.on_subject(part, Opening(part=part, lead=c), hits):
+                return c, within
+        return None
 
     def contested(
         self, part: Question, lead: Candidate, usable: list[Candidate]

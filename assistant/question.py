@@ -107,11 +107,14 @@ _INVERSION = re.compile(
 )
 # Words that make a question ask something other than yes or no. "que", "qu'", "où" and
 # "quand" count only where they open it ("Que dit…", "Où trouver…", "Quand…"): inside a
-# sentence they are conjunctions ("je pense que", "quand même").
+# sentence they are conjunctions ("je pense que", "quand même"). "qui gère" asks who only where
+# it opens a clause ("et qui gère ?", "c'est qui qui paie"), not after a noun ("l'asso qui
+# gère le centre social, elle peut… ?").
 _QUESTION_WORD = re.compile(
     r"\b(?:combien|comment|pourquoi|quel|quelle|quels|quelles|lequel|laquelle|lesquels|"
     r"lesquelles|quoi|qu'est-ce|qu'est ce)\b|(?:^|[,:;]\s*)(?:que|qu'|ou|quand|qui)\b|"
-    r"\b(?:depuis|jusqu'a) quand\b|\b(?:a|par|avec|pour|de|aupres de) qui\b|\bqui (?:doit|peut|"
+    r"\b(?:depuis|jusqu'a) quand\b|\b(?:a|par|avec|pour|de|aupres de) qui\b|"
+    r"(?:^|[,:;]\s*|\b(?:et|mais|alors|donc|ou|c'est|cest|qui) )qui (?:doit|peut|"
     r"decide|delivre|fixe|finance|paie|paye|est|sont|a|assure|gere|porte|signe|controle|"
     r"accompagne|s'occupe)\b"
 )

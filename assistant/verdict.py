@@ -170,9 +170,11 @@ def _denied(asked: str, said: str) -> str | None:
 
 
 # "les associations et fondations en sont dispensées", "sauf les…", "ne s'applique pas aux…": a
-# clause that exempts someone from the rule. On folded text.
+# clause that exempts someone from the rule ("sont exclus", not "l'associé exclu", a member
+# excluded, which exempts no one). On folded text.
 _EXEMPTS = re.compile(
-    r"\b(?:dispensee?s?|exemptee?s?|exoneree?s?|sauf|a l'exception|hormis|exclue?s?|"
+    r"\b(?:dispensee?s?|exemptee?s?|exoneree?s?|sauf|a l'exception|hormis|"
+    r"(?:est|sont|etre|restent|demeurent) exclue?s?|a l'exclusion|"
     r"ne s'appliqu\w* pas|n'est pas applicable|ne sont pas applicables|ne sont pas tenue?s?|"
     r"n'est pas tenue?)\b"
 )

@@ -766,3 +766,16 @@ def test_an_off_subject_best_sentence_gives_way_to_one_squarely_on_it(
     opening = answer.answer.split("\n\n")[0]
     assert not answer.refused, answer.answer
     assert "reprise" in opening and "salariés" in opening, opening
+
+
+def test_an_excluded_member_is_not_an_exemption() -> None:
+    """ "l'associé exclu" names a member who was excluded; it exempts no one from the rule
+    ("sont exclus du champ" does)."""
+    from assistant.verdict import exempts
+
+    said = (
+        "Le conseil d'administration peut suspendre l'exercice des droits que l'associé exclu "
+        "tient de sa qualité de coopérateur."
+    )
+    assert not exempts(said, {"conseil", "administr"})
+    assert exempts("Les associations sont exclues du champ de la taxe.", {"associ"})

@@ -1,0 +1,164 @@
+"""A figure the asker states about their situation ("le club a 12 salariés", "la commune
+prendrait 60 % du capital") against the bound a sentence sets on the same quantity ("employant
+neuf salariés au plus", "jusqu'à 50 % du capital"): that sentence settles the yes/no question.
+Within the bound: "Oui, à certaines conditions" (the bound is one condition among others);
+beyond it: "Non".
+
+Pure functions over text, so they are tested without an index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.figures import quantities
+from assistant.french import fold
+
+_WORDS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "quinze": 15,
+    "vingt": 20,
+    "trente": 30,
+    "cinquante": 50,
+    "cent": 100,
+    "mille": 1000,
+}
+_NUMBER = r"(\d{1,3}(?:[  .]\d{3})+|\d+(?:,\d+)?|" + "|".join(_WORDS) + r")"
+# What is counted, each spelling -> one name. Percentages are matched by what they are a
+# share of ("du capital"), see `_percent_of`.
+_COUNTED = {
+    "salarie": "salaries",
+    "salaries": "salaries",
+    "habitant": "habitants",
+    "habitants": "habitants",
+    "personne": "personnes",
+    "personnes": "personnes",
+    "membre": "membres",
+    "membres": "membres",
+    "agent": "agents",
+    "agents": "agents",
+    "adherent": "adherents",
+    "adherents": "adherents",
+    "associe": "associes",
+    "associes": "associes",
+    "euro": "euros",
+    "euros": "euros",
+    "€": "euros",
+    "%": "%",
+}
+_UNIT = r"(salaries?|habitants?|personnes?|membres?|agents?|adherents?|associes?|euros?|€|%)"
+_FIGURE = rf"{_NUMBER}\s?{_UNIT}(?!\w)"
+# Bounds before the figure ("jusqu'à 50 %", "moins de 3 500 habitants") and after it ("neuf
+# salariés au plus"); the flag says whether the bound is an upper one, then whether it is strict.
+_BEFORE = [
+    (r"au plus|au maximum|jusqu'a|dans la limite de|n'excedant pas|plafonne\w* a", True, False),
+    (r"moins de|inferieure?s? a", True, True),
+    (r"au moins|au minimum|a partir de|minimum de", False, False),
+    (r"plus de|superieure?s? a|au-dela de", False, True),
+]
+_AFTER = [(r"au plus|au maximum", True, False), (r"au moins|au minimum", False, False)]
+# "ne peut excéder 50 %", "ne dépasse pas 10 000 €".
+_NOT_ABOVE = r"(?:ne (?:peu(?:t|vent) |doi(?:t|vent) )?(?:pas )?(?:exceder|depasser)|n'excede pas|ne depasse pas)"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """An upper or lower limit on a quantity ("neuf salariés au plus": 9, salaries, upper)."""
+
+    value: float
+    unit: str
+    upper: bool
+    strict: bool
+
+    def admits(self, value: float) -> bool:
+        if self.upper:
+            return value < self.value if self.strict else value <= self.value
+        return value > self.value if self.strict else value >= self.value
+
+
+def _number(text: str) -> float:
+    text = text.strip()
+    if text in _WORDS:
+        return float(_WORDS[text])
+    return float(re.sub(r"[  .]", "", text).replace(",", "."))
+
+
+def _unit(text: str, unit: str, end: int) -> str:
+    """The name of a unit; a percentage is named by what it is a share of when the text says."""
+    name = _COUNTED[unit]
+    if name != "%":
+        return name
+    shares = quantities(text[max(0, end - 12) : end + 60])
+    return f"% {shares[0].of}" if shares else "%"
+
+
+def stated(question: str) -> list[tuple[float, str]]:
+    """The figures a question states with what they count ("a 12 salariés" -> (12, salaries));
+    a figure under a bound of its own ("plus de 50 salariés") is not one value."""
+    folded = fold(question)
+    out = []
+    for match in re.finditer(rf"(?<![\w,.]){_FIGURE}", folded):
+        before = folded[max(0, match.start() - 14) : match.start()]
+        if re.search(r"(?:plus|moins|jusqu'a|au-dela|au moins) (?:de |d')?$", before):
+            continue
+        out.append((_number(match.group(1)), _unit(folded, match.group(2), match.end())))
+    return out
+
+
+def bounds(sentence: str) -> list[Bound]:
+    """The limits a sentence sets on counted quantities."""
+    folded = fold(sentence)
+    out = []
+    for words, upper, strict in [*_BEFORE, (_NOT_ABOVE, True, False)]:
+        for match in re.finditer(rf"\b(?:{words})\s+(?:a\s+)?{_FIGURE}", folded):
+            out.append(
+                Bound(
+                    _number(match.group(1)),
+                    _unit(folded, match.group(2), match.end()),
+                    upper,
+                    strict,
+                )
+            )
+    for words, upper, strict in _AFTER:
+        for match in re.finditer(rf"(?<![\w,.]){_FIGURE}\s+(?:{words})\b", folded):
+            unit = _unit(folded, match.group(2), match.end(2))
+            out.append(Bound(_number(match.group(1)), unit, upper, strict))
+    return out
+
+
+def settles(question: str, sentence: str) -> bool | None:
+    """Whether the situation the question states is within the bound the sentence sets on the
+    same quantity (True), beyond it (False), or None when the sentence bounds nothing stated."""
+    figures = stated(question)
+    if not figures:
+        return None
+    # A limit on what several hold together ("peuvent détenir ensemble jusqu'à 50 %"): one
+    # asker's share beyond it is beyond it, but within it depends on the others' shares.
+    collective = bool(_COLLECTIVE.search(fold(sentence)))
+    for bound in bounds(sentence):
+        for value, unit in figures:
+            if _same_unit(unit, bound.unit):
+                within = bound.admits(value)
+                return None if within and collective else within
+    return None
+
+
+_COLLECTIVE = re.compile(r"\b(?:ensemble|cumulee?s?|au total|reunie?s|globalement)\b")
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """The same count, or two percentages one of which does not say what it is a share of."""
+    return a == b or (a.startswith("%") and b.startswith("%") and "%" in (a, b))

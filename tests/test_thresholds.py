@@ -1,0 +1,58 @@
+"""A figure the asker states about their situation, read against the bound a text sets on the
+same quantity: the yes/no question is settled by the numbers, not by the modal verb."""
+
+from __future__ import annotations
+
+from assistant.pipeline import Assistant
+from assistant.thresholds import bounds, settles, stated
+from evals.metrics import opening
+
+
+def test_stated_figures_and_bounds_are_read_with_what_they_count() -> None:
+    assert stated("Notre asso emploie 14 salariés, c'est grave ?") == [(14.0, "salaries")]
+    assert stated("Une commune de 3 000 habitants") == [(3000.0, "habitants")]
+    # A figure under its own bound is not a value of the asker's situation.
+    assert stated("Les PME de plus de 50 salariés") == []
+    (cap,) = bounds("1° Les associations employant neuf salariés au plus ;")
+    assert (cap.value, cap.unit, cap.upper) == (9.0, "salaries", True)
+    (floor,) = bounds("les communes de moins de 3 500 habitants")
+    assert (floor.value, floor.upper, floor.strict) == (3500.0, True, True)
+
+
+def test_within_beyond_and_unrelated_bounds() -> None:
+    rule = "1° Les associations à but non lucratif employant neuf salariés au plus ;"
+    assert settles("L'asso a 7 salariés, elle peut ?", rule) is True
+    assert settles("L'asso a 10 salariés, elle peut ?", rule) is False
+    # A bound on another quantity settles nothing.
+    assert settles("La commune a 900 habitants, elle peut ?", rule) is None
+    # A limit several share: beyond it for one is beyond it, within it depends on the others.
+    shared = "Les collectivités peuvent détenir ensemble jusqu'à 50 % du capital de la SCIC."
+    assert settles("La ville seule pourrait prendre 60 % du capital ?", shared) is False
+    assert settles("Chacune de nous peut monter à 50 % ?", shared) is None
+
+
+def test_a_stated_headcount_beyond_the_bound_gets_a_no(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Notre association sportive emploie 15 salariés. Est-ce qu'elle a le droit d'utiliser "
+        "le chèque-emploi associatif ?"
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("Non."), answer.answer
+    assert "neuf salariés au plus" in lead, answer.answer
+
+
+def test_a_stated_share_beyond_the_public_cap_of_a_scic_gets_a_no(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "La mairie aimerait avoir 70 % du capital de la future SCIC, c'est autorisé ?"
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("Non."), answer.answer
+    assert "50 %" in lead, answer.answer
+
+
+def test_each_at_the_shared_cap_is_not_told_yes(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "La commune et le département veulent entrer dans la même SCIC. Chacun peut aller "
+        "jusqu'à 50 % ?"
+    )
+    assert not opening(answer.answer).startswith("Oui"), answer.answer

@@ -22,23 +22,32 @@ _UNITS = (
     r"membres|personnes|exercices?|categories|associes|sieges|voix"
 )
 _SHARE_UNITS = r"%|pour ?cent"
+_DURATION = (
+    r"ans?|annees?|mois|jours?|semaines?|heures?|minutes?|min|h|annuel\w*|mensuel\w*|tous les|"
+    r"demi-journees?|journees?"
+)
+# A deadline counted in a company's financial years: "le septième exercice qui suit".
+_FISCAL_YEAR = re.compile(r"\b(?:premier|second|dernier|[a-z]+ieme) exercice\b")
 # What the question asks for -> the units that answer it.
 _ASKED_UNITS = [
     (
         r"\b(montant|euros?|cout\w*|prix|budget|bareme|tarif|seuil|plafonds?|touche\w*|paye\w*|indemnite|"
-        r"remuneration|salaire|cotisation|redevance|amende)\b|€",
+        r"remuneration|salaire|cotisation|redevance|amende|aides?|primes?|allocations?|dotations?)\b|€",
         r"euros?|€",
     ),
     (r"\b(pourcentage|taux|proportion|part|parts|quota|%|capital)(?!\w)", _SHARE_UNITS),
     (
         r"\b(delai|duree|temps|ans|annees?|mois|jours?|semaines?|frequence|periodicite|"
         r"quand|tous les combien)\b",
-        r"ans?|annees?|mois|jours?|semaines?|heures?|minutes?|min|h|annuel\w*|mensuel\w*|tous les|"
-        r"demi-journees?|journees?",
+        _DURATION,
     ),
     (r"\b(heures?|minutes?)\b", r"heures?|minutes?|min|h"),
 ]
-_SHARE = re.compile(r"\b(moitie|tiers|quarts?|majorite|septiemes?|dixiemes?|centiemes?)\b")
+# "la moitié", "un septième" (not "le septième exercice", an ordinal).
+_SHARE = re.compile(
+    r"\b(?:moitie|tiers|quarts?|majorite|(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf) "
+    r"(?:cinquiemes?|sixiemes?|septiemes?|huitiemes?|dixiemes?|centiemes?))\b"
+)
 _PERCENT = re.compile(r"(\d+(?:[,.]\d+)?)\s?(?:%|pour ?cent)")
 # "50 % du capital", "49 % des voix": what a percentage is a share of.
 _SHARE_OF = re.compile(
@@ -95,9 +104,15 @@ def figure_in(text: str, asked: str = "", counted: tuple[str, ...] = ()) -> str 
         share := _SHARE.search(folded)
     ):
         return share.group(0)
+    # A time asked beside other quantities named ("…50 % du capital. Dans quel délai ?"): the
+    # time first.
+    if _DURATION in units and len(units) > 1 and (duration := figure_in(text, "delai")):
+        return duration
     pattern = "|".join(units) if units else _UNITS
     # "trois catégories d'associés": up to two words, an elided article included, between.
     found = re.search(rf"\b{_NUMBER}\s*(?:[\w']+\s+|\w+'){{0,2}}?(?:{pattern})(?!\w)", folded)
+    if found is None and _DURATION in units:
+        found = _FISCAL_YEAR.search(folded)  # "au plus tard à la clôture du septième exercice"
     return found.group(0) if found else None
 
 

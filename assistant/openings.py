@@ -168,8 +168,9 @@ class Openings:
     ) -> Candidate | None:
         """A sentence near the top that exempts something the question names from the rule the
         lead states (the question's own words, or an acronym's long form), if any."""
+        # The setting counts: "Une asso touche plus de 200 000 €… Est-ce qu'elle doit…" asks
+        # about the association the sentence before names.
         asked = {t for t, _ in part.expansions} | {t for _, long in part.expansions for t in long}
-        asked -= set(part.setting)
         return next(
             (
                 c

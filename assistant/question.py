@@ -285,7 +285,14 @@ def _stated_figures(folded: str) -> frozenset[str]:
 
 
 def _counted(folded: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"combien (?:de |d')(\w+)", folded))
+    # "combien d'associés", "combien faut-il d'associés", "combien il faut de salariés".
+    return tuple(
+        re.findall(
+            r"combien (?:[a-z]+-(?:t-)?(?:il|on|elle|ils|elles) |il (?:en )?faut |on (?:en )?a "
+            r"|en faut-il )?(?:de |d')(\w+)",
+            folded,
+        )
+    )
 
 
 def _expansions(text: str) -> tuple[tuple[str, frozenset[str]], ...]:

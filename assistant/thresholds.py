@@ -105,14 +105,23 @@ def _unit(text: str, unit: str, end: int) -> str:
     return f"% {shares[0].of}" if shares else "%"
 
 
+# A figure after these words is a limit the asker quotes ("limitées à 20 % du capital"), not
+# their situation.
+_BOUNDED_BEFORE = (
+    r"(?:plus|moins|jusqu'a|au-dela|au moins|au plus|limitee?s?|plafonnee?s?|maximum|minimum|"
+    r"max|min|seuil|plafond|limite) (?:de |d'|a |a hauteur de )?$"
+)
+
+
 def stated(question: str) -> list[tuple[float, str]]:
     """The figures a question states with what they count ("a 12 salariés" -> (12, salaries));
-    a figure under a bound of its own ("plus de 50 salariés") is not one value."""
+    a figure under a bound of its own ("plus de 50 salariés", "limitées à 20 %") is not one
+    value of the asker's situation."""
     folded = fold(question)
     out = []
     for match in re.finditer(rf"(?<![\w,.]){_FIGURE}", folded):
-        before = folded[max(0, match.start() - 14) : match.start()]
-        if re.search(r"(?:plus|moins|jusqu'a|au-dela|au moins) (?:de |d')?$", before):
+        before = folded[max(0, match.start() - 24) : match.start()]
+        if re.search(_BOUNDED_BEFORE, before):
             continue
         out.append((_number(match.group(1)), _unit(folded, match.group(2), match.end())))
     return out

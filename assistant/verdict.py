@@ -41,7 +41,7 @@ _OBLIGES = re.compile(
 )
 _NOT_OBLIGED = re.compile(
     r"\b(?:n'est pas obligatoire|ne sont pas obligatoires|n'(?:est|sont) pas tenue?s?|"
-    r"facultati\w+|rien n'oblige|sans obligation)\b"
+    r"facultati\w+|rien n'oblige|sans obligation|n'(?:a|ont)(?: donc| alors)? pas a)\b"
 )
 _CONDITIONS = re.compile(
     r"\b(?:sous reserve|a condition|a la condition|dans (?:les|des) conditions|dans la limite|"
@@ -80,9 +80,25 @@ def asking(question: str) -> str:
     return (asked or sentences or [question])[-1]
 
 
+# "On voudrait réserver le marché aux entreprises de l'ESS, c'est possible ?": the verb asked
+# about is what the asker wants to do, the question is whether that is allowed. On folded text.
+_IS_IT_ALLOWED = re.compile(
+    r"\b(?:c'?est|c est|ce serait|est-ce|serait-ce)\s+(?:\w+\s+)?(?:possible|jouable|legal|"
+    r"autorise|permis|envisageable|faisable)\b"
+)
+_WANTED_VERB = re.compile(
+    r"\b(?:voudrai\w*|veu[tx]|veulent|voulons|souhait\w*|aimer\w*|envisag\w* de|compt\w*|"
+    r"pens\w*|prevo\w* de|projet\w* de)\s+(?:(?:le|la|les|l'|lui|leur|y|en|se|s')\s*)*"
+    r"(?P<verb>[a-z]{3,}(?:er|ir|re))\b"
+)
+
+
 def asked_verb(question: str) -> str | None:
     """The stem of the verb the question asks permission or obligation for."""
-    match = _ASKED_VERB.search(fold(asking(question)))
+    asked = fold(asking(question))
+    match = _ASKED_VERB.search(asked)
+    if match is None and _IS_IT_ALLOWED.search(asked):
+        match = _WANTED_VERB.search(asked)
     return stem(match.group("verb")) if match else None
 
 
@@ -176,7 +192,7 @@ _EXEMPTS = re.compile(
     r"\b(?:dispensee?s?|exemptee?s?|exoneree?s?|sauf|a l'exception|hormis|"
     r"(?:est|sont|etre|restent|demeurent) exclue?s?|a l'exclusion|"
     r"ne s'appliqu\w* pas|n'est pas applicable|ne sont pas applicables|ne sont pas tenue?s?|"
-    r"n'est pas tenue?)\b"
+    r"n'est pas tenue?|n'est pas (?:exigee?|requise?)|ne sont pas (?:exigee?s|requise?s))\b"
 )
 
 

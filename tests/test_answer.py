@@ -779,3 +779,29 @@ def test_an_excluded_member_is_not_an_exemption() -> None:
     )
     assert not exempts(said, {"conseil", "administr"})
     assert exempts("Les associations sont exclues du champ de la taxe.", {"associ"})
+
+
+def test_not_having_to_do_it_answers_no_and_a_wanted_act_is_what_is_asked() -> None:
+    from assistant.verdict import asked_verb, verdict
+
+    asked = "L'entreprise d'insertion veut l'agrément. Est-ce qu'elle doit prouver son impact ?"
+    said = "Une entreprise d'insertion n'a donc pas à prouver les conditions du I."
+    assert verdict(asked, said) == "Non."
+    # "On voudrait réserver…, c'est possible ?" asks whether reserving is allowed.
+    wanted = "On voudrait réserver le lot ménage à une association, c'est possible ?"
+    assert asked_verb(wanted) == asked_verb("Peut-on réserver le lot ?")
+    assert verdict(wanted, "Ce lot ne peut pas être réservé sur ce fondement.") == "Non."
+
+
+def test_an_association_named_before_the_question_is_what_an_exemption_is_read_for(
+    assistant: Assistant,
+) -> None:
+    """The association is named in the sentence before the question ("Est-ce qu'elle
+    doit…"): the rule's exemption of associations must not be dropped for a "Oui"."""
+    answer = assistant.ask(
+        "Une association culturelle reçoit 400 000 € de subventions chaque année. Est-ce "
+        "qu'elle doit déposer ses comptes à la préfecture ?"
+    )
+    lead = opening(answer.answer)
+    assert not lead.startswith("Oui"), answer.answer
+    assert "n'est pas exigée des organismes ayant le statut d'association" in lead, answer.answer

@@ -13,6 +13,8 @@ def test_stated_figures_and_bounds_are_read_with_what_they_count() -> None:
     assert stated("Une commune de 3 000 habitants") == [(3000.0, "habitants")]
     # A figure under its own bound is not a value of the asker's situation.
     assert stated("Les PME de plus de 50 salariés") == []
+    # A limit the asker quotes is not their situation either.
+    assert stated("Un vieux guide dit qu'on est limités à 20 % du capital. C'est la règle ?") == []
     (cap,) = bounds("1° Les associations employant neuf salariés au plus ;")
     assert (cap.value, cap.unit, cap.upper) == (9.0, "salaries", True)
     (floor,) = bounds("les communes de moins de 3 500 habitants")
@@ -56,3 +58,32 @@ def test_each_at_the_shared_cap_is_not_told_yes(assistant: Assistant) -> None:
         "jusqu'à 50 % ?"
     )
     assert not opening(answer.answer).startswith("Oui"), answer.answer
+
+
+def test_what_a_question_counts_and_the_kind_of_figure_it_wants() -> None:
+    from assistant.figures import figure_in
+    from assistant.question import understand
+
+    assert understand("Combien faut-il d'associés pour une SCIC ?").counted == ("associes",)
+    assert understand("Combien il faut de salariés ?").counted == ("salaries",)
+    # An ordinal is no share: "le septième exercice" does not answer "quelle part ?".
+    assert figure_in("à la clôture du septième exercice", "quelle part ?") is None
+    # …but it is the deadline asked, before the share the question itself names.
+    assert (
+        figure_in(
+            "détenir 50 % du capital au plus tard à la clôture du septième exercice",
+            "les cooperateurs detiennent 50 % du capital. dans quel delai ?",
+        )
+        == "septieme exercice"
+    )
+    # An aid is an amount: a percentage does not say how much it is.
+    assert figure_in("cette proportion minimale est de 50 %", "c'est combien l'aide ?") is None
+
+
+def test_an_amount_of_aid_the_texts_do_not_give_is_not_answered_with_a_share(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask(
+        "C'est combien l'aide de l'Etat pour un poste en entreprise d'insertion ?"
+    )
+    assert answer.refused, answer.answer

@@ -93,13 +93,35 @@ _WANTED_VERB = re.compile(
 )
 
 
-def asked_verb(question: str) -> str | None:
-    """The stem of the verb the question asks permission or obligation for."""
+# Verbs that say little without their object: "faire une avance", "devenir partie", "prendre des
+# parts". The act asked about is then also named by the object ("allouer des avances").
+_LIGHT = frozenset({"fair", "deven", "etre", "avoir", "donn", "mettr", "prendr"})
+_OBJECT = re.compile(
+    r"\s+(?:(?:un|une|des|le|la|les|l'|du|de|d'|son|sa|ses|leur|leurs|quand meme)\s*)*"
+    r"(?P<object>[a-z]{4,})"
+)
+
+
+def _asked(question: str) -> tuple[str, str | None] | None:
+    """The stem of the verb the question asks permission or obligation for, and the stem of its
+    object when the verb is a light one."""
     asked = fold(asking(question))
     match = _ASKED_VERB.search(asked)
     if match is None and _IS_IT_ALLOWED.search(asked):
         match = _WANTED_VERB.search(asked)
-    return stem(match.group("verb")) if match else None
+    if match is None:
+        return None
+    verb = stem(match.group("verb"))
+    if verb not in _LIGHT:
+        return verb, None
+    thing = _OBJECT.match(asked, match.end())
+    return verb, stem(thing.group("object")) if thing else None
+
+
+def asked_verb(question: str) -> str | None:
+    """The stem of the verb the question asks permission or obligation for."""
+    found = _asked(question)
+    return found[0] if found else None
 
 
 # How far after its modal the asked verb may come ("permet à une commune, une intercommunalité,
@@ -123,13 +145,14 @@ def _same_act() -> dict[str, frozenset[str]]:
     return {s: frozenset(v) for s, v in out.items()}
 
 
-def _governs(said: str, modal: re.Pattern[str], verb: str) -> bool:
-    """Whether a modal of `said` bears on `verb`, or a verb naming the same act (within the
-    next few words)."""
-    verbs = _same_act().get(verb, frozenset()) | {verb}
+def _governs(said: str, modal: re.Pattern[str], verb: str, thing: str | None = None) -> bool:
+    """Whether a modal of `said` bears on `verb`, a verb naming the same act, or the object
+    `thing` of a light verb ("faire une avance" / "peuvent … allouer des avances") within the
+    next few words."""
+    verbs = _same_act().get(verb, frozenset()) | {verb} | ({thing} if thing else set())
     for match in modal.finditer(said):
         clause = re.split(r"[.;:?!]\s", said[match.end() : match.end() + 120], maxsplit=1)[0]
-        window = clause.split()[:_WINDOW]
+        window = [w for w in clause.split() if any(ch.isalpha() for ch in w)][:_WINDOW]
         if any(stem(_word(w)) in verbs for w in window):
             return True
         before = said[max(0, match.start() - 40) : match.start()].split()[-3:]
@@ -143,19 +166,20 @@ def verdict(question: str, sentence: str) -> str | None:
     sentence's permission, prohibition or obligation must bear on the verb the question asks
     about ("peut-elle être associée" / "Peut être associé … toute personne publique")."""
     asked, said = fold(asking(question)), fold(sentence)
-    verb = asked_verb(question)
-    if verb is None:
+    found = _asked(question)
+    if found is None:
         return _denied(asked, said)
+    verb, thing = found
     if _ASKS_OBLIGATION.search(asked):
-        if _governs(said, _NOT_OBLIGED, verb):
+        if _governs(said, _NOT_OBLIGED, verb, thing):
             return NO
-        if _governs(said, _OBLIGES, verb) and not _governs(said, _FORBIDS, verb):
+        if _governs(said, _OBLIGES, verb, thing) and not _governs(said, _FORBIDS, verb, thing):
             return YES_IF if _CONDITIONS.search(said) else YES
         return None
     if _ASKS_PERMISSION.search(asked):
-        if _governs(said, _FORBIDS, verb):
+        if _governs(said, _FORBIDS, verb, thing):
             return NO
-        if _governs(said, _PERMITS, verb):
+        if _governs(said, _PERMITS, verb, thing):
             return YES_IF if _CONDITIONS.search(said) else YES
     return None
 

@@ -805,3 +805,19 @@ def test_an_association_named_before_the_question_is_what_an_exemption_is_read_f
     lead = opening(answer.answer)
     assert not lead.startswith("Oui"), answer.answer
     assert "n'est pas exigée des organismes ayant le statut d'association" in lead, answer.answer
+
+
+def test_a_light_verb_is_read_with_its_object() -> None:
+    """ "faire une avance" is the act "allouer des avances" names; "devenir partie" the one
+    "être parties" names: the permission that bears on them gives the verdict."""
+    from assistant.verdict import verdict
+
+    said = (
+        "Ils peuvent, en leur qualité d'associés, allouer des avances en compte courant "
+        "d'associés aux sociétés coopératives d'intérêt collectif dans les conditions définies "
+        "par décret."
+    )
+    asked = "La commune peut-elle faire une avance à la SCIC dont elle est associée ?"
+    assert verdict(asked, said) == "Oui, à certaines conditions."
+    # Not a permission bearing on something else the question does not ask.
+    assert verdict("La commune peut-elle faire un don à la SCIC ?", said) is None

@@ -76,7 +76,9 @@ _ABOUT = re.compile(
     r"^(?:definition|notion|signification|sens)s? (?:legale |juridique )?(?:de |du |des |d')"
     r"(?:l'|la |le |les )?"
 )
-_FILLER = frozenset(["loi", "2014", "exact", "juridiqu", "concret", "vrai", "vraiment"])
+_FILLER = frozenset(
+    ["loi", "2014", "exact", "juridiqu", "concret", "vrai", "vraiment", "just", "precis"]
+)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import pytest
 from assistant.definitions import asked_subject, defines
 from assistant.pipeline import Assistant
 from assistant.question import Kind, understand
+from evals.metrics import opening
 
 
 @pytest.mark.parametrize(
@@ -90,3 +91,17 @@ def test_a_trainer_asking_how_to_explain_the_ess_gets_its_definition(assistant: 
     opening = answer.answer.split("\n\n")[0]
     assert "mode d'entreprendre" in opening, answer.answer
     assert answer.citations[0].doc_id == "loi-2014-856"
+
+
+def test_a_definition_asked_without_hyphens_or_with_a_filler(assistant: Assistant) -> None:
+    """ "Qu'est ce que…" without its hyphen, "c'est quoi… au juste ?": the same definition
+    questions, answered by the defining sentence."""
+    asked = understand("Qu'est ce que l'innovation sociale pour la loi de 2014 ?")
+    assert asked.kind is Kind.DEFINITION
+    lead = opening(assistant.ask(asked.text).answer)
+    assert lead.startswith("I. - Est considéré comme relevant de l'innovation sociale"), lead
+    answer = assistant.ask(
+        "C'est quoi un PTCE au juste ? On nous en parle en conseil communautaire."
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("I. - Les pôles territoriaux de coopération économique sont"), lead

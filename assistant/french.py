@@ -102,18 +102,17 @@ _ENDS_SENTENCE = re.compile(r"[.;:!?»)\]]$")
 
 def _lines(text: str) -> list[str]:
     """The lines of a passage, a line that carries on the sentence of the previous one (a PDF
-    page or column break mid-sentence: no closing punctuation before, lower case after) joined
-    back to it."""
+    page or column break mid-sentence: no closing punctuation before, lower case after; or a
+    reference cut after its abbreviation, "article L." then "3332-17-1") joined back to it."""
     out: list[str] = []
     for raw in text.split("\n"):
         line = raw.strip()
         if not line:
             continue
-        if (
-            out
-            and line[0].islower()
-            and not _ENDS_SENTENCE.search(out[-1])
-            and not _ITEM.match(line)
+        if out and (
+            (line[0].islower() and not _ENDS_SENTENCE.search(out[-1]) and not _ITEM.match(line))
+            # "l'article L." / "3332-17-1 du code…": a reference broken after its abbreviation
+            or (line[0].isdigit() and _ABBREVIATIONS.search(out[-1]) and not _ITEM.match(line))
         ):
             out[-1] = f"{out[-1]} {line}"
         else:

@@ -5,13 +5,14 @@ opening is about what was asked at all."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant import verdict as verdicts
 from assistant.citations import HISTORIC, LEGAL_KINDS
 from assistant.compose import is_meta
 from assistant.definitions import definition_strength
-from assistant.french import terms
+from assistant.french import fold, sentences, terms
 from assistant.points import same
 from assistant.question import Kind, Question, quotes_in
 from assistant.refusals import FOCUS_COVERAGE
@@ -38,6 +39,15 @@ _FOCUS_SIMILARITY = 0.28
 # this many after the best and scores at least this share of it.
 _MORE_AMONG = 6
 _BOUND_SHARE = 0.5
+# A sentence about a former regime ("l'ancien agrément", "avant la loi de 2014"), and a question
+# that asks about one (an old text, a year, whether a rule still holds). On folded text.
+_FORMER = re.compile(
+    r"\bl'ancien(?:ne)?\b|\bles anciens?\b|\b(?:d')?avant la loi\b|redaction anterieure"
+)
+_ASKS_FORMER = re.compile(
+    r"\bancien|\bavant\b|\bvie(?:ux|il|ille)\b|autrefois|auparavant|transiti|precedent|"
+    r"\btoujours\b|\bencore\b|\bchange|\bplus en vigueur|\b(?:19|20)\d\d\b"
+)
 # Units looked at after an opening that is off the subject, before refusing.
 _INSTEAD_AMONG = 4
 
@@ -226,6 +236,8 @@ class Openings:
         """An opening led by one of the next units after `first`'s squarely on subject."""
         usable = [c for c in ranked if not is_meta(c.text) and c is not first.lead]
         for c in usable[:_INSTEAD_AMONG]:
+            if first.part.wants_figure and not self.scorer.answers_figure(c.text, first.part):
+                continue  # a figure asked is answered by a figure
             candidate = Opening(part=first.part, lead=c)
             if self.on_subject(question, candidate, hits, strict=True):
                 candidate.more = self.more(first.part, c, usable, hits)
@@ -240,6 +252,12 @@ class Openings:
         asks for a square answer (half the question's terms, or a close paraphrase)."""
         lead = opening.lead
         subject = opening.part.subject
+        first = sentences(lead.text)[:1]
+        if first and _FORMER.search(fold(first[0])) and not _ASKS_FORMER.search(question.folded):
+            # "Une entreprise qui avait l'ancien agrément … avant la loi de 2014 a été réputée
+            # ESUS pour deux ans": a transitional rule, about the former regime, does not answer
+            # a question about today's ("l'agrément ESUS est valable combien d'années ?").
+            return False
         if subject is not None and definition_strength(lead.text, subject) > 0:
             return True  # it defines the very term asked about
         if opening.part.quoted_subject and quotes_in(lead.text, opening.part.quoted):

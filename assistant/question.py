@@ -335,25 +335,19 @@ def _asks(piece: str) -> bool:
 
 # "Qu'est ce que…", "est ce qu'une…", "la commune peut elle…": the hyphens officials leave out,
 # which every rule below reads (a definition, a yes/no question).
-_UNHYPHENATED = [
-    (re.compile(r"\b([EeÉé]st) ce (qu)", re.I), r"\1-ce \2"),
-    (
-        re.compile(
-            r"\b(peut|peuvent|doit|doivent|faut|puis|dois|est|sont|pourrait|pourraient|devrait|"
-            r"devraient|serait|seraient|(?:a|va|vont)(?= t ))( t)? (on|il|elle|ils|elles|je|nous|"
-            r"vous)\b(?![-'’])",
-            re.I,
-        ),
-        lambda m: f"{m.group(1)}{'-t' if m.group(2) else ''}-{m.group(3)}",
-    ),
-]
+_EST_CE = re.compile(r"\b([EeÉé]st) ce (qu)", re.I)
+_INVERTED = re.compile(
+    r"\b(peut|peuvent|doit|doivent|faut|puis|dois|est|sont|pourrait|pourraient|devrait|"
+    r"devraient|serait|seraient|(?:a|va|vont)(?= t ))( t)? (on|il|elle|ils|elles|je|nous|"
+    r"vous)\b(?![-'’])",
+    re.I,
+)
 
 
 def hyphenated(text: str) -> str:
     """`text` with the hyphens of "est-ce que" and of an inverted subject put back."""
-    for pattern, repl in _UNHYPHENATED:
-        text = pattern.sub(repl, text)  # type: ignore[arg-type]
-    return text
+    text = _EST_CE.sub(r"\1-ce \2", text)
+    return _INVERTED.sub(lambda m: f"{m.group(1)}{'-t' if m.group(2) else ''}-{m.group(3)}", text)
 
 
 @lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ from assistant.french import fold, is_list_item, passage_lines, sentences, verb_
 
 # Bumped whenever `answer_units` splits differently: the sentence vectors stored by an older
 # ingest are then recomputed by the next one (and embedded on the fly until then).
-UNITS_VERSION = 7
+UNITS_VERSION = 8
 
 _CONTINUATION = re.compile(
     r"(cette|ces|cet|ce|celle|celui|ceux|il|elle|ils|elles|toutefois|cependant|sauf|"

@@ -821,3 +821,19 @@ def test_a_light_verb_is_read_with_its_object() -> None:
     assert verdict(asked, said) == "Oui, à certaines conditions."
     # Not a permission bearing on something else the question does not ask.
     assert verdict("La commune peut-elle faire un don à la SCIC ?", said) is None
+
+
+def test_a_transitional_rule_answers_only_a_question_about_the_former_regime(
+    assistant: Assistant,
+) -> None:
+    """How long an ESUS approval lasts is not in the documents; the rule that kept the former
+    "entreprise solidaire" approval valid for its remaining term is, and answers only a
+    question about that former approval."""
+    today = assistant.ask("Pendant combien de temps l'agrément ESUS reste-t-il valable ?")
+    assert today.refused, today.answer
+    former = assistant.ask(
+        "Notre asso avait l'ancien agrément entreprise solidaire avant 2014. Est-elle "
+        "considérée comme ESUS ?"
+    )
+    assert not former.refused, former.answer
+    assert "durée de validité restante" in opening(former.answer), former.answer

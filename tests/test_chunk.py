@@ -107,3 +107,18 @@ def test_each_gathered_article_knows_its_code_from_the_banner_above_it() -> None
         "code des marches publics",
         "code rural et de la peche maritime",
     ]
+
+
+def test_a_reference_cut_by_a_line_break_after_its_abbreviation_stays_one_sentence(
+    shared_corpus: Path,
+) -> None:
+    """The law's PDF breaks a line after "l'article L." and goes on with "3332-17-1 du code
+    du travail…": that is one sentence, not a sentence "…l'article L." and another opening on a
+    number, which an answer would quote cut in two."""
+    from assistant.french import sentences
+
+    doc = read_document(shared_corpus / "loi-2014-856-economie-sociale-solidaire.pdf")
+    text = "\n".join(page.text for page in doc.pages)
+    assert "l'article L.\n3332-17-1" in text  # the break the PDF has
+    quoted = [s for s in sentences(text) if "réputées bénéficier" in s]
+    assert quoted and all("l'article L. 3332-17-1 du code du travail" in s for s in quoted)

@@ -166,6 +166,8 @@ def verdict(question: str, sentence: str) -> str | None:
     sentence's permission, prohibition or obligation must bear on the verb the question asks
     about ("peut-elle être associée" / "Peut être associé … toute personne publique")."""
     asked, said = fold(asking(question)), fold(sentence)
+    if _ASKS_OBLIGATION.search(asked) and _not_applied(question, asked, said):
+        return NO
     found = _asked(question)
     if found is None:
         return _denied(asked, said)
@@ -207,6 +209,48 @@ def _denied(asked: str, said: str) -> str | None:
         if len(set(terms(match.group("rest"))) & asked_terms) >= _DENIAL_OVERLAP:
             return NO
     return None
+
+
+# A rule that does not apply to someone: "Cette condition ne s'applique pas aux financements
+# … des collectivités territoriales". On folded text.
+_NOT_APPLIED = re.compile(
+    r"\b(?:ne s'applique(?:nt)? pas|n'est pas applicable|ne sont pas applicables|ne concerne(?:nt)? "
+    r"pas|ne vise(?:nt)? pas)\b(?P<rest>[^.;:]{0,160})"
+)
+
+
+def _not_applied(question: str, asked: str, said: str) -> bool:
+    """Whether `said` says the rule does not apply to what a question asking whether it is
+    compulsory is about ("C'est vraiment obligatoire pour une collectivité ?"): what follows
+    the denial names the asking sentence's own subject and more of the question."""
+    own = set(terms(asked)) - _ASKING_TERMS
+    whole = set(terms(question))
+    named = {_PARTIES.get(t, t) for t in whole}
+    for match in _NOT_APPLIED.finditer(said):
+        rest = set(terms(match.group("rest")))
+        spared = {_PARTIES[t] for t in rest if t in _PARTIES}
+        if own & rest and len(whole & rest) >= _DENIAL_OVERLAP and spared <= named:
+            return True
+    return False
+
+
+_ASKING_TERMS = frozenset(terms("obligatoire obligatoires obligé obligée vraiment toujours"))
+# Who a rule may spare, each word -> the kind of body it names: a commune, a département or a
+# région is a collectivité territoriale; an association is not a fondation.
+_PARTIES = {
+    **dict.fromkeys(
+        terms(
+            "collectivité collectivités commune communes département région mairie ville "
+            "intercommunalité agglomération"
+        ),
+        "collectivite",
+    ),
+    **dict.fromkeys(terms("association associations asso"), "association"),
+    **dict.fromkeys(terms("fondation fondations"), "fondation"),
+    **dict.fromkeys(terms("entreprise entreprises société sociétés"), "entreprise"),
+    **dict.fromkeys(terms("coopérative coopératives"), "cooperative"),
+    **dict.fromkeys(terms("État"), "etat"),
+}
 
 
 # "les associations et fondations en sont dispensées", "sauf les…", "ne s'applique pas aux…": a

@@ -837,3 +837,21 @@ def test_a_transitional_rule_answers_only_a_question_about_the_former_regime(
     )
     assert not former.refused, former.answer
     assert "durée de validité restante" in opening(former.answer), former.answer
+
+
+def test_a_rule_that_does_not_apply_to_the_asker_answers_no_to_must_we() -> None:
+    from assistant.verdict import verdict
+
+    rule = (
+        "Pour bénéficier des financements publics au titre de l'innovation sociale, l'activité "
+        "doit engendrer des difficultés de financement. Cette condition ne s'applique pas aux "
+        "financements accordés au titre de l'innovation sociale par les collectivités "
+        "territoriales."
+    )
+    asked = "Le département finance de l'innovation sociale : cette preuve est-elle obligatoire pour une collectivité ?"
+    assert verdict(asked, rule) == "Non."
+    # Not when the exemption is about someone else than the asker.
+    other = (
+        "Cette condition est-elle obligatoire pour une fondation qui finance l'innovation sociale ?"
+    )
+    assert verdict(other, rule) is None

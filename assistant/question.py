@@ -258,6 +258,16 @@ def _is_yes_no(folded: str) -> bool:
     return last.rstrip().endswith("?") and not _QUESTION_WORD.search(last)
 
 
+# Words that name the asker, not a subject ("la mairie", "notre commune", "nous").
+_ASKER = frozenset(
+    terms(
+        "mairie maire commune communes ville collectivité collectivités communauté "
+        "intercommunalité interco agglo agglomération département région élu élus élue conseil "
+        "municipal municipalité comcom métropole nous on"
+    )
+)
+
+
 def _asking_sentence(text: str) -> str:
     """The sentence that asks (the last one with a question mark, else the last one)."""
     pieces = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]
@@ -408,6 +418,11 @@ def _single(text: str, context: str = "") -> Question:
     if context:
         setting = setting | (frozenset(terms(context)) - set(terms(text)))
     setting = setting - {t for q in quotes for t in terms(q)}  # what is quoted is what is asked
+    if setting and not set(terms(asking)) - _ASKER:
+        # "Le menuisier part à la retraite, ses salariés voudraient reprendre. Qu'est-ce que la
+        # mairie peut faire ?": a question that names only the asker says what about in the
+        # sentences before it, which are then the subject, not the scene.
+        setting = frozenset()
     setting = setting | _stated_figures(folded)
     search_text = expand(searched)
     hint = _KIND_WORDS.get(kind.value, "")

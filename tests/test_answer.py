@@ -855,3 +855,19 @@ def test_a_rule_that_does_not_apply_to_the_asker_answers_no_to_must_we() -> None
         "Cette condition est-elle obligatoire pour une fondation qui finance l'innovation sociale ?"
     )
     assert verdict(other, rule) is None
+
+
+def test_a_question_naming_only_the_asker_is_about_the_situation_told_before_it(
+    assistant: Assistant,
+) -> None:
+    """ "Qu'est-ce que la commune peut faire ?" says what about in the sentence before it (a
+    business without a buyer, employees who would take it over): the steps of the practice
+    note on takeovers by employees answer, not a list on SCIC members."""
+    answer = assistant.ask(
+        "Le garage du centre-bourg n'a pas de repreneur, le patron part en retraite et les "
+        "trois mécaniciens aimeraient reprendre l'affaire. Qu'est-ce que la commune peut faire "
+        "concrètement ?"
+    )
+    lead = opening(answer.answer)
+    assert "Informer : organiser avec la CRESS et les chambres consulaires" in lead, answer.answer
+    assert answer.citations[0].doc_id == "fiche-reprise-salaries", answer.citations[0]

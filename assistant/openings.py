@@ -35,6 +35,8 @@ _OPENING_WORDS = 90
 # question's terms in the opening sentence, its heading path included) or means the same
 # (cosine): below both, the documents hold neighbouring words, not the subject: a refusal.
 _FOCUS_SIMILARITY = 0.28
+# A current list replacing a superseded one scores at least this share of it.
+_LIST_SHARE = 0.5
 # A sentence bounding a figure the question states settles a yes/no question when it is among
 # this many after the best and scores at least this share of it.
 _MORE_AMONG = 6
@@ -117,9 +119,24 @@ class Openings:
                     and (not part.wants_figure or self.scorer.answers_figure(c.text, part))
                     # the words the question quotes, when the superseded text holds them
                     and (not quotes_in(best.text, part.quoted) or quotes_in(c.text, part.quoted))
+                    and not (best.listed and part.kind in (Kind.STEPS, Kind.CRITERIA))
                 ),
                 None,
             )
+            if best.listed and part.kind in (Kind.STEPS, Kind.CRITERIA):
+                # Steps or criteria asked, and the superseded text lists them: a current text's
+                # list replaces it (the items of a practice note's list need not repeat the
+                # subject its heading names) rather than a sentence about something else.
+                current = self.current_list(part, best, usable, hits) or next(
+                    (
+                        c
+                        for c in usable
+                        if hits[c.hit_index].meta.status != HISTORIC
+                        and c.score >= best.score * _CURRENT_SHARE
+                        and c.own >= best.own - 0.1
+                    ),
+                    None,
+                )
             best = current or best
         if part.kind is Kind.YESNO:
             # The sentence that states the verdict opens, when one answers nearly as well.
@@ -153,6 +170,31 @@ class Openings:
             found = Opening(part=part, lead=best)
         found.more = self.more(part, found.lead, usable, hits)
         return found
+
+    def current_list(
+        self, part: Question, best: Candidate, usable: list[Candidate], hits: list[Hit]
+    ) -> Candidate | None:
+        """A list from a current text that gives the steps or criteria a superseded text's list
+        `best` gives: half its score, as much of the question in its words and heading, and in
+        its heading alone, as `best` in its own."""
+
+        def covered(c: Candidate, words: str = "") -> float:
+            context = str(hits[c.hit_index].meta.context)
+            return self.scorer.coverage(part, set(terms(f"{context} {words}")))
+
+        floor, heading = covered(best, best.text) - 0.1, covered(best)
+        return next(
+            (
+                c
+                for c in usable
+                if c.listed
+                and hits[c.hit_index].meta.status != HISTORIC
+                and c.score >= best.score * _LIST_SHARE
+                and covered(c, c.text) >= floor
+                and covered(c) >= heading  # its heading names what is asked ("Quelles conditions…")
+            ),
+            None,
+        )
 
     def bounding(
         self, part: Question, best: Candidate, usable: list[Candidate], hits: list[Hit]

@@ -871,3 +871,17 @@ def test_a_question_naming_only_the_asker_is_about_the_situation_told_before_it(
     lead = opening(answer.answer)
     assert "Informer : organiser avec la CRESS et les chambres consulaires" in lead, answer.answer
     assert answer.citations[0].doc_id == "fiche-reprise-salaries", answer.citations[0]
+
+
+def test_criteria_a_superseded_text_lists_are_given_by_a_current_list(
+    assistant: Assistant,
+) -> None:
+    """The 2014 wording of L3332-17-1 lists the conditions of the ESUS approval and is
+    superseded; the practice note lists them under "Quelles conditions pour obtenir
+    l'agrément ESUS ?". Its list opens, not a sentence about something else."""
+    answer = assistant.ask(
+        "Quelles sont les conditions à remplir pour qu'une structure obtienne l'agrément ESUS ?"
+    )
+    lead = opening(answer.answer)
+    assert "ne sont pas cotés sur un marché financier" in lead, answer.answer
+    assert answer.citations[0].doc_id == "fiche-agrement-esus", answer.citations[0]

@@ -10,7 +10,7 @@ from assistant.french import fold, is_list_item, passage_lines, sentences, verb_
 
 # Bumped whenever `answer_units` splits differently: the sentence vectors stored by an older
 # ingest are then recomputed by the next one (and embedded on the fly until then).
-UNITS_VERSION = 8
+UNITS_VERSION = 9
 
 _CONTINUATION = re.compile(
     r"(cette|ces|cet|ce|celle|celui|ceux|il|elle|ils|elles|toutefois|cependant|sauf|"
@@ -115,7 +115,12 @@ def _answer_units(passage: str) -> tuple[str, ...]:
             # The announcing sentence alone says nothing: never quoted bare. Its list is
             # quoted with it, or, when the passage ends before the list, it is left out.
             if run:
-                out.append(text + "\n" + "\n".join(_capped(run)))
+                listed = text + "\n" + "\n".join(_capped(run))
+                if i and needs_antecedent(text) and not units[i - 1].endswith(":"):
+                    # "Elle doit ensuite remplir les conditions suivantes :" says who only in
+                    # the sentence before it, quoted with it (and the list alone, as before).
+                    out.append(f"{units[i - 1]} {listed}")
+                out.append(listed)
                 announced = True
                 continue
         elif (

@@ -885,3 +885,6 @@ def test_criteria_a_superseded_text_lists_are_given_by_a_current_list(
     lead = opening(answer.answer)
     assert "ne sont pas cotés sur un marché financier" in lead, answer.answer
     assert answer.citations[0].doc_id == "fiche-agrement-esus", answer.citations[0]
+    # "Elle doit ensuite remplir toutes les conditions suivantes :" comes with the sentence
+    # that says who "elle" is.
+    assert lead.startswith("Dans la rédaction de 2014, l'entreprise doit d'abord"), lead

@@ -29,6 +29,7 @@ _CURRENT_SHARE = 0.75
 _MORE_GAIN = 0.0
 # A "Oui" is withheld when one of this many best sentences exempts what the question names.
 _CONTESTED_AMONG = 5
+_CONTESTED_SHARE = 0.4  # …scoring at least this share of the rule: a wrong "Oui" is the worst
 _MORE_WORDS = 60
 _OPENING_WORDS = 90
 # Whether the opening says enough of what was asked (FOCUS_COVERAGE: IDF-weighted share of the
@@ -161,8 +162,13 @@ class Openings:
             exception = self.contested(part, lead, usable)
             if exception is not None and verdict in (verdicts.YES, verdicts.YES_IF):
                 # Another passage exempts what the question names: no "Oui", and the
-                # exception is quoted in the opening, right after the rule.
-                found = Opening(part=part, lead=lead)
+                # exception is quoted in the opening, right after the rule; "Non" when the
+                # question asks whether it must, and the exemption spares the body it asks
+                # about without a condition.
+                spared = verdicts.obligation_asked(part.text) and verdicts.spares_asker(
+                    part.text, exception.text
+                )
+                found = Opening(part=part, lead=lead, verdict=verdicts.NO if spared else None)
                 found.more = [exception]
                 return found
             found = Opening(part=part, lead=lead, verdict=verdict)
@@ -228,7 +234,7 @@ class Openings:
                 c
                 for c in usable[:_CONTESTED_AMONG]
                 if c is not lead
-                and c.score >= lead.score * 0.5
+                and c.score >= lead.score * _CONTESTED_SHARE
                 and not same(c, lead)
                 and verdicts.exempts(c.text, asked)
             ),

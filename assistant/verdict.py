@@ -264,6 +264,29 @@ _EXEMPTS = re.compile(
 )
 
 
+# What makes an exemption depend on the case ("les communes de moins de 3 500 habitants",
+# "lorsqu'elles…"): it then spares only some of those it names. On folded text.
+_QUALIFIED = re.compile(r"\b(?:moins de|plus de|au-dela|lorsqu|si|dont|qui|sous reserve)\b")
+
+
+def obligation_asked(question: str) -> bool:
+    """Whether the question asks whether something must be done ("doit-elle", "faut-il")."""
+    return bool(_ASKS_OBLIGATION.search(fold(asking(question))))
+
+
+def spares_asker(question: str, sentence: str) -> bool:
+    """Whether `sentence` exempts, without a condition, the kind of body the question asks
+    about ("n'est pas exigée des organismes ayant le statut d'association" for "Une asso…
+    Est-ce qu'elle doit déposer ses comptes ?"): what the rule requires, it then does not."""
+    named = {_PARTIES[t] for t in terms(question) if t in _PARTIES}
+    for clause in re.split(r"[;:.()]|, (?:mais|sauf)", fold(sentence)):
+        if not _EXEMPTS.search(clause) or _QUALIFIED.search(clause):
+            continue
+        if {_PARTIES[t] for t in terms(clause) if t in _PARTIES} & named:
+            return True
+    return False
+
+
 def exempts(sentence: str, asked_terms: set[str]) -> bool:
     """Whether `sentence` has a clause exempting something the question names ("les
     associations … en sont dispensées" for "une asso doit-elle déposer ses comptes ?"): a "Oui"

@@ -806,8 +806,15 @@ def test_an_association_named_before_the_question_is_what_an_exemption_is_read_f
         "qu'elle doit déposer ses comptes à la préfecture ?"
     )
     lead = opening(answer.answer)
-    assert not lead.startswith("Oui"), answer.answer
+    assert lead.startswith("Non."), answer.answer  # the exemption spares an association
     assert "n'est pas exigée des organismes ayant le statut d'association" in lead, answer.answer
+    # A commercial company is not spared: no verdict either way, the exemption quoted.
+    company = opening(
+        assistant.ask(
+            "Une SAS très subventionnée doit-elle déposer ses comptes en préfecture ?"
+        ).answer
+    )
+    assert not company.startswith(("Oui", "Non")), company
 
 
 def test_a_light_verb_is_read_with_its_object() -> None:
@@ -891,3 +898,18 @@ def test_criteria_a_superseded_text_lists_are_given_by_a_current_list(
     # "Elle doit ensuite remplir toutes les conditions suivantes :" comes with the sentence
     # that says who "elle" is.
     assert lead.startswith("Dans la rédaction de 2014, l'entreprise doit d'abord"), lead
+
+
+def test_a_yes_no_question_that_mentions_a_decree_is_not_asking_what_it_says(
+    assistant: Assistant,
+) -> None:
+    """ "…plus que le montant du décret. Elle doit déposer ses comptes ?" asks whether the
+    association must file, not what the decree provides: the rule and its exemption answer."""
+    answer = assistant.ask(
+        "Notre association culturelle reçoit chaque année plus que le montant du décret en "
+        "subventions. Elle doit déposer son budget et ses comptes en préfecture ?"
+    )
+    assert not answer.refused, answer.answer
+    lead = opening(answer.answer)
+    assert not lead.startswith("Oui"), lead
+    assert "statut d'association" in lead, lead

@@ -328,7 +328,8 @@ def test_the_runner_times_the_stream_and_says_why_a_draft_is_not_shown(
     first = row["first_word_s"]
     assert first is None or 0 < first <= row["total_s"]
     assert row["extractive_s"] <= row["total_s"]
-    assert llm["total_s"]["p50"] == pytest.approx(row["total_s"], abs=0.05)
+    # The summary rounds to a tenth of a second: 8.75 s is reported 8.8.
+    assert llm["total_s"]["p50"] == pytest.approx(row["total_s"], abs=0.05 + 1e-9)
     if row["llm_shown"]:
         assert llm["drafts_shown"] == 1.0 and not row["rejected"]
     else:

@@ -27,7 +27,9 @@ _DURATION = (
     r"demi-journees?|journees?"
 )
 # A deadline counted in a company's financial years: "le septième exercice qui suit".
-_FISCAL_YEAR = re.compile(r"\b(?:premier|second|dernier|[a-z]+ieme) exercice\b")
+_FISCAL_YEAR = re.compile(
+    r"\b(?:premier|second|[a-z]+ieme) exercice(?= (?:qui suit|suivant|clos apres|a compter))"
+)
 # What the question asks for -> the units that answer it.
 _ASKED_UNITS = [
     (
@@ -43,10 +45,11 @@ _ASKED_UNITS = [
     ),
     (r"\b(heures?|minutes?)\b", r"heures?|minutes?|min|h"),
 ]
-# "la moitié", "un septième" (not "le septième exercice", an ordinal).
+# "la moitié", "un septième", "le dixième du capital" (not "le septième exercice", an ordinal).
+_FRACTION = r"(?:cinquiemes?|sixiemes?|septiemes?|huitiemes?|dixiemes?|centiemes?)"
 _SHARE = re.compile(
-    r"\b(?:moitie|tiers|quarts?|majorite|(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf) "
-    r"(?:cinquiemes?|sixiemes?|septiemes?|huitiemes?|dixiemes?|centiemes?))\b"
+    rf"\b(?:moitie|tiers|quarts?|majorite|(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf) "
+    rf"{_FRACTION}|(?:le|les|du|au) {_FRACTION}(?= (?:du|de la|des|de l'|d')))"
 )
 _PERCENT = re.compile(r"(\d+(?:[,.]\d+)?)\s?(?:%|pour ?cent)")
 # "50 % du capital", "49 % des voix": what a percentage is a share of.
@@ -100,14 +103,18 @@ def figure_in(text: str, asked: str = "", counted: tuple[str, ...] = ()) -> str 
         )
         for w in counted
     ] or [unit for words, unit in _ASKED_UNITS if re.search(words, rate)]
-    if (not units or any(unit is _SHARE_UNITS for unit in units)) and (
-        share := _SHARE.search(folded)
-    ):
-        return share.group(0)
+    if not counted and _ASKS_WHEN.search(asked) and "combien" not in asked and _DURATION in units:
+        # "quand faut-il informer… la majorité des parts ?" asks a time ("Quand une coopérative
+        # incorpore…, elle peut en prendre combien ?" asks a quantity)
+        units = [_DURATION]
     # A time asked beside other quantities named ("…50 % du capital. Dans quel délai ?"): the
     # time first.
     if _DURATION in units and len(units) > 1 and (duration := figure_in(text, "delai")):
         return duration
+    if (not units or any(unit is _SHARE_UNITS for unit in units)) and (
+        share := _SHARE.search(folded)
+    ):
+        return share.group(0)
     pattern = "|".join(units) if units else _UNITS
     # "trois catégories d'associés": up to two words, an elided article included, between.
     found = re.search(rf"\b{_NUMBER}\s*(?:[\w']+\s+|\w+'){{0,2}}?(?:{pattern})(?!\w)", folded)

@@ -45,7 +45,8 @@ _BOUND_SHARE = 0.5
 # A sentence about a former regime ("l'ancien agrément", "avant la loi de 2014"), and a question
 # that asks about one (an old text, a year, whether a rule still holds). On folded text.
 _FORMER = re.compile(
-    r"\bl'ancien(?:ne)?\b|\bles anciens?\b|\b(?:d')?avant la loi\b|redaction anterieure"
+    r"\b(?:l'|les )ancien(?:ne)?s? (?:agrements?|regimes?|codes?|redactions?|articles?|statuts?|"
+    r"dispositifs?|lois?|textes?|regles?)\b|\b(?:d')?avant la loi\b|redaction anterieure"
 )
 _ASKS_FORMER = re.compile(
     r"\bancien|\bavant\b|\bvie(?:ux|il|ille)\b|autrefois|auparavant|transiti|precedent|"
@@ -108,37 +109,7 @@ class Openings:
                 best,
             )
         if hits[best.hit_index].meta.status == HISTORIC:
-            # A superseded text never opens when a current one answers (one that holds the
-            # words the question quotes, when the superseded text holds them).
-            current = next(
-                (
-                    c
-                    for c in usable
-                    if hits[c.hit_index].meta.status != HISTORIC
-                    and c.score >= best.score * _CURRENT_SHARE
-                    and c.own >= best.own - 0.1
-                    and (not part.wants_figure or self.scorer.answers_figure(c.text, part))
-                    # the words the question quotes, when the superseded text holds them
-                    and (not quotes_in(best.text, part.quoted) or quotes_in(c.text, part.quoted))
-                    and not (best.listed and part.kind in (Kind.STEPS, Kind.CRITERIA))
-                ),
-                None,
-            )
-            if best.listed and part.kind in (Kind.STEPS, Kind.CRITERIA):
-                # Steps or criteria asked, and the superseded text lists them: a current text's
-                # list replaces it (the items of a practice note's list need not repeat the
-                # subject its heading names) rather than a sentence about something else.
-                current = self.current_list(part, best, usable, hits) or next(
-                    (
-                        c
-                        for c in usable
-                        if hits[c.hit_index].meta.status != HISTORIC
-                        and c.score >= best.score * _CURRENT_SHARE
-                        and c.own >= best.own - 0.1
-                    ),
-                    None,
-                )
-            best = current or best
+            best = self.current_instead(part, best, usable, hits) or best
         if part.kind is Kind.YESNO:
             # The sentence that states the verdict opens, when one answers nearly as well.
             # ("Non." written before a note's sentence answers the note's own question, which
@@ -154,9 +125,11 @@ class Openings:
                 )
             ]
             lead, verdict = next(((c, v) for c, v in judged if v), (best, None))
-            if bounding := self.bounding(part, best, usable, hits):
+            bounding = self.bounding(part, best, usable, hits)
+            if bounding is not None and not (bounding[1] and verdict == verdicts.NO):
                 # The situation the asker states ("le club a 12 salariés") against the bound a
-                # sentence sets on it ("neuf salariés au plus") settles the question.
+                # sentence sets on it ("neuf salariés au plus") settles the question (a figure
+                # within a bound never overrules a "Non" a sentence states).
                 lead, within = bounding
                 verdict = verdicts.YES_IF if within else verdicts.NO
             exception = self.contested(part, lead, usable)
@@ -176,6 +149,31 @@ class Openings:
             found = Opening(part=part, lead=best)
         found.more = self.more(part, found.lead, usable, hits)
         return found
+
+    def current_instead(
+        self, part: Question, best: Candidate, usable: list[Candidate], hits: list[Hit]
+    ) -> Candidate | None:
+        """What a current text says instead of a superseded `best`, which never opens when a
+        current one answers nearly as well: a current list for steps or criteria a superseded
+        list gives (the items of a practice note's list need not repeat the subject its heading
+        names), else the first current unit scoring nearly as well, giving the figure asked and
+        holding the words the question quotes when the superseded text holds them."""
+        if best.listed and part.kind in (Kind.STEPS, Kind.CRITERIA):
+            listed = self.current_list(part, best, usable, hits)
+            if listed is not None:
+                return listed
+        return next(
+            (
+                c
+                for c in usable
+                if hits[c.hit_index].meta.status != HISTORIC
+                and c.score >= best.score * _CURRENT_SHARE
+                and c.own >= best.own - 0.1
+                and (not part.wants_figure or self.scorer.answers_figure(c.text, part))
+                and (not quotes_in(best.text, part.quoted) or quotes_in(c.text, part.quoted))
+            ),
+            None,
+        )
 
     def current_list(
         self, part: Question, best: Candidate, usable: list[Candidate], hits: list[Hit]
@@ -216,8 +214,13 @@ class Openings:
                 continue
             within = settles(part.text, c.text)
             # Its passage must be about what is asked, not only about the stated figure (a
-            # rule on "communes de moins de 3 500 habitants" for an unrelated question).
-            if within is not None and self.on_subject(part, Opening(part=part, lead=c), hits):
+            # rule on "communes de moins de 3 500 habitants" for an unrelated question), and
+            # state the kind of rule asked (who may, who must), a list item with its intro.
+            if (
+                within is not None
+                and verdicts.same_rule(part.text, f"{c.previous} {c.text}")
+                and self.on_subject(part, Opening(part=part, lead=c), hits)
+            ):
                 return c, within
         return None
 

@@ -345,11 +345,13 @@ def _asks(piece: str) -> bool:
 
 # "Qu'est ce que…", "est ce qu'une…", "la commune peut elle…": the hyphens officials leave out,
 # which every rule below reads (a definition, a yes/no question).
-_EST_CE = re.compile(r"\b([EeÉé]st) ce (qu)", re.I)
+# Not "c'est ce que…", a statement; not "peut nous accompagner" (an object) nor "est elle
+# aussi concernée" (a subject repeated), which are no inversions.
+_EST_CE = re.compile(r"(?<![cC]['’])\b([EeÉé]st) ce (qu)")
 _INVERTED = re.compile(
     r"\b(peut|peuvent|doit|doivent|faut|puis|dois|est|sont|pourrait|pourraient|devrait|"
-    r"devraient|serait|seraient|(?:a|va|vont)(?= t ))( t)? (on|il|elle|ils|elles|je|nous|"
-    r"vous)\b(?![-'’])",
+    r"devraient|serait|seraient|(?:a|va|vont)(?= t ))( t)? (on|il|elle|ils|elles|je)\b"
+    r"(?![-'’])(?! (?:aussi|meme|même|seule?s?)\b)",
     re.I,
 )
 

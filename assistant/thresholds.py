@@ -1,8 +1,8 @@
 """A figure the asker states about their situation ("le club a 12 salariés", "la commune
-prendrait 60 % du capital") against the bound a sentence sets on the same quantity ("employant
+prendrait 60 % du capital") against the bounds a sentence sets on the same quantity ("employant
 neuf salariés au plus", "jusqu'à 50 % du capital"): that sentence settles the yes/no question.
-Within the bound: "Oui, à certaines conditions" (the bound is one condition among others);
-beyond it: "Non".
+Within every bound: "Oui, à certaines conditions" (a bound is one condition among others);
+beyond one: "Non".
 
 Pure functions over text, so they are tested without an index.
 """
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from assistant.figures import quantities
 from assistant.french import fold
 
+# Number words read alone: "un"/"une" are articles far more often than counts, and a word next
+# to another number word or a hyphen is part of a compound ("vingt-cinq", "cinq mille") that is
+# not read at all rather than read wrong.
 _WORDS = {
-    "un": 1,
-    "une": 1,
     "deux": 2,
     "trois": 3,
     "quatre": 4,
@@ -36,9 +37,9 @@ _WORDS = {
     "cent": 100,
     "mille": 1000,
 }
+_COMPOUND = "|".join([*_WORDS, "un", "une", "et", "mille", "cent", "million", "millions"])
 _NUMBER = r"(\d{1,3}(?:[  .]\d{3})+|\d+(?:,\d+)?|" + "|".join(_WORDS) + r")"
-# What is counted, each spelling -> one name. Percentages are matched by what they are a
-# share of ("du capital"), see `_percent_of`.
+# What is counted, each spelling -> one name.
 _COUNTED = {
     "salarie": "salaries",
     "salaries": "salaries",
@@ -60,18 +61,36 @@ _COUNTED = {
     "%": "%",
 }
 _UNIT = r"(salaries?|habitants?|personnes?|membres?|agents?|adherents?|associes?|euros?|€|%)"
-_FIGURE = rf"{_NUMBER}\s?{_UNIT}(?!\w)"
+_FIGURE = rf"(?<![\w,.-]){_NUMBER}\s?{_UNIT}(?!\w)"
 # Bounds before the figure ("jusqu'à 50 %", "moins de 3 500 habitants") and after it ("neuf
-# salariés au plus"); the flag says whether the bound is an upper one, then whether it is strict.
+# salariés au plus"); the flags say whether the bound is an upper one, then whether it is strict.
 _BEFORE = [
-    (r"au plus|au maximum|jusqu'a|dans la limite de|n'excedant pas|plafonne\w* a", True, False),
-    (r"moins de|inferieure?s? a", True, True),
-    (r"au moins|au minimum|a partir de|minimum de", False, False),
-    (r"plus de|superieure?s? a|au-dela de", False, True),
+    (
+        r"au plus|au maximum|jusqu'a|dans la limite de|n'excedant pas|plafonne\w* a|pas plus de",
+        True,
+        False,
+    ),
+    (r"(?<!pas )moins de|inferieure?s? a", True, True),
+    (r"au moins|au minimum|a partir de|minimum de|pas moins de", False, False),
+    (r"(?<!pas )plus de|superieure?s? a|au-dela de", False, True),
+    # "ne peut excéder 50 %", "ne dépasse pas 10 000 €".
+    (
+        r"ne (?:peu(?:t|vent) |doi(?:t|vent) )?(?:pas )?(?:exceder|depasser)|n'excede pas|"
+        r"ne depasse pas",
+        True,
+        False,
+    ),
 ]
 _AFTER = [(r"au plus|au maximum", True, False), (r"au moins|au minimum", False, False)]
-# "ne peut excéder 50 %", "ne dépasse pas 10 000 €".
-_NOT_ABOVE = r"(?:ne (?:peu(?:t|vent) |doi(?:t|vent) )?(?:pas )?(?:exceder|depasser)|n'excede pas|ne depasse pas)"
+# A figure after these words is a limit the asker quotes ("limitées à 20 % du capital", "plus de
+# 50 salariés"), not their situation.
+_BOUNDED_BEFORE = re.compile(
+    r"(?:plus|moins|jusqu'a|au-dela|au moins|au plus|limitee?s?|plafonnee?s?|maximum|minimum|"
+    r"max|min|seuil|plafond|limite) (?:de |d'|a |a hauteur de )?$"
+)
+# A limit on what several hold together ("peuvent détenir ensemble jusqu'à 50 %"): one asker's
+# share beyond it is beyond it, but within it depends on the others' shares.
+_COLLECTIVE = re.compile(r"\b(?:ensemble|cumulee?s?|au total|reunie?s|globalement)\b")
 
 
 @dataclass(frozen=True)
@@ -96,8 +115,13 @@ def _number(text: str) -> float:
     return float(re.sub(r"[  .]", "", text).replace(",", "."))
 
 
+def _compound(folded: str, start: int) -> bool:
+    """Whether the number word at `start` follows another number word ("cinq mille")."""
+    return re.search(rf"\b(?:{_COMPOUND})\s+$", folded[max(0, start - 12) : start]) is not None
+
+
 def _unit(text: str, unit: str, end: int) -> str:
-    """The name of a unit; a percentage is named by what it is a share of when the text says."""
+    """The name of a unit; a percentage is named by what it is a share of ("% capital")."""
     name = _COUNTED[unit]
     if name != "%":
         return name
@@ -105,12 +129,8 @@ def _unit(text: str, unit: str, end: int) -> str:
     return f"% {shares[0].of}" if shares else "%"
 
 
-# A figure after these words is a limit the asker quotes ("limitées à 20 % du capital"), not
-# their situation.
-_BOUNDED_BEFORE = (
-    r"(?:plus|moins|jusqu'a|au-dela|au moins|au plus|limitee?s?|plafonnee?s?|maximum|minimum|"
-    r"max|min|seuil|plafond|limite) (?:de |d'|a |a hauteur de )?$"
-)
+def _figures(folded: str, pattern: str) -> list[re.Match[str]]:
+    return [m for m in re.finditer(pattern, folded) if not _compound(folded, m.start(1))]
 
 
 def stated(question: str) -> list[tuple[float, str]]:
@@ -119,9 +139,8 @@ def stated(question: str) -> list[tuple[float, str]]:
     value of the asker's situation."""
     folded = fold(question)
     out = []
-    for match in re.finditer(rf"(?<![\w,.]){_FIGURE}", folded):
-        before = folded[max(0, match.start() - 24) : match.start()]
-        if re.search(_BOUNDED_BEFORE, before):
+    for match in _figures(folded, _FIGURE):
+        if _BOUNDED_BEFORE.search(folded[max(0, match.start() - 24) : match.start()]):
             continue
         out.append((_number(match.group(1)), _unit(folded, match.group(2), match.end())))
     return out
@@ -131,43 +150,29 @@ def bounds(sentence: str) -> list[Bound]:
     """The limits a sentence sets on counted quantities."""
     folded = fold(sentence)
     out = []
-    for words, upper, strict in [*_BEFORE, (_NOT_ABOVE, True, False)]:
-        for match in re.finditer(rf"\b(?:{words})\s+(?:a\s+)?{_FIGURE}", folded):
-            out.append(
-                Bound(
-                    _number(match.group(1)),
-                    _unit(folded, match.group(2), match.end()),
-                    upper,
-                    strict,
-                )
-            )
+    for words, upper, strict in _BEFORE:
+        for match in _figures(folded, rf"\b(?:{words})\s+(?:a\s+)?{_FIGURE}"):
+            unit = _unit(folded, match.group(2), match.end())
+            out.append(Bound(_number(match.group(1)), unit, upper, strict))
     for words, upper, strict in _AFTER:
-        for match in re.finditer(rf"(?<![\w,.]){_FIGURE}\s+(?:{words})\b", folded):
+        for match in _figures(folded, rf"{_FIGURE}\s+(?:{words})\b"):
             unit = _unit(folded, match.group(2), match.end(2))
             out.append(Bound(_number(match.group(1)), unit, upper, strict))
     return out
 
 
 def settles(question: str, sentence: str) -> bool | None:
-    """Whether the situation the question states is within the bound the sentence sets on the
-    same quantity (True), beyond it (False), or None when the sentence bounds nothing stated."""
+    """Whether the situation the question states is within every bound the sentence sets on the
+    same quantity (True), beyond one (False), or None when the sentence bounds nothing stated
+    (or bounds a share several hold together, which the asker is within)."""
     figures = stated(question)
     if not figures:
         return None
-    # A limit on what several hold together ("peuvent détenir ensemble jusqu'à 50 %"): one
-    # asker's share beyond it is beyond it, but within it depends on the others' shares.
-    collective = bool(_COLLECTIVE.search(fold(sentence)))
-    for bound in bounds(sentence):
-        for value, unit in figures:
-            if _same_unit(unit, bound.unit):
-                within = bound.admits(value)
-                return None if within and collective else within
+    for value, unit in figures:
+        limits = [b for b in bounds(sentence) if b.unit == unit]
+        if not limits:
+            continue
+        if not all(b.admits(value) for b in limits):
+            return False
+        return None if _COLLECTIVE.search(fold(sentence)) else True
     return None
-
-
-_COLLECTIVE = re.compile(r"\b(?:ensemble|cumulee?s?|au total|reunie?s|globalement)\b")
-
-
-def _same_unit(a: str, b: str) -> bool:
-    """The same count, or two percentages one of which does not say what it is a share of."""
-    return a == b or (a.startswith("%") and b.startswith("%") and "%" in (a, b))

@@ -227,6 +227,8 @@ def _not_applied(question: str, asked: str, said: str) -> bool:
     whole = set(terms(question))
     named = {_PARTIES.get(t, t) for t in whole}
     for match in _NOT_APPLIED.finditer(said):
+        if _QUALIFIED.search(match.group("rest")):
+            continue  # "aux communes de moins de 10 000 habitants": only some of them
         rest = set(terms(match.group("rest")))
         spared = {_PARTIES[t] for t in rest if t in _PARTIES}
         if own & rest and len(whole & rest) >= _DENIAL_OVERLAP and spared <= named:
@@ -266,7 +268,26 @@ _EXEMPTS = re.compile(
 
 # What makes an exemption depend on the case ("les communes de moins de 3 500 habitants",
 # "lorsqu'elles…"): it then spares only some of those it names. On folded text.
-_QUALIFIED = re.compile(r"\b(?:moins de|plus de|au-dela|lorsqu|si|dont|qui|sous reserve)\b")
+# What makes an exemption or a non-application depend on the case ("les communes de moins de
+# 3 500 habitants", "lorsqu'elles…", "reconnues d'utilité publique", "à l'exception des…"): it
+# then spares only some of those it names. On folded text.
+_QUALIFIED = re.compile(
+    r"\b(?:moins de|plus de|au-dela|lorsqu\w*|si|dont|qui|que|sous reserve|sauf|a l'exception|"
+    r"hormis|autres? que|reconnue?s?|agreee?s?|employant|au plus|au moins|selon|hors)\b"
+)
+
+
+def same_rule(question: str, sentence: str) -> bool:
+    """Whether `sentence` states the kind of rule the question asks about: a permission or a
+    prohibition for "peut-on ?", an obligation or its absence for "doit-on ?" (a bound on who
+    must do something does not say who may)."""
+    # The whole question: "La CUMA peut-elle faire nos travaux ? Il y a des limites ?"
+    asked, said = fold(question), fold(sentence)
+    if _ASKS_OBLIGATION.search(asked):
+        return bool(_OBLIGES.search(said) or _NOT_OBLIGED.search(said))
+    if _ASKS_PERMISSION.search(asked):
+        return bool(_PERMITS.search(said) or _FORBIDS.search(said))
+    return False
 
 
 def obligation_asked(question: str) -> bool:
@@ -278,20 +299,48 @@ def spares_asker(question: str, sentence: str) -> bool:
     """Whether `sentence` exempts, without a condition, the kind of body the question asks
     about ("n'est pas exigée des organismes ayant le statut d'association" for "Une asso…
     Est-ce qu'elle doit déposer ses comptes ?"): what the rule requires, it then does not."""
-    named = {_PARTIES[t] for t in terms(question) if t in _PARTIES}
-    for clause in re.split(r"[;:.()]|, (?:mais|sauf)", fold(sentence)):
-        if not _EXEMPTS.search(clause) or _QUALIFIED.search(clause):
+    named = _asker(question)
+    folded = fold(sentence)
+    for match in _EXEMPTS.finditer(folded):
+        start = max(folded.rfind(sep, 0, match.start()) for sep in ";:.(") + 1
+        ends = [i for sep in ";:.(" if (i := folded.find(sep, match.end())) >= 0]
+        clause = folded[start : min(ends, default=len(folded))]
+        # The exemption with what follows it ("…, sauf dispositions contraires"), not the
+        # rule before it ("Les organismes qui reçoivent… ; les associations en sont dispensées").
+        if _QUALIFIED.search(folded[start:]):
             continue
         if {_PARTIES[t] for t in terms(clause) if t in _PARTIES} & named:
             return True
     return False
 
 
+def _asker(question: str) -> set[str]:
+    """The kind of body the question asks about: the ones its asking sentence names, else,
+    when it says "elle"/"il", the first one the sentence before names ("Une asso touche…
+    Est-ce qu'elle doit…" -> association; "La commune verse… à une association. Doit-elle…"
+    -> collectivité)."""
+    sentence = asking(question)
+    named = [_PARTIES[t] for t in terms(sentence) if t in _PARTIES]
+    if named:
+        return set(named)
+    if not re.search(r"\b(?:il|elle|ils|elles)\b", fold(sentence)):
+        return set()
+    before = question[: question.rfind(sentence)] if sentence in question else ""
+    pieces = [p for p in re.split(r"(?<=[.!?])\s+", before.strip()) if p.strip()]
+    first = [_PARTIES[t] for t in terms(pieces[-1]) if t in _PARTIES] if pieces else []
+    return set(first[:1])
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence an exemption is read in (on folded text)."""
+    return re.split(r"[;:.()]|, (?:mais|sauf)", fold(sentence))
+
+
 def exempts(sentence: str, asked_terms: set[str]) -> bool:
     """Whether `sentence` has a clause exempting something the question names ("les
     associations … en sont dispensées" for "une asso doit-elle déposer ses comptes ?"): a "Oui"
     read off the general rule would then mislead."""
-    for clause in re.split(r"[;:.()]|, (?:mais|sauf)", fold(sentence)):
+    for clause in _clauses(sentence):
         if _EXEMPTS.search(clause) and asked_terms & set(terms(clause)):
             return True
     return False

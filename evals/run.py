@@ -46,11 +46,11 @@ QUALITY_BAR = {
 # down): a change that loses ground fails tests/test_eval.py. Below QUALITY_BAR where the target
 # is not met yet (see evals/REPORT.md).
 FLOOR = {
-    "usable": 0.62,
-    "lead_fact_recall": 0.71,
+    "usable": 0.63,
+    "lead_fact_recall": 0.72,
     "hit_at_5": 0.99,
     "citation_validity": 0.98,
-    "refusal_accuracy": 0.82,
+    "refusal_accuracy": 0.83,
     "false_refusal_rate": 0.05,
     "reference_exact": 1.0,
     "median_words": 150,

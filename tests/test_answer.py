@@ -792,7 +792,7 @@ def test_not_having_to_do_it_answers_no_and_a_wanted_act_is_what_is_asked() -> N
     assert verdict(asked, said) == "Non."
     # "On voudrait réserver…, c'est possible ?" asks whether reserving is allowed.
     wanted = "On voudrait réserver le lot ménage à une association, c'est possible ?"
-    assert asked_verb(wanted) == asked_verb("Peut-on réserver le lot ?")
+    assert asked_verb(wanted) == asked_verb("Peut-on réserver le lot ?") == "reserv"
     assert verdict(wanted, "Ce lot ne peut pas être réservé sur ce fondement.") == "Non."
 
 
@@ -865,6 +865,29 @@ def test_a_rule_that_does_not_apply_to_the_asker_answers_no_to_must_we() -> None
         "Cette condition est-elle obligatoire pour une fondation qui finance l'innovation sociale ?"
     )
     assert verdict(other, rule) is None
+    # Nor when it spares only some of them.
+    some = "Cette obligation ne s'applique pas aux communes de moins de 10 000 habitants."
+    assert (
+        verdict("Le SPASER est-il obligatoire pour une commune de 50 000 habitants ?", some) is None
+    )
+
+
+def test_only_an_unconditional_exemption_of_the_body_asked_about_answers_no() -> None:
+    from assistant.verdict import spares_asker
+
+    asked = "Une association doit-elle déposer ses comptes en préfecture ?"
+    law = "Ce dépôt n'est pas exigé des organismes ayant le statut d'association ou de fondation."
+    assert spares_asker(asked, law)
+    for some in [
+        "Les associations reconnues d'utilité publique en sont dispensées.",
+        "Les associations employant neuf salariés au plus en sont dispensées.",
+        "Les associations en sont dispensées lorsque le montant est inférieur au seuil.",
+        "Les associations en sont dispensées, sauf dispositions contraires.",
+    ]:
+        assert not spares_asker(asked, some), some
+    # "Doit-elle" is the commune the sentence before names, not the association it funds.
+    funder = "La commune verse 30 000 € à une association. Doit-elle signer une convention ?"
+    assert not spares_asker(funder, "Les associations en sont dispensées.")
 
 
 def test_a_question_naming_only_the_asker_is_about_the_situation_told_before_it(

@@ -21,6 +21,24 @@ def test_stated_figures_and_bounds_are_read_with_what_they_count() -> None:
     assert (floor.value, floor.upper, floor.strict) == (3500.0, True, True)
 
 
+def test_compound_numbers_articles_and_several_bounds_are_not_misread() -> None:
+    rule = "1° Les associations employant neuf salariés au plus ;"
+    # "vingt-cinq", "cinq mille" are not read (rather than read 5 and 1000); "un" is an article.
+    assert settles("Notre asso a vingt-cinq salariés, elle peut ?", rule) is None
+    assert (
+        settles("Une commune de cinq mille habitants peut-elle ?", "moins de 3 500 habitants")
+        is None
+    )
+    assert settles("Un membre du conseil peut-il siéger ?", "au moins trois membres") is None
+    # Every bound on the quantity counts, in whatever order the sentence gives them.
+    both = "les entreprises employant au moins 10 salariés et moins de 50 salariés"
+    assert settles("Notre entreprise a 5 salariés, peut-elle ?", both) is False
+    assert settles("Notre entreprise a 20 salariés, peut-elle ?", both) is True
+    # "pas plus de" is an upper bound; a share of something else is another quantity.
+    assert settles("Elle a 30 salariés, peut-elle ?", "qui n'emploient pas plus de 50 salariés")
+    assert settles("La SCIC compte 60 % de bénévoles, peut-on ?", "jusqu'à 50 % du capital") is None
+
+
 def test_within_beyond_and_unrelated_bounds() -> None:
     rule = "1° Les associations à but non lucratif employant neuf salariés au plus ;"
     assert settles("L'asso a 7 salariés, elle peut ?", rule) is True

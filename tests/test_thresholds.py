@@ -85,11 +85,13 @@ def test_what_a_question_counts_and_the_kind_of_figure_it_wants() -> None:
     assert understand("Combien faut-il d'associés pour une SCIC ?").counted == ("associes",)
     assert understand("Combien il faut de salariés ?").counted == ("salaries",)
     # An ordinal is no share: "le septième exercice" does not answer "quelle part ?".
-    assert figure_in("à la clôture du septième exercice", "quelle part ?") is None
+    assert figure_in("à la clôture du septième exercice suivant", "quelle part ?") is None
+    # "la clôture du dernier exercice" dates a figure; it is no deadline.
+    assert figure_in("à la clôture du dernier exercice", "dans quel delai ?") is None
     # …but it is the deadline asked, before the share the question itself names.
     assert (
         figure_in(
-            "détenir 50 % du capital au plus tard à la clôture du septième exercice",
+            "détenir 50 % du capital au plus tard à la clôture du septième exercice suivant",
             "les cooperateurs detiennent 50 % du capital. dans quel delai ?",
         )
         == "septieme exercice"

@@ -286,6 +286,17 @@ _STATED_FIGURE = re.compile(
 )
 
 
+def _examples(text: str) -> frozenset[str]:
+    """Terms only found in a parenthesis of examples ("entre nos services (sport, culture,
+    resto co, mobilité…)", "etc.", "par exemple"): they illustrate what is asked, as a scene
+    does (not "(nombre d'actionnaires, capital)", which says what is asked)."""
+    inside = " ".join(
+        re.findall(r"\(([^()]*(?:…|\.\.\.|\betc\b|\bex\.|\bexemple|\bnotamment)[^()]*)\)", text)
+    )
+    outside = re.sub(r"\([^()]*\)", " ", text)
+    return frozenset(terms(inside)) - set(terms(outside))
+
+
 def _stated_figures(folded: str) -> frozenset[str]:
     """Terms of the figures the question states (the number and what it counts)."""
     found: set[str] = set()
@@ -425,7 +436,7 @@ def _single(text: str, context: str = "") -> Question:
         # mairie peut faire ?": a question that names only the asker says what about in the
         # sentences before it, which are then the subject, not the scene.
         setting = frozenset()
-    setting = setting | _stated_figures(folded)
+    setting = setting | _stated_figures(folded) | _examples(text)
     search_text = expand(searched)
     hint = _KIND_WORDS.get(kind.value, "")
     return Question(

@@ -936,3 +936,23 @@ def test_a_yes_no_question_that_mentions_a_decree_is_not_asking_what_it_says(
     lead = opening(answer.answer)
     assert not lead.startswith("Oui"), lead
     assert "statut d'association" in lead, lead
+
+
+def test_examples_in_a_parenthesis_illustrate_the_question_rather_than_ask_it(
+    assistant: Assistant,
+) -> None:
+    """ "entre nos services (culture, sport, restauration scolaire…)": the services listed are
+    examples; what is asked is how to organise the work across services, which the practice
+    note answers with its three leads, not with its sentence listing the same services."""
+    from assistant.question import understand
+
+    asked = understand(
+        "Concrètement, comment organiser le travail transversal sur l'ESS entre nos services "
+        "(culture, sport, restauration scolaire…) ?"
+    )
+    assert {"sport", "cultur"} <= asked.setting
+    # A parenthesis that says what is asked is not a list of examples.
+    spl = understand("Quelles règles pour créer une SPL (nombre d'actionnaires, capital) ?")
+    assert "actionnair" not in spl.setting
+    lead = opening(assistant.ask(asked.text).answer)
+    assert lead.startswith("Trois pistes sont proposées"), lead

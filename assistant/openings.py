@@ -218,6 +218,7 @@ class Openings:
             # state the kind of rule asked (who may, who must), a list item with its intro.
             if (
                 within is not None
+                and not verdicts.spares_or_forbids(c.text)
                 and verdicts.same_rule(part.text, f"{c.previous} {c.text}")
                 and self.on_subject(part, Opening(part=part, lead=c), hits)
             ):

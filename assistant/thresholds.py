@@ -88,6 +88,12 @@ _BOUNDED_BEFORE = re.compile(
     r"(?:plus|moins|jusqu'a|au-dela|au moins|au plus|limitee?s?|plafonnee?s?|maximum|minimum|"
     r"max|min|seuil|plafond|limite) (?:de |d'|a |a hauteur de )?$"
 )
+_NEGATED = re.compile(r"\bne\b|\bn'")
+# A share another holder has ("les salariés détiennent 60 % du capital"), not the asker's.
+_OTHER_HOLDER = re.compile(
+    r"\b(?:salaries|associes|cooperateurs|autres|membres|benevoles|usagers|partenaires|"
+    r"producteurs|prives?|actionnaires)\b[^,.;:?!]*$"
+)
 # A limit on what several hold together ("peuvent détenir ensemble jusqu'à 50 %"): one asker's
 # share beyond it is beyond it, but within it depends on the others' shares.
 _COLLECTIVE = re.compile(r"\b(?:ensemble|cumulee?s?|au total|reunie?s|globalement)\b")
@@ -140,7 +146,10 @@ def stated(question: str) -> list[tuple[float, str]]:
     folded = fold(question)
     out = []
     for match in _figures(folded, _FIGURE):
-        if _BOUNDED_BEFORE.search(folded[max(0, match.start() - 24) : match.start()]):
+        before = folded[max(0, match.start() - 60) : match.start()]
+        if _BOUNDED_BEFORE.search(before[-24:]):
+            continue
+        if match.group(2) == "%" and _OTHER_HOLDER.search(before):
             continue
         out.append((_number(match.group(1)), _unit(folded, match.group(2), match.end())))
     return out
@@ -152,6 +161,12 @@ def bounds(sentence: str) -> list[Bound]:
     out = []
     for words, upper, strict in _BEFORE:
         for match in _figures(folded, rf"\b(?:{words})\s+(?:a\s+)?{_FIGURE}"):
+            if _NEGATED.search(folded[max(0, match.start() - 40) : match.start()]) and not (
+                re.match(r"(?:pas |ne |n')", folded[match.start() :])
+            ):
+                # "ne peut être inférieur à 18 500 €", "ne peuvent dépasser plus de 50 %": the
+                # negation turns the bound round; read none rather than read it backwards.
+                continue
             unit = _unit(folded, match.group(2), match.end())
             out.append(Bound(_number(match.group(1)), unit, upper, strict))
     for words, upper, strict in _AFTER:
@@ -169,6 +184,8 @@ def settles(question: str, sentence: str) -> bool | None:
     if not figures:
         return None
     for value, unit in figures:
+        if sum(u == unit for _, u in figures) > 1:
+            continue  # "un budget de 500 000 € et 20 000 € de subvention": which one?
         limits = [b for b in bounds(sentence) if b.unit == unit]
         if not limits:
             continue

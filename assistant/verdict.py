@@ -11,6 +11,7 @@ import re
 from functools import cache
 
 from assistant.french import fold, stem, terms, verb_lists
+from assistant.thresholds import settles
 
 YES = "Oui."
 NO = "Non."
@@ -26,9 +27,11 @@ _ASKS_OBLIGATION = re.compile(
     r"\b(?:doi[st]|doivent|devons|devez|oblige\w*|obligatoire\w*|faut-il|il faut|tenue?s? de|"
     r"impose\w*)\b"
 )
+# Not "ne peuvent recevoir": legal French drops the "pas" of a prohibition.
 _PERMITS = re.compile(
-    r"\b(?:peu(?:t|vent)|(?:ont|a) le droit|(?:est|sont) (?:autorisee?s?|admise?s?|ouverte?s?)|"
-    r"(?:est|sont) possibles?|peut etre|peuvent etre|permet(?:tent)?)\b"
+    r"\b(?:(?<!ne )peu(?:t|vent)|(?:ont|a) le droit|(?:est|sont) (?:autorisee?s?|admise?s?|"
+    r"ouverte?s?)|(?:est|sont) possibles?|(?<!ne )peut etre|(?<!ne )peuvent etre|"
+    r"permet(?:tent)?)\b"
 )
 _FORBIDS = re.compile(
     r"\b(?:ne (?:peu(?:t|vent)|sont|est|doi(?:t|vent)|saurai\w*) (?:pas|jamais|en aucun cas|"
@@ -68,7 +71,8 @@ _ASKED_VERB = re.compile(
     r"autorise\w* a|oblige\w* de|tenue?s? de)(?:-(?:t-)?(?:il|elle|ils|elles|on|je|nous|vous))?"
     r"\s+(?:(?:pas|plus|encore|bien|vraiment|aussi|quand meme|legalement|directement|en|y|lui|"
     r"leur|la|le|les|l'|se|s'|me|m'|nous|vous)\b\s*)*(?:etre\s+|avoir\s+)?"
-    r"(?:(?:elle|lui|eux|elles|soi)-? ?memes?\s+|a\s+|au\s+|l'|d')*(?P<verb>[a-z]{3,})"
+    r"(?:(?:elle|lui|eux|elles|soi)-? ?memes?\s+|a\s+|au\s+|l'|d')*"
+    r"(?!(?:une|des|les|aux|ces|ses|son|sa|leur|leurs|cette|cet)\b)(?P<verb>[a-z]{3,})"
 )
 
 
@@ -174,7 +178,9 @@ def verdict(question: str, sentence: str) -> str | None:
     verb, thing = found
     if _ASKS_OBLIGATION.search(asked):
         if _governs(said, _NOT_OBLIGED, verb, thing):
-            return NO
+            # "Une commune de moins de 3 500 habitants n'est pas tenue…" does not spare one of
+            # 5 000: the rule then applies, which this sentence does not say.
+            return None if settles(question, sentence) is False else NO
         if _governs(said, _OBLIGES, verb, thing) and not _governs(said, _FORBIDS, verb, thing):
             return YES_IF if _CONDITIONS.search(said) else YES
         return None
@@ -259,7 +265,7 @@ _PARTIES = {
 # clause that exempts someone from the rule ("sont exclus", not "l'associé exclu", a member
 # excluded, which exempts no one). On folded text.
 _EXEMPTS = re.compile(
-    r"\b(?:dispensee?s?|exemptee?s?|exoneree?s?|sauf|a l'exception|hormis|"
+    r"\b(?:(?<!pas )(?:dispensee?s?|exemptee?s?|exoneree?s?)|sauf|a l'exception|hormis|"
     r"(?:est|sont|etre|restent|demeurent) exclue?s?|a l'exclusion|"
     r"ne s'appliqu\w* pas|n'est pas applicable|ne sont pas applicables|ne sont pas tenue?s?|"
     r"n'est pas tenue?|n'est pas (?:exigee?|requise?)|ne sont pas (?:exigee?s|requise?s))\b"
@@ -273,7 +279,8 @@ _EXEMPTS = re.compile(
 # then spares only some of those it names. On folded text.
 _QUALIFIED = re.compile(
     r"\b(?:moins de|plus de|au-dela|lorsqu\w*|si|dont|qui|que|sous reserve|sauf|a l'exception|"
-    r"hormis|autres? que|reconnue?s?|agreee?s?|employant|au plus|au moins|selon|hors)\b"
+    r"hormis|autres? que|reconnue?s?|agreee?s?|employant|au plus|au moins|selon|hors|"
+    r"seulement|uniquement|exclusivement|qu'|mais aussi)\b"
 )
 
 
@@ -290,6 +297,16 @@ def same_rule(question: str, sentence: str) -> bool:
     return False
 
 
+def spares_or_forbids(sentence: str) -> bool:
+    """Whether a sentence states an exemption or a prohibition ("n'est pas tenue", "ne peuvent
+    recevoir"): a bound in it says whom the exemption covers, not whom the rule does."""
+    said = fold(sentence)
+    return bool(_NOT_OBLIGED.search(said) or _FORBIDS.search(said) or _BARE_NE.search(said))
+
+
+_BARE_NE = re.compile(r"\bne peu(?:t|vent)\b")
+
+
 def obligation_asked(question: str) -> bool:
     """Whether the question asks whether something must be done ("doit-elle", "faut-il")."""
     return bool(_ASKS_OBLIGATION.search(fold(asking(question))))
@@ -302,7 +319,7 @@ def spares_asker(question: str, sentence: str) -> bool:
     named = _asker(question)
     folded = fold(sentence)
     for match in _EXEMPTS.finditer(folded):
-        start = max(folded.rfind(sep, 0, match.start()) for sep in ";:.(") + 1
+        start = max(folded.rfind(sep, 0, match.start()) for sep in ";:.(,") + 1
         ends = [i for sep in ";:.(" if (i := folded.find(sep, match.end())) >= 0]
         clause = folded[start : min(ends, default=len(folded))]
         # The exemption with what follows it ("…, sauf dispositions contraires"), not the

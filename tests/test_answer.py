@@ -956,3 +956,27 @@ def test_examples_in_a_parenthesis_illustrate_the_question_rather_than_ask_it(
     assert "actionnair" not in spl.setting
     lead = opening(assistant.ask(asked.text).answer)
     assert lead.startswith("Trois pistes sont proposées"), lead
+
+
+def test_verdicts_that_legal_drafting_would_turn_round() -> None:
+    """Sentences as the law writes them, which a word-by-word reading turns into the wrong
+    verdict; no verdict is the right reading of these."""
+    from assistant.verdict import spares_asker, verdict
+
+    # "ne peuvent recevoir" forbids without "pas": no "Oui".
+    cultuelle = "Les associations cultuelles ne peuvent recevoir d'agrément de service civique."
+    assert verdict("Une association cultuelle peut-elle recevoir l'agrément ?", cultuelle) is None
+    # An exemption bounded by a figure says nothing to those beyond it.
+    small = "Une commune de moins de 3 500 habitants n'est pas tenue d'adopter ce schéma."
+    assert verdict("Notre commune de 5 000 habitants doit-elle adopter ce schéma ?", small) is None
+    # "faut-il une convention ?": "une" is no verb the sentence could deny.
+    asked = "La commune verse 50 000 € à une association, faut-il une convention ?"
+    below = "Une convention n'est pas obligatoire pour les subventions de moins de 23 000 €."
+    assert verdict(asked, below) is None
+    # "ne s'applique pas seulement aux collectivités" applies to them too.
+    also = "Cette obligation ne s'applique pas seulement aux collectivités territoriales."
+    assert verdict("C'est obligatoire pour une collectivité territoriale ?", also) is None
+    # Not an exemption: "ne sont pas dispensées"; the body exempted is another one.
+    q = "Une association doit-elle déposer ses comptes en préfecture ?"
+    assert not spares_asker(q, "Les associations ne sont pas dispensées de cette obligation.")
+    assert not spares_asker(q, "Les associations les déposent, les fondations en sont dispensées.")

@@ -107,3 +107,20 @@ def test_an_amount_of_aid_the_texts_do_not_give_is_not_answered_with_a_share(
         "C'est combien l'aide de l'Etat pour un poste en entreprise d'insertion ?"
     )
     assert answer.refused, answer.answer
+
+
+def test_negated_bounds_other_holders_and_two_amounts_give_no_reading() -> None:
+    # "ne peut être inférieur à", "ne peuvent dépasser plus de": read none rather than backwards.
+    assert (
+        settles("Une SCIC avec 10 000 euros de capital ?", "ne peut être inférieur à 18 500 euros")
+        is None
+    )
+    assert (
+        settles("La commune prendrait 30 % ?", "ne peuvent dépasser plus de 50 % du capital")
+        is None
+    )
+    # A share the employees hold is not the commune's.
+    assert stated("Dans notre SCIC les salariés détiennent 60 % du capital. On peut entrer ?") == []
+    # Two amounts: which one the rule bounds is not said.
+    two = "Notre asso a un budget de 500 000 € et reçoit 20 000 € de subvention. Convention ?"
+    assert settles(two, "obligatoire au-delà de 23 000 € de subvention") is None

@@ -44,7 +44,7 @@ _STEPS = re.compile(
     r"(?:etapes?|demarches?|procedures?|formalites|marche a suivre)"
     r"|(?:les |la |des )(?:etapes?|demarches?|marche a suivre)\b"
     r"|par (?:ou|quoi) (?:on |je |nous )?commence\w*|comment (?:on )?(?:s'y prendre|s'y prend|"
-    r"proceder|faire pour)|comment (?:ca |cela )?se (?:passe|deroule)|(?:que|quoi) faire\b"
+    r"proceder|faire pour)|comment (?:on |je |nous |vous )?(?:fait|fais|faisons|faites) pour|comment (?:ca |cela )?se (?:passe|deroule)|(?:que|quoi) faire\b"
     r"|(?:que|qu'est-ce qu'(?:il|on)) (?:faut-il|dois-je|doit-on|devons-nous|je dois|on doit|"
     r"il faut|doit|peut|pourrait|devrait|faut) (?:\w+ )?faire"
     r"|qu'est-ce que (?:\w+ ){1,4}(?:peu[tx]|peuvent|doi[st]|doivent|pourrai\w+|devrai\w+) "

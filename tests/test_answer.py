@@ -980,3 +980,13 @@ def test_verdicts_that_legal_drafting_would_turn_round() -> None:
     q = "Une association doit-elle déposer ses comptes en préfecture ?"
     assert not spares_asker(q, "Les associations ne sont pas dispensées de cette obligation.")
     assert not spares_asker(q, "Les associations les déposent, les fondations en sont dispensées.")
+
+
+def test_comment_on_fait_pour_asks_for_steps() -> None:
+    from assistant.question import Kind, understand
+
+    for asked in [
+        "Comment on fait pour créer une SCIC avec la commune ?",
+        "Comment je fais pour obtenir l'agrément ESUS ?",
+    ]:
+        assert understand(asked).kind is Kind.STEPS, asked

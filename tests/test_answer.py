@@ -771,31 +771,6 @@ def test_an_off_subject_best_sentence_gives_way_to_one_squarely_on_it(
     assert "salariés" in opening, opening
 
 
-def test_an_excluded_member_is_not_an_exemption() -> None:
-    """ "l'associé exclu" names a member who was excluded; it exempts no one from the rule
-    ("sont exclus du champ" does)."""
-    from assistant.verdict import exempts
-
-    said = (
-        "Le conseil d'administration peut suspendre l'exercice des droits que l'associé exclu "
-        "tient de sa qualité de coopérateur."
-    )
-    assert not exempts(said, {"conseil", "administr"})
-    assert exempts("Les associations sont exclues du champ de la taxe.", {"associ"})
-
-
-def test_not_having_to_do_it_answers_no_and_a_wanted_act_is_what_is_asked() -> None:
-    from assistant.verdict import asked_verb, verdict
-
-    asked = "L'entreprise d'insertion veut l'agrément. Est-ce qu'elle doit prouver son impact ?"
-    said = "Une entreprise d'insertion n'a donc pas à prouver les conditions du I."
-    assert verdict(asked, said) == "Non."
-    # "On voudrait réserver…, c'est possible ?" asks whether reserving is allowed.
-    wanted = "On voudrait réserver le lot ménage à une association, c'est possible ?"
-    assert asked_verb(wanted) == asked_verb("Peut-on réserver le lot ?") == "reserv"
-    assert verdict(wanted, "Ce lot ne peut pas être réservé sur ce fondement.") == "Non."
-
-
 def test_an_association_named_before_the_question_is_what_an_exemption_is_read_for(
     assistant: Assistant,
 ) -> None:
@@ -817,22 +792,6 @@ def test_an_association_named_before_the_question_is_what_an_exemption_is_read_f
     assert not company.startswith(("Oui", "Non")), company
 
 
-def test_a_light_verb_is_read_with_its_object() -> None:
-    """ "faire une avance" is the act "allouer des avances" names; "devenir partie" the one
-    "être parties" names: the permission that bears on them gives the verdict."""
-    from assistant.verdict import verdict
-
-    said = (
-        "Ils peuvent, en leur qualité d'associés, allouer des avances en compte courant "
-        "d'associés aux sociétés coopératives d'intérêt collectif dans les conditions définies "
-        "par décret."
-    )
-    asked = "La commune peut-elle faire une avance à la SCIC dont elle est associée ?"
-    assert verdict(asked, said) == "Oui, à certaines conditions."
-    # Not a permission bearing on something else the question does not ask.
-    assert verdict("La commune peut-elle faire un don à la SCIC ?", said) is None
-
-
 def test_a_transitional_rule_answers_only_a_question_about_the_former_regime(
     assistant: Assistant,
 ) -> None:
@@ -847,47 +806,6 @@ def test_a_transitional_rule_answers_only_a_question_about_the_former_regime(
     )
     assert not former.refused, former.answer
     assert "durée de validité restante" in opening(former.answer), former.answer
-
-
-def test_a_rule_that_does_not_apply_to_the_asker_answers_no_to_must_we() -> None:
-    from assistant.verdict import verdict
-
-    rule = (
-        "Pour bénéficier des financements publics au titre de l'innovation sociale, l'activité "
-        "doit engendrer des difficultés de financement. Cette condition ne s'applique pas aux "
-        "financements accordés au titre de l'innovation sociale par les collectivités "
-        "territoriales."
-    )
-    asked = "Le département finance de l'innovation sociale : cette preuve est-elle obligatoire pour une collectivité ?"
-    assert verdict(asked, rule) == "Non."
-    # Not when the exemption is about someone else than the asker.
-    other = (
-        "Cette condition est-elle obligatoire pour une fondation qui finance l'innovation sociale ?"
-    )
-    assert verdict(other, rule) is None
-    # Nor when it spares only some of them.
-    some = "Cette obligation ne s'applique pas aux communes de moins de 10 000 habitants."
-    assert (
-        verdict("Le SPASER est-il obligatoire pour une commune de 50 000 habitants ?", some) is None
-    )
-
-
-def test_only_an_unconditional_exemption_of_the_body_asked_about_answers_no() -> None:
-    from assistant.verdict import spares_asker
-
-    asked = "Une association doit-elle déposer ses comptes en préfecture ?"
-    law = "Ce dépôt n'est pas exigé des organismes ayant le statut d'association ou de fondation."
-    assert spares_asker(asked, law)
-    for some in [
-        "Les associations reconnues d'utilité publique en sont dispensées.",
-        "Les associations employant neuf salariés au plus en sont dispensées.",
-        "Les associations en sont dispensées lorsque le montant est inférieur au seuil.",
-        "Les associations en sont dispensées, sauf dispositions contraires.",
-    ]:
-        assert not spares_asker(asked, some), some
-    # "Doit-elle" is the commune the sentence before names, not the association it funds.
-    funder = "La commune verse 30 000 € à une association. Doit-elle signer une convention ?"
-    assert not spares_asker(funder, "Les associations en sont dispensées.")
 
 
 def test_a_question_naming_only_the_asker_is_about_the_situation_told_before_it(
@@ -956,30 +874,6 @@ def test_examples_in_a_parenthesis_illustrate_the_question_rather_than_ask_it(
     assert "actionnair" not in spl.setting
     lead = opening(assistant.ask(asked.text).answer)
     assert lead.startswith("Trois pistes sont proposées"), lead
-
-
-def test_verdicts_that_legal_drafting_would_turn_round() -> None:
-    """Sentences as the law writes them, which a word-by-word reading turns into the wrong
-    verdict; no verdict is the right reading of these."""
-    from assistant.verdict import spares_asker, verdict
-
-    # "ne peuvent recevoir" forbids without "pas": no "Oui".
-    cultuelle = "Les associations cultuelles ne peuvent recevoir d'agrément de service civique."
-    assert verdict("Une association cultuelle peut-elle recevoir l'agrément ?", cultuelle) is None
-    # An exemption bounded by a figure says nothing to those beyond it.
-    small = "Une commune de moins de 3 500 habitants n'est pas tenue d'adopter ce schéma."
-    assert verdict("Notre commune de 5 000 habitants doit-elle adopter ce schéma ?", small) is None
-    # "faut-il une convention ?": "une" is no verb the sentence could deny.
-    asked = "La commune verse 50 000 € à une association, faut-il une convention ?"
-    below = "Une convention n'est pas obligatoire pour les subventions de moins de 23 000 €."
-    assert verdict(asked, below) is None
-    # "ne s'applique pas seulement aux collectivités" applies to them too.
-    also = "Cette obligation ne s'applique pas seulement aux collectivités territoriales."
-    assert verdict("C'est obligatoire pour une collectivité territoriale ?", also) is None
-    # Not an exemption: "ne sont pas dispensées"; the body exempted is another one.
-    q = "Une association doit-elle déposer ses comptes en préfecture ?"
-    assert not spares_asker(q, "Les associations ne sont pas dispensées de cette obligation.")
-    assert not spares_asker(q, "Les associations les déposent, les fondations en sont dispensées.")
 
 
 def test_comment_on_fait_pour_asks_for_steps() -> None:

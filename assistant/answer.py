@@ -131,13 +131,12 @@ class AnswerBuilder:
             return refusal(hits, f"Les documents indexés ne mentionnent pas {names}.")
         if len(openings) == 1 and says_absent(first.lead):
             return said_absent(first.lead, hits)
-        if (
-            question.kind is not Kind.YESNO
-            and ASKS_DECREE.search(question.folded)
-            and DELEGATED.search(fold(first.lead.text))
+        if ASKS_DECREE.search(fold(question.asking or question.text)) and DELEGATED.search(
+            fold(first.lead.text)
         ):
-            # Asked what a decree says, the documents only say that a decree will say it (not
-            # "…plus que le montant du décret. Elle doit déposer ses comptes ?", a yes/no).
+            # Asked what a decree says, the documents only say that a decree will say it (the
+            # sentence that asks names the decree: not "…plus que le montant du décret. Elle
+            # doit déposer ses comptes ?").
             return refers_to_decree(first.lead, hits)
         merged = sorted(
             (c for ranked in ranked_by_part for c in ranked), key=lambda c: c.score, reverse=True

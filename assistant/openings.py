@@ -196,6 +196,9 @@ class Openings:
                 and c.score >= best.score * _LIST_SHARE
                 and covered(c, c.text) >= floor
                 and covered(c) >= heading  # its heading names what is asked ("Quelles conditions…")
+                # and it lists the same things (not the bodies agréées ESUS de plein droit for
+                # those who may use the chèque-emploi associatif)
+                and _overlap(c.terms, best.terms) >= _BASIS_OVERLAP
             ),
             None,
         )

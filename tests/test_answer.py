@@ -884,3 +884,28 @@ def test_comment_on_fait_pour_asks_for_steps() -> None:
         "Comment je fais pour obtenir l'agrément ESUS ?",
     ]:
         assert understand(asked).kind is Kind.STEPS, asked
+
+
+def test_a_decree_the_asking_sentence_names_is_what_is_asked(assistant: Assistant) -> None:
+    """ "le seuil est bien de 23 000 € ? Pouvez-vous me confirmer ce que fixe le décret ?" asks
+    the decree's figure, which the documents only refer to: said so, not answered "Oui"."""
+    answer = assistant.ask(
+        "Pour la convention obligatoire, le seuil est bien de 23 000 € ? Pouvez-vous me "
+        "confirmer ce que fixe le décret ?"
+    )
+    assert answer.refused, answer.answer
+    assert answer.answer.startswith("Les documents indexés ne donnent pas le contenu de ce décret")
+
+
+def test_a_current_list_replaces_a_superseded_one_only_when_it_lists_the_same_things(
+    assistant: Assistant,
+) -> None:
+    """Asked who may use the chèque-emploi associatif, the 2014 code's list answers; the
+    practice note's list of bodies agréées ESUS de plein droit, under a heading that also says
+    "structures" and "de droit", is about something else."""
+    answer = assistant.ask(
+        "Notre asso emploie 4 personnes et la trésorière parle du chèque emploi associatif. "
+        "Quelles structures ont le droit de s'en servir ?"
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("Un chèque-emploi associatif peut être utilisé par"), lead

@@ -179,9 +179,10 @@ class AnswerBuilder:
     ) -> Answer:
         out = Writeup(hits)
         for opening in openings:
-            out.lead(opening.lead, opening.verdict, opening.part.kind is Kind.STEPS)
+            yesno = opening.part.kind is Kind.YESNO
+            out.lead(opening.lead, opening.verdict, opening.part.kind is Kind.STEPS, yesno)
             for extra in opening.more:
-                out.lead(extra, None)
+                out.lead(extra, None, own_verdict=yesno and opening.verdict is None)
             if opening.basis is not None:
                 out.basis(
                     excerpt_around(opening.basis.text, opening.lead.terms, _BASIS_WORDS),

@@ -23,6 +23,9 @@ from assistant.french import fold, terms
 from assistant.sentences import COMPLETE
 from assistant.types import Answer, Citation, Hit
 
+# "Oui. Quand une subvention…": a practice note answering its own heading's question.
+_STATED_VERDICT = re.compile(r"^(?:Oui|Non)\.\s+(?=[A-ZÀ-Ý])")
+
 if TYPE_CHECKING:
     from assistant.scoring import Candidate
 
@@ -232,11 +235,23 @@ class Writeup:
         named = article_label(hit.meta, dated=False) if first and label else ""
         return f" ({named}) [{n}]" if named else f" [{n}]"
 
-    def lead(self, c: Candidate, verdict: str | None, steps_wanted: bool = False) -> None:
+    def lead(
+        self,
+        c: Candidate,
+        verdict: str | None,
+        steps_wanted: bool = False,
+        own_verdict: bool = True,
+    ) -> None:
+        """An opening unit, after the verdict when there is one. A note's sentence that opens
+        with its own "Oui." or "Non." (its answer to its heading's question) loses it when a
+        verdict is given already ("Oui. Oui. Les clauses…") or when `own_verdict` is False (the
+        question is not a yes/no one)."""
         if "\n" in c.text:
             body = steps(c.text) if steps_wanted else as_list(c.text)
         else:
             body = display(c.text)
+        if verdict or not own_verdict:
+            body = _STATED_VERDICT.sub("", body, count=1)
         if verdict:
             body = f"{verdict} {body}"
         self.opening.append(body + self.cite(c))

@@ -909,3 +909,14 @@ def test_a_current_list_replaces_a_superseded_one_only_when_it_lists_the_same_th
     )
     lead = opening(answer.answer)
     assert lead.startswith("Un chèque-emploi associatif peut être utilisé par"), lead
+
+
+def test_a_notes_own_yes_or_no_is_not_printed_for_another_question(assistant: Assistant) -> None:
+    """The practice note answers its heading's yes/no question with "Oui. Quand une subvention
+    …"; asked "jusqu'à quand ?", that "Oui." answers nothing that was asked."""
+    answer = assistant.ask(
+        "Jusqu'à quand la convention peut-elle limiter les dividendes d'une société subventionnée ?"
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("Quand une subvention au-dessus du seuil"), lead
+    assert "trois ans après sa fin" in lead, lead

@@ -13,10 +13,32 @@ from assistant.french import fold, stem, terms
 
 # A figure in a sentence: a number (digits or words) with its unit, or a share in words. Article
 # numbers, dates and "1°" are not figures: they would answer "combien ?" with anything.
-_NUMBER = (
-    r"(?:\d[\d  .,]*|un|une|demi|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
-    r"vingt|trente|quarante|cinquante|soixante|cent|mille)"
-)
+# Numbers in words and their values (folded), as the texts and the questions write them.
+NUMBER_WORDS: dict[str, float] = {
+    "un": 1,
+    "une": 1,
+    "demi": 0.5,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "quinze": 15,
+    "vingt": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+    "cent": 100,
+    "mille": 1000,
+}
+_NUMBER = r"(?:\d[\d  .,]*|" + "|".join(NUMBER_WORDS) + ")"
 _UNITS = (
     r"%|pour ?cent|euros?|€|ans?|annees?|mois|jours?|semaines?|heures?|fois|salaries|habitants|"
     r"membres|personnes|exercices?|categories|associes|sieges|voix"

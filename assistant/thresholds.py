@@ -12,32 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.figures import quantities
+from assistant.figures import NUMBER_WORDS, quantities
 from assistant.french import fold
 
 # Number words read alone: "un"/"une" are articles far more often than counts, and a word next
 # to another number word or a hyphen is part of a compound ("vingt-cinq", "cinq mille") that is
 # not read at all rather than read wrong.
-_WORDS = {
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-    "sept": 7,
-    "huit": 8,
-    "neuf": 9,
-    "dix": 10,
-    "onze": 11,
-    "douze": 12,
-    "quinze": 15,
-    "vingt": 20,
-    "trente": 30,
-    "cinquante": 50,
-    "cent": 100,
-    "mille": 1000,
-}
-_COMPOUND = "|".join([*_WORDS, "un", "une", "et", "mille", "cent", "million", "millions"])
+_WORDS = {w: v for w, v in NUMBER_WORDS.items() if w not in ("un", "une", "demi")}
+_COMPOUND = "|".join([*NUMBER_WORDS, "et", "million", "millions"])
 _NUMBER = r"(\d{1,3}(?:[  .]\d{3})+|\d+(?:,\d+)?|" + "|".join(_WORDS) + r")"
 # What is counted, each spelling -> one name.
 _COUNTED = {
@@ -183,10 +165,11 @@ def settles(question: str, sentence: str) -> bool | None:
     figures = stated(question)
     if not figures:
         return None
+    every_limit = bounds(sentence)
     for value, unit in figures:
         if sum(u == unit for _, u in figures) > 1:
             continue  # "un budget de 500 000 € et 20 000 € de subvention": which one?
-        limits = [b for b in bounds(sentence) if b.unit == unit]
+        limits = [b for b in every_limit if b.unit == unit]
         if not limits:
             continue
         if not all(b.admits(value) for b in limits):

@@ -103,7 +103,8 @@ _ENDS_SENTENCE = re.compile(r"[.;:!?»)\]]$")
 def _lines(text: str) -> list[str]:
     """The lines of a passage, a line that carries on the sentence of the previous one (a PDF
     page or column break mid-sentence: no closing punctuation before, lower case after; or a
-    reference cut after its abbreviation, "article L." then "3332-17-1") joined back to it."""
+    reference cut after its abbreviation or its "n°", "article L." then "3332-17-1") joined
+    back to it."""
     out: list[str] = []
     for raw in text.split("\n"):
         line = raw.strip()
@@ -111,8 +112,13 @@ def _lines(text: str) -> list[str]:
             continue
         if out and (
             (line[0].islower() and not _ENDS_SENTENCE.search(out[-1]) and not _ITEM.match(line))
-            # "l'article L." / "3332-17-1 du code…": a reference broken after its abbreviation
-            or (line[0].isdigit() and _ABBREVIATIONS.search(out[-1]) and not _ITEM.match(line))
+            # "l'article L." / "3332-17-1 du code…", "la loi n°" / "47-1775 du 10 septembre…":
+            # a reference broken after its abbreviation, or after a line that does not end
+            or (
+                line[0].isdigit()
+                and not _ITEM.match(line)
+                and (_ABBREVIATIONS.search(out[-1]) or not _ENDS_SENTENCE.search(out[-1]))
+            )
         ):
             out[-1] = f"{out[-1]} {line}"
         else:

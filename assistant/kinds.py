@@ -25,11 +25,13 @@ class Kind(StrEnum):
 
 # On folded text. Order matters: the first shape that matches decides.
 _STEPS = re.compile(
-    r"\b(?:quelles? (?:sont |seraient )?(?:les |la )?(?:grandes? |principales? |premieres? )?"
+    r"\b(?:quelles? (?:sont |est |seraient )?(?:les |la )?(?:grandes? |principales? |premieres? )?"
     r"(?:etapes?|demarches?|procedures?|formalites|marche a suivre)"
-    r"|(?:les |la |des )(?:etapes?|demarches?|marche a suivre)\b"
+    r"|(?:les |la |des )(?:grandes? |principales? |premieres? |differentes? )?"
+    r"(?:etapes?|demarches?|marche a suivre)\b"
+    r"|(?:met|mets|mettons|mettre|mettez) (?:quoi|qu'est-ce) en (?:place|oeuvre)"
     r"|par (?:ou|quoi) (?:on |je |nous )?commence\w*|comment (?:on )?(?:s'y prendre|s'y prend|"
-    r"proceder|faire pour)|comment (?:on |je |nous |vous )?(?:fait|fais|faisons|faites) pour|comment (?:ca |cela )?se (?:passe|deroule)|(?:que|quoi) faire\b"
+    r"proceder|faire pour)|comment (?:on |je |nous |vous )?(?:fait|fais|faisons|faites) pour|comment (?:ca |cela |(?:doit|doivent|va|vont) )?se (?:passer?|derouler?)|(?:que|quoi) faire\b"
     r"|(?:que|qu'est-ce qu'(?:il|on)) (?:faut-il|dois-je|doit-on|devons-nous|je dois|on doit|"
     r"il faut|doit|peut|pourrait|devrait|faut) (?:\w+ )?faire"
     r"|qu'est-ce que (?:\w+ ){1,4}(?:peu[tx]|peuvent|doi[st]|doivent|pourrai\w+|devrai\w+) "
@@ -63,17 +65,25 @@ _WHO = re.compile(
     r"structures|instances|autorites))\b"
 )
 _CRITERIA = re.compile(
-    r"\b(?:quel(?:le)?s (?:sont |seraient )?(?:les )?(?:categories|types|formes|conditions|"
+    r"\b(?:quel(?:le)?s (?:sont |seraient )?(?:les |nos |ses |leurs |vos )?(?:categories|types|"
+    r"formes|conditions|"
     r"criteres|obligations|regles|exigences|structures|activites|missions|entreprises|acteurs|"
     r"organismes|principes|mentions|informations|clauses|elements|pieces|documents|objectifs|"
     r"domaines|secteurs|statuts)|quelles? (?:sont |seraient )?(?:les )?(?:conditions?|criteres?|obligations?|regles?|"
     r"exigences?)|a quelles? conditions?|sous quelles? conditions?|quels (?:sont )?(?:les )?"
     r"(?:criteres?|principes?|engagements?)|conditions? (?:pour|a remplir)|criteres? (?:pour|de)|"
     r"que doit (?:faire|respecter|remplir)|qu'est-ce qu'(?:il faut|on doit) (?:remplir|respecter)|"
-    r"qu'est-ce qui (?:doi[st]|doivent|est (?:exige|obligatoire|requis|necessaire)))\b"
+    r"qu'est-ce qui (?:doi[st]|doivent|est (?:exige|obligatoire|requis|necessaire))"
+    r"|(?:doi[st]|doivent|devra\w*) (?:\w+ )?(?:contenir|comporter|mentionner|prevoir|respecter|"
+    r"remplir) quoi)\b"
+)
+# "c'est quoi ses missions", "c'est quoi les conditions": not what a term means, the list of them.
+_LIST_ASKED = re.compile(
+    r"c'?est quoi (?:les|ses|leurs|nos|vos|mes) (?:\w+ )?(?:conditions|criteres|missions|"
+    r"obligations|regles|exigences|principes|categories|competences|attributions|droits)\b"
 )
 _DEFINITION = re.compile(
-    r"(?:c'?est quoi|qu'?est-ce qu(?:e|')|\bce qu'?est\b|\bce que sont\b|\bdefinition\b|"
+    r"(?:c'?est quoi|\bc(?:'est|est)? koi\b|\bc quoi\b|qu'?est-ce qu(?:e|')|\bce qu'?est\b|\bce que sont\b|\bdefinition\b|"
     r"\bdefini[rt]?\b|que (?:veut dire|"
     r"signifie|designe|recouvre)|\bveut dire\b|\bsignification\b|qu'?appelle-t-on|ca designe|"
     r"ca veut dire|kesako|c'est qui|\bentend(?:-on|re)? par\b)"
@@ -128,6 +138,8 @@ def kind_of(folded: str) -> Kind:
         # What a text requires ("qu'est-ce qu'il doit contenir") is a list of requirements.
         clause = folded[does.start() : does.start() + 90]
         return Kind.CRITERIA if _REQUIRES.search(clause) else Kind.EXPLAIN
+    if defines and _LIST_ASKED.search(folded):
+        return Kind.CRITERIA
     if defines and not _STEPS.search(folded):
         return Kind.DEFINITION
     if _STEPS.search(folded):
@@ -147,9 +159,17 @@ def kind_of(folded: str) -> Kind:
     return Kind.EXPLAIN
 
 
+# "tel quel", "telle quelle": no question word.
+_TEL_QUEL = re.compile(r"\b(?:tels?|telles?) (?:quels?|quelles?)\b")
+
+
 def _is_yes_no(folded: str) -> bool:
-    # Only the question itself: a context sentence before it ("Je suis maire. …") says nothing.
-    last = re.split(r"(?<=[.!:])\s+", folded.strip())[-1]
+    # Only the question itself: a context sentence before it ("Je suis maire. …") says nothing,
+    # nor a remark after its question mark ("Il a le droit ? je croyais que non").
+    asked = _TEL_QUEL.sub(" ", folded.strip())
+    if "?" in asked:
+        asked = asked[: asked.rindex("?") + 1]
+    last = re.split(r"(?<=[.!:])\s+", asked)[-1]
     if INVERSION.search(last):
         # "est-ce que" followed by another question word is not a yes/no ("est-ce que quelqu'un
         # sait combien…"); an inverted verb after "comment" is a how.

@@ -17,6 +17,7 @@ from assistant.points import same
 from assistant.question import Kind, Question, quotes_in
 from assistant.refusals import FOCUS_COVERAGE
 from assistant.scoring import Candidate, Scorer
+from assistant.sentences import lists_steps
 from assistant.thresholds import settles
 from assistant.types import Hit
 
@@ -104,7 +105,15 @@ class Openings:
                 (
                     c
                     for c in usable[:12]
-                    if c.listed and c.score >= best.score * share and c.own >= best.own - 0.1
+                    if c.listed
+                    and c.score >= best.score * share
+                    and c.own >= best.own - 0.1
+                    # steps are things to do ("1. Rédiger les statuts"), not the forms a thing
+                    # may take ("1. Une SCIC en forme de SA")
+                    and (
+                        part.kind is Kind.CRITERIA
+                        or lists_steps(c.text, str(hits[c.hit_index].meta.context))
+                    )
                 ),
                 best,
             )

@@ -171,11 +171,16 @@ def _counted(folded: str) -> tuple[str, ...]:
     )
 
 
+# "mettre en place", "mettre en œuvre": how something is asked for, not what about (the thing put
+# in place is).
+_PUT_IN_PLACE = re.compile(r"\bmet\w*\s+(?:quoi\s+|qu'est-ce\s+)?en\s+(?:place|[oœ]euvre)\b", re.I)
+
+
 def _expansions(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     known = acronyms()
     out: list[tuple[str, frozenset[str]]] = []
     seen: set[str] = set()
-    for word in content_words(text):
+    for word in content_words(_PUT_IN_PLACE.sub(" ", text)):
         term = stem(word)
         if term in seen:
             continue

@@ -33,7 +33,10 @@ _LIST_ASKED = 1.3  # "quelles étapes / quelles conditions": a list that gives t
 _FIGURE_SUBJECT = 0.25
 # "le montant de l'indemnité", "le coût d'une adhésion": what an amount asked in euros is of;
 # a sentence that gives an amount must name it. On folded text.
-_PAID = re.compile(r"\b(?:montant|cout|prix|tarif|bareme)\s+(?:de la |de l'|du |des |d'|de )(\w+)")
+_PAID = re.compile(
+    r"\b(?:montant|cout|prix|tarif|bareme)\s+(?:(?:brut|net|annuel|mensuel|total|exact|"
+    r"maximum|maximal|minimum|minimal|global)\s+)?(?:de la |de l'|du |des |d'|de )(\w+)"
+)
 _SETTING = 0.4
 # Words that qualify the asked figure rather than say what it is about ("au minimum", "max").
 _QUALIFIERS = frozenset(

@@ -10,7 +10,7 @@ from assistant.french import fold, is_list_item, passage_lines, sentences, verb_
 
 # Bumped whenever `answer_units` splits differently: the sentence vectors stored by an older
 # ingest are then recomputed by the next one (and embedded on the fly until then).
-UNITS_VERSION = 9
+UNITS_VERSION = 10
 
 _CONTINUATION = re.compile(
     r"(cette|ces|cet|ce|celle|celui|ceux|il|elle|ils|elles|toutefois|cependant|sauf|"
@@ -77,6 +77,14 @@ def gives_actions(text: str) -> bool:
     "- Informer : …"): things to do, where "1. Toute personne physique…" lists things."""
     words = _ITEM_WORD.findall(text)
     return len(words) >= 2 and 3 * sum(map(_is_infinitive, words)) >= 2 * len(words)
+
+
+def lists_steps(text: str, context: str = "") -> bool:
+    """Whether a list gives things to do, or sits under a heading that says steps: not the
+    forms a thing may take ("1. Une SCIC en forme de SA ; 2. …"). Only its own heading counts,
+    not its document's title ("… : mode d'emploi")."""
+    heading = context.rsplit(">", 1)[-1]
+    return "\n" in text and (gives_actions(text) or bool(_STEPS_HEADING.search(heading)))
 
 
 def gives_steps(text: str, context: str = "") -> float:

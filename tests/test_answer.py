@@ -283,6 +283,13 @@ def test_a_question_near_the_field_but_outside_the_documents_is_refused(
     )
     assert amount.refused
     assert "3 500" not in amount.answer and "décret" not in amount.answer
+    # "le montant brut de…", "le montant annuel de…": still the amount of that indemnity.
+    gross = assistant.ask(
+        "Quel est le montant brut de l'indemnité de fonction d'un maire d'une commune de "
+        "2 000 habitants ?"
+    )
+    assert gross.refused, gross.answer
+    assert "3 500" not in gross.answer
 
 
 def test_the_missing_figure_message_only_when_a_figure_is_asked(assistant: Assistant) -> None:

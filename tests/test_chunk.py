@@ -122,3 +122,7 @@ def test_a_reference_cut_by_a_line_break_after_its_abbreviation_stays_one_senten
     assert "l'article L.\n3332-17-1" in text  # the break the PDF has
     quoted = [s for s in sentences(text) if "réputées bénéficier" in s]
     assert quoted and all("l'article L. 3332-17-1 du code du travail" in s for s in quoted)
+    # and after "n°": "…si la loi n°" / "47-1775 du 10 septembre 1947 portant statut…"
+    assert "la loi n°\n47-1775" in text
+    report = [s for s in sentences(text) if "portant statut de la coopération pourrait" in s]
+    assert report and all(s.startswith("Le Gouvernement remet au Parlement") for s in report)

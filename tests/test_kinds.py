@@ -1,0 +1,60 @@
+"""What kind of answer a question wants, read as officials phrase it: the kind decides what
+opens the answer (steps as a list, criteria as a whole list, a verdict), so a question read as
+the wrong kind gets an opening of the wrong shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.question import Kind, understand
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # "c'est quoi" before the steps or the list asked is not a definition question.
+        ("Pour la régie, c'est quoi les principales étapes ?", Kind.STEPS),
+        ("Pour une fusion d'associations, quelle est la procédure ?", Kind.STEPS),
+        ("La chambre régionale, c'est quoi ses missions selon la loi ?", Kind.CRITERIA),
+        ("Pour l'agrément, c'est quoi les conditions exactement ?", Kind.CRITERIA),
+        ("Qu'est-ce qu'un PTCE ?", Kind.DEFINITION),
+        ("C'est quoi un PTCE ?", Kind.DEFINITION),
+        ("c koi une CAE au juste ?", Kind.DEFINITION),  # written as typed on a phone
+        ("C quoi un GEIQ ?", Kind.DEFINITION),
+        # A possessive instead of the article: still a list of requirements.
+        ("On subventionne le festival. Quelles sont nos obligations ?", Kind.CRITERIA),
+        ("Le règlement intérieur doit comporter quoi ?", Kind.CRITERIA),
+        # How something goes, or what to put in place, asks for steps.
+        ("Comment doit se dérouler la consultation du comité ?", Kind.STEPS),
+        ("Concrètement, on met quoi en place à la direction des achats ?", Kind.STEPS),
+    ],
+)
+def test_the_kind_read_off_how_officials_ask(question: str, kind: Kind) -> None:
+    assert understand(question).kind is kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A remark after the question mark is not the question.
+        "La coopérative veut mettre le logo ESS sur son site. Elle peut ? il me semble que non",
+        # "tel quel" is no question word.
+        "Le vieux cahier des charges cite l'ancien code. On peut le reprendre tel quel ?",
+    ],
+)
+def test_a_yes_no_question_is_read_as_one(question: str) -> None:
+    assert understand(question).kind is Kind.YESNO
+
+
+def test_steps_are_things_to_do_not_the_forms_a_thing_takes() -> None:
+    """Asked for the steps, a list of the legal forms a body may take is no answer, even in a
+    document whose title says "mode d'emploi"; a list of actions, or one under a heading that
+    says steps, is."""
+    from assistant.sentences import lists_steps
+
+    forms = "Une régie peut prendre :\n- la forme d'un service ;\n- la forme d'un établissement."
+    assert not lists_steps(forms, "Les régies : mode d'emploi > Quelles formes ?")
+    actions = "Pour y arriver :\n1. Recenser les besoins ;\n2. Réunir les acteurs."
+    assert lists_steps(actions, "Les régies > Pour commencer")
+    plans = "Une démarche :\n1. Le diagnostic ;\n2. La concertation."
+    assert lists_steps(plans, "Les régies > Quelles étapes pour créer une régie ?")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.french import fold, terms
+from assistant.french import fold, sentences, terms
 
 _SUFFIX = r"(?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies|undecies|duodecies)"
 # A code article number: L2113-15, L. 2113-15, R.2113-7, D 123-4, L3332-17-1.
@@ -329,13 +329,36 @@ def starts_subdivision(text: str, roman: str) -> bool:
 
 # "C'est encore valable ?", "toujours en vigueur ?", "je dois changer la référence ?": whether a
 # text still applies. On folded text.
+# Reused as it stands ("on peut le relancer tel quel ?") or still relied on ("on peut encore
+# s'en servir ?", "je peux toujours m'appuyer dessus ?").
+_STILL_USED = (
+    r"\b(?:re\w+|utiliser|garder|reprendre|conserver|laisser|citer|viser) (?:\w+ ){0,2}?"
+    r"tel(?:le)?s? quel(?:le)?s?\b|"
+    r"\b(?:toujours|encore) (?:\w+ ){0,2}?(?:utiliser|utilisable|servir|s'en servir|"
+    r"m'en servir|nous en servir|citer|viser|invoquer|appliquer|m'appuyer|s'appuyer|"
+    r"nous appuyer|fonder|se fonder|le fonder|la fonder)\b"
+)
 ASKS_VALIDITY = re.compile(
     r"\b(?:toujours|encore) (?:valable|valide|en vigueur|applicable|bon|d'actualite)|"
     r"\b(?:a|ont) (?:bouge|change)\b|\babroge|changer (?:la|les) references?|\bperime|"
-    r"\bobsolete|\bplus en vigueur"
+    r"\bobsolete|\bplus en vigueur|" + _STILL_USED
 )
 # "C'est encore valable ?" (answered "Non" when the text is superseded), unlike "je dois changer
 # la référence ?", which the same fact answers the other way. On folded text.
 STILL_VALID = re.compile(
-    r"\b(?:toujours|encore) (?:valable|valide|en vigueur|applicable|bon|d'actualite)\b"
+    r"\b(?:toujours|encore) (?:valable|valide|en vigueur|applicable|bon|d'actualite)\b|"
+    + _STILL_USED
 )
+
+
+_REPEALED = re.compile(r"\babroge")
+
+
+def repeal_sentence(text: str, key: str) -> str | None:
+    """The sentence of `text` that says the text named `key` (a text key, folded: "code des
+    marches publics") was repealed ("…a été abrogé le 1er avril 2016 et remplacé par…")."""
+    return next((s for s in sentences(text) if _REPEALED.search(fold(s)) and key in fold(s)), None)
+
+
+def repeals(text: str, key: str) -> bool:
+    return repeal_sentence(text, key) is not None

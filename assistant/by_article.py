@@ -18,6 +18,7 @@ from assistant.articles import (
     ArticleRef,
     asks_beyond,
     cites,
+    repeal_sentence,
     shown_number,
     starts_subdivision,
     subdivision,
@@ -171,11 +172,37 @@ def current_rule(
         f"statut : {outdated.meta.status})."
     )
     current = [h for h in hits if h.meta.status != HISTORIC]
-    found = build(replace(question, articles=()), current, queries) if current else None
+    # What the current documents say on the same point, without a verdict of its own: the
+    # status above answers whether the old article applies ("Non : … Oui. Les clauses…").
+    plain = replace(
+        question,
+        articles=(),
+        kind=Kind.EXPLAIN,
+        parts=tuple(replace(p, kind=Kind.EXPLAIN) for p in question.parts),
+    )
+    found = build(plain, current, queries) if current else None
     if found is None or found.refused:
         old = by_reference(question, hits, queries or {}, scorer)
         return old.model_copy(update={"answer": f"{note}\n{old.answer}"})
-    n = len(found.citations) + 1
+    citations = list(found.citations)
+    key = str(outdated.meta.text_key or "")
+    notice = next(
+        ((h, said) for h in current if key and (said := repeal_sentence(h.text, key))), None
+    )
+    if notice is not None:
+        # When and by what the old text was repealed, in the words of a current document.
+        hit, said = notice
+        shown = display(said)
+        numbered = next(
+            (c for c in citations if c.doc_id == hit.doc_id and c.excerpt == hit.text), None
+        )
+        if numbered is None:
+            numbered = citation(len(citations) + 1, hit, [shown])
+            citations.append(numbered)
+        elif shown not in numbered.quoted:
+            numbered.quoted.append(shown)
+        note = f"{note} {shown} [{numbered.n}]"
+    n = len(citations) + 1
     old_source = citation(n, outdated)
     warning = status_warning(old_source)
     words = display(excerpt_around(outdated.text, set(question.terms), POINT_WORDS)).split()
@@ -184,7 +211,7 @@ def current_rule(
         update={
             "answer": f"{note} Ce qu'en disent les documents en vigueur :\n{found.answer}"
             f"\n\nL'ancien texte : « {quoted} » [{n}]",
-            "citations": [*found.citations, old_source.model_copy(update={"quoted": [quoted]})],
+            "citations": [*citations, old_source.model_copy(update={"quoted": [quoted]})],
             "warnings": [*found.warnings, *([warning] if warning else [])],
         }
     )

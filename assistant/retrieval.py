@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.articles import ArticleRef, around
+from assistant.articles import ASKS_VALIDITY, ArticleRef, around, repeals
 from assistant.citations import HISTORIC
 from assistant.config import Settings
 from assistant.definitions import defining_passage
@@ -185,6 +185,10 @@ class Retriever:
         q = understand(question) if isinstance(question, str) else question
         out: list[Hit] = self.named_articles(q)
         seen = {h.chunk_id for h in out}
+        if out and ASKS_VALIDITY.search(q.folded):
+            for hit in self.repeal_notices(out, seen):
+                seen.add(hit.chunk_id)
+                out.append(hit)
         for part in q.parts or (q,):
             for hit in self.ranked(part, k):
                 if hit.chunk_id not in seen:
@@ -235,6 +239,23 @@ class Retriever:
             for hit in found:
                 hit.score, hit.dense = 1.0, similarity.get(hit.chunk_id, 0.0)
             out.extend(_closest_articles(found, _NAMED_PASSAGES))
+        return out
+
+    def repeal_notices(self, named: list[Hit], seen: set[str]) -> list[Hit]:
+        """For a named article of a superseded text ("l'article 14 du CMP, on peut encore s'en
+        servir ?"), the current passage that says when that text was repealed and what replaced
+        it, wherever it is (a note's opening warning shares few words with the question)."""
+        out: list[Hit] = []
+        for key in dict.fromkeys(str(h.meta.text_key) for h in named if h.meta.status == HISTORIC):
+            if not key or self.lexical is None:
+                continue
+            found = self.lexical.search(f"{key} abrogé remplacé", self.settings.candidates)
+            ids = [cid for cid, _ in found if cid not in seen and self.manifest.allows(cid)]
+            for hit in self.store.get(ids[:_READ_BATCH]):
+                if hit.meta.status != HISTORIC and repeals(hit.text, key):
+                    hit.score, hit.dense = 1.0, 0.0
+                    out.append(hit)
+                    break
         return out
 
     def article(self, ref: ArticleRef) -> list[Hit]:

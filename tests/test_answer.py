@@ -628,9 +628,21 @@ def test_a_superseded_article_asked_if_still_valid_gets_its_status_then_the_curr
     lead = opening(answer.answer)
     assert lead.startswith("Non : Code des marchés publics, art. 15 n'est plus en vigueur"), lead
     assert "historique" in lead
+    # When and by what it was repealed, as a current document says it (a note's warning that
+    # shares few words with the question), with its citation.
+    assert "abrogé le 1er avril 2016 et remplacé par le code de la commande publique" in lead
+    assert "Oui." not in lead  # the current rule carries no verdict of its own
     assert answer.citations[0].status != "historique"
     assert answer.citations[-1].doc_id == "code-marches-publics-2006"
     assert any("texte historique" in w for w in answer.warnings), answer.warnings
+    # Asked whether to reuse it as it stands, or still rely on it: the same "Non".
+    for reused in [
+        "Notre vieux règlement de consultation vise l'article 15 du code des marchés publics. "
+        "On peut le garder tel quel cette année ?",
+        "L'article 15 du code des marchés publics, on peut encore s'appuyer dessus ?",
+    ]:
+        lead = opening(assistant.ask(reused).answer)
+        assert lead.startswith("Non : Code des marchés publics, art. 15 n'est plus"), lead
     changed = assistant.ask("Je vise toujours l'article 14 du CMP. Je dois changer la référence ?")
     assert not opening(changed.answer).startswith("Non"), changed.answer
     assert "n'est plus en vigueur" in opening(changed.answer)

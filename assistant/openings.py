@@ -134,6 +134,10 @@ class Openings:
                 )
             ]
             lead, verdict = next(((c, v) for c, v in judged if v), (best, None))
+            if verdict in (None, verdicts.YES_IF) and verdicts.binds_only_some(
+                part.text, lead.text
+            ):
+                verdict = verdicts.NO  # "obligatoire pour toutes les communes ?": only some
             bounding = self.bounding(part, best, usable, hits)
             if bounding is not None and not (bounding[1] and verdict == verdicts.NO):
                 # The situation the asker states ("le club a 12 salariés") against the bound a

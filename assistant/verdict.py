@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from assistant.french import fold, stem, terms, verb_lists
+from assistant.french import fold, stem, terms, verb_lists, words
 from assistant.thresholds import settles
 
 YES = "Oui."
@@ -305,6 +305,45 @@ def spares_or_forbids(sentence: str) -> bool:
 
 
 _BARE_NE = re.compile(r"\bne peu(?:t|vent)\b")
+
+
+# "toutes les communes", "tous les acheteurs", "même une petite commune": the question asks
+# whether a duty binds every one of them. On folded text.
+_EVERY = re.compile(
+    r"\b(?:toutes les|tous les|n'importe quel\w*|chaque)\b|(?<!quand )(?<!-)\bmeme (?:une?|les|des|"
+    r"pour|si)\b"
+)
+# A condition that narrows who is bound: a threshold, a "lorsque", a "si".
+_ONLY_WHEN = re.compile(
+    r"\b(?:lorsqu|si |s'il|des lors qu|au-dela d|superieure? a|depassant|plus de|moins de|"
+    r"a partir d|au moins|au plus|a condition|sous reserve)"
+)
+_PRESENT = re.compile(r"[a-z]{3,}(?:e|ent)$")
+
+
+def binds_only_some(question: str, sentence: str) -> bool:
+    """Whether the yes/no `question` asks if a duty binds every one of a group ("C'est
+    obligatoire pour toutes les communes ?") and `sentence` binds only those meeting a condition
+    ("Lorsque le montant de ses achats dépasse…, le pouvoir adjudicateur adopte un schéma"): the
+    answer is then "Non". Legal French states a duty in the plain present ("adopte") as well as
+    with "doit"; the verb must be one the question uses."""
+    asked, said = fold(asking(question)), fold(sentence)
+    if not (_ASKS_OBLIGATION.search(asked) and _EVERY.search(asked)):
+        return False
+    if not _ONLY_WHEN.search(said):
+        return False
+    wanted = {stem(w) for w in words(question) if len(w) > 4 and w.endswith(("er", "ir", "re"))}
+    plain = any(
+        stem(w) in wanted or stem(_infinitive(w)) in wanted
+        for w in words(sentence)
+        if _PRESENT.match(w) and not w.endswith("ee")
+    )
+    return plain or bool(_OBLIGES.search(said))
+
+
+def _infinitive(present: str) -> str:
+    """ "adoptent", "adopte" -> "adopter" (the stemmer leaves "adoptent" whole)."""
+    return present[:-3] + "er" if present.endswith("ent") else present[:-1] + "er"
 
 
 def obligation_asked(question: str) -> bool:

@@ -105,3 +105,28 @@ def test_verdicts_that_legal_drafting_would_turn_round() -> None:
     q = "Une association doit-elle déposer ses comptes en préfecture ?"
     assert not spares_asker(q, "Les associations ne sont pas dispensées de cette obligation.")
     assert not spares_asker(q, "Les associations les déposent, les fondations en sont dispensées.")
+
+
+def test_a_duty_on_every_one_answered_by_a_duty_on_some_is_no() -> None:
+    """ "Obligatoire pour toutes les communes ?" against a duty that binds only those over a
+    threshold: "Non". Legal French states a duty in the plain present ("publient") as well as
+    with "doit"; without "toutes" or "même une petite", no verdict is read this way."""
+    from assistant.verdict import binds_only_some
+
+    rule = (
+        "Lorsque leur budget dépasse un seuil fixé par décret, les départements publient un "
+        "rapport annuel sur leurs achats."
+    )
+    every = (
+        "On nous dit qu'il faut publier un rapport. C'est obligatoire pour tous les départements ?"
+    )
+    small = "Est-ce qu'on doit publier ce rapport, même un petit département ?"
+    assert binds_only_some(every, rule)
+    assert binds_only_some("Même un petit département doit-il publier ce rapport ?", rule)
+    assert not binds_only_some("Notre département doit-il publier ce rapport ?", rule)
+    # A duty on everyone, with no condition: not "only some".
+    assert not binds_only_some(every, "Les départements publient un rapport annuel.")
+    # A condition on something else than the duty the question names.
+    assert not binds_only_some(every, "Lorsque le seuil est dépassé, le préfet est informé.")
+    assert not binds_only_some("Elle le fait quand même pour tous les départements ?", rule)
+    assert binds_only_some(small, rule)

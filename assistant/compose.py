@@ -24,7 +24,8 @@ from assistant.sentences import COMPLETE
 from assistant.types import Answer, Citation, Hit
 
 # "Oui. Quand une subvention…": a practice note answering its own heading's question.
-_STATED_VERDICT = re.compile(r"^(?:Oui|Non)\.\s+(?=[A-ZÀ-Ý])")
+# A note's own answer to its heading's question: "Oui.", "Non.", "Oui, au-delà d'un seuil.".
+_STATED_VERDICT = re.compile(r"^(?P<verdict>(?:Oui|Non)(?:, [^.;:]{1,60})?\.)\s+(?=[A-ZÀ-Ý])")
 
 if TYPE_CHECKING:
     from assistant.scoring import Candidate
@@ -250,7 +251,10 @@ class Writeup:
             body = steps(c.text) if steps_wanted else as_list(c.text)
         else:
             body = display(c.text)
-        if verdict or not own_verdict:
+        own = _STATED_VERDICT.match(body)
+        if own and verdict and own["verdict"][:3] == verdict[:3]:
+            verdict = None  # the note's own, as sure and more precise ("Oui, au-delà d'un seuil.")
+        elif verdict or not own_verdict:
             body = _STATED_VERDICT.sub("", body, count=1)
         if verdict:
             body = f"{verdict} {body}"

@@ -939,3 +939,21 @@ def test_a_notes_own_yes_or_no_is_not_printed_for_another_question(assistant: As
     lead = opening(answer.answer)
     assert lead.startswith("Quand une subvention au-dessus du seuil"), lead
     assert "trois ans après sa fin" in lead, lead
+
+
+def test_a_notes_qualified_yes_replaces_ours_and_is_dropped_for_a_when(
+    assistant: Assistant,
+) -> None:
+    """The note answers "Oui, au-delà d'un seuil." to its heading's question: asked whether a
+    convention must be signed, that answer opens alone (not "Oui, à certaines conditions. Oui,
+    au-delà d'un seuil."); asked from when, it is not printed."""
+    must = assistant.ask(
+        "Le club de rugby demande une subvention pour son école de rugby. Est-ce qu'on est "
+        "obligés de signer une convention avec lui ?"
+    )
+    lead = opening(must.answer)
+    assert lead.count("Oui") == 1, lead
+    when = assistant.ask(
+        "La convention de subvention, elle devient obligatoire à partir de quand ?"
+    )
+    assert not opening(when.answer).startswith("Oui"), when.answer

@@ -26,6 +26,7 @@ from assistant.articles import (
 )
 from assistant.citations import HISTORIC, article_label, citation, document_label, status_warning
 from assistant.compose import Writeup, display, excerpt_around, is_meta
+from assistant.openings import list_carried_on
 from assistant.points import POINT_WORDS, further_points
 from assistant.question import Kind, Question
 from assistant.refusals import absent_article
@@ -74,6 +75,9 @@ def by_reference(
         if question.kind is Kind.YESNO:
             verdict = verdicts.stated(lead.previous) or verdicts.verdict(question.text, lead.text)
         out.quote(lead, verdict)
+        if question.kind in (Kind.CRITERIA, Kind.STEPS):
+            for carried in list_carried_on(lead, own, hits):
+                out.lead(carried, None, own_verdict=False)  # the list's items after a break
     else:
         first = min(pinned, key=lambda i: int(hits[i].meta.position or 0))
         opening_units = [c for c in own if c.hit_index == first] or own

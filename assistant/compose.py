@@ -60,6 +60,8 @@ def display(text: str) -> str:
         text = _ITEM_MARK.sub("", text)
     if text and not COMPLETE.search(text):
         text = _cut_clean(text)
+    if re.match(r"[a-z]\)\s", text):
+        return text  # "b) Les réserves…": a lettered item keeps its letter as written
     return text[0].upper() + text[1:] if text and text[0].islower() else text
 
 

@@ -6,13 +6,13 @@ opening is about what was asked at all."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant import verdict as verdicts
 from assistant.citations import HISTORIC, LEGAL_KINDS
 from assistant.compose import is_meta
 from assistant.definitions import definition_strength
-from assistant.french import fold, sentences, terms
+from assistant.french import fold, is_list_item, sentences, terms
 from assistant.points import same
 from assistant.question import Kind, Question, quotes_in
 from assistant.refusals import FOCUS_COVERAGE
@@ -267,7 +267,9 @@ class Openings:
         """Up to two more sentences for the opening when they answer nearly as well as the first
         and say something it does not: one to three sentences answer first."""
         if lead.listed:
-            return []
+            # The criteria or steps asked are the whole list, not the part before a page break.
+            wanted = part.kind in (Kind.CRITERIA, Kind.STEPS)
+            return list_carried_on(lead, usable, hits) if wanted else []
         kept: list[Candidate] = []
         words = len(lead.text.split())
         covered = lead.terms
@@ -385,3 +387,44 @@ def _overlap(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
+
+
+# A list line that leaves the enumeration open ("a) Les bénéfices … ;", "2° … ,").
+_OPEN_ITEM = re.compile(r"[;,:]\s*$")
+_CARRIED = 2  # passages a list may run on into
+
+
+def list_carried_on(lead: Candidate, units: list[Candidate], hits: list[Hit]) -> list[Candidate]:
+    """The rest of a list cut by passage breaks: when `lead`'s list ends on an open item
+    ("a) … ;") at the end of its passage, the next passage of the same section, when it opens on
+    a list line ("b) Les réserves obligatoires…"), is quoted after it with its own citation (the
+    criteria asked are the whole list, not its first half); the line the chunker repeats at the
+    top of the next passage ("c) … suivants :") is not quoted twice."""
+    out: list[Candidate] = []
+    last = lead
+    while len(out) < _CARRIED:
+        tail = last.text.split("\n")[-1].strip()
+        hit = hits[last.hit_index]
+        if not _OPEN_ITEM.search(tail) or not hit.text.rstrip().endswith(tail):
+            break
+        position, context = int(hit.meta.position or 0), str(hit.meta.context)
+        found = next(
+            (
+                c
+                for c in sorted(units, key=lambda c: c.position)
+                if c.position == 0
+                and hits[c.hit_index].doc_id == hit.doc_id
+                and int(hits[c.hit_index].meta.position or 0) == position + 1
+                and str(hits[c.hit_index].meta.context) == context
+                and is_list_item(c.text)
+            ),
+            None,
+        )
+        if found is None:
+            break
+        head, _, rest = found.text.partition("\n")
+        if head.strip() == tail and rest.strip():
+            found = replace(found, text=rest)
+        out.append(found)
+        last = found
+    return out

@@ -957,3 +957,25 @@ def test_a_notes_qualified_yes_replaces_ours_and_is_dropped_for_a_when(
         "La convention de subvention, elle devient obligatoire à partir de quand ?"
     )
     assert not opening(when.answer).startswith("Oui"), when.answer
+
+
+def test_criteria_cut_by_a_passage_break_are_given_whole(assistant: Assistant) -> None:
+    """The law's PDF is cut in passages of some 800 characters; article 1er's list of conditions
+    runs past the cut ("a) Les bénéfices … ;" / "b) Les réserves obligatoires…"). Asked for the
+    conditions, the answer goes on with the next passage's items, its letters as written and
+    the repeated announcing line quoted once."""
+    answer = assistant.ask(
+        "Selon l'article 1er de la loi ESS, quelles conditions cumulatives une personne morale "
+        "de droit privé doit-elle remplir ?"
+    )
+    lead = opening(answer.answer)
+    assert "1° Un but poursuivi autre que le seul partage des bénéfices" in lead, lead
+    assert "b) Les réserves obligatoires constituées, impartageables" in lead, lead
+    managed = opening(
+        assistant.ask(
+            "D'après l'article 1er de la loi ESS, quels principes de gestion une société "
+            "commerciale de l'ESS doit-elle appliquer ?"
+        ).answer
+    )
+    assert managed.count("Elles appliquent les principes de gestion suivants") == 1, managed
+    assert "au moins égale à 50 % des bénéfices" in managed, managed

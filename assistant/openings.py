@@ -125,10 +125,10 @@ class Openings:
             # may not be this one: only the best sentence is read with it.)
             judged = [
                 (c, _verdict_of(part, c) if c is best else verdicts.verdict(part.text, c.text))
-                for c in [best, *usable[:_MORE_AMONG]]
+                for c in [best, *usable[:12]]
                 if c is best
                 or (
-                    c.score >= best.score * _MORE_SHARE
+                    c.score >= best.score * (0.3 if c.hit_index == best.hit_index else _MORE_SHARE)
                     and hits[c.hit_index].meta.status != HISTORIC
                     and not is_meta(c.text)
                 )
@@ -333,7 +333,11 @@ class Openings:
         if opening.part.quoted_subject and quotes_in(lead.text, opening.part.quoted):
             return True  # it holds the very words the question quotes and asks about
         context = str(hits[lead.hit_index].meta.context)
-        coverage = self.scorer.coverage(opening.part, set(terms(f"{context} {lead.text}")))
+        # A verdict sentence opens with the sentences of its own passage that say what about
+        # ("Un acheteur peut réserver … aux structures d'insertion" / "Ce levier convient à
+        # l'entretien d'espaces verts…"): their words count with its own.
+        beside = " ".join(c.text for c in opening.more if c.hit_index == lead.hit_index)
+        coverage = self.scorer.coverage(opening.part, set(terms(f"{context} {lead.text} {beside}")))
         scale = 2.0 if strict else 1.0
         return coverage >= FOCUS_COVERAGE * scale or lead.similarity >= _FOCUS_SIMILARITY * scale
 

@@ -21,7 +21,7 @@ YES_IF = "Oui, à certaines conditions."
 _ASKS_PERMISSION = re.compile(
     r"\b(?:peu[tx]|peuvent|pourrai\w*|pourr\w+|puis|pouvons|pouvez|possible|le droit|droit de|"
     r"autorise\w*|ouvert\w*|permis\w*|peut-on|peut-elle|peut-il|peuvent-elles|peuvent-ils|"
-    r"envisageable|admis\w*)\b"
+    r"envisageable|admis\w*|legal\w*|jouable|faisable)\b"
 )
 _ASKS_OBLIGATION = re.compile(
     r"\b(?:doi[st]|doivent|devons|devez|oblige\w*|obligatoire\w*|faut-il|il faut|tenue?s? de|"
@@ -29,8 +29,8 @@ _ASKS_OBLIGATION = re.compile(
 )
 # Not "ne peuvent recevoir": legal French drops the "pas" of a prohibition.
 _PERMITS = re.compile(
-    r"\b(?:(?<!ne )peu(?:t|vent)|(?:ont|a) le droit|(?:est|sont) (?:autorisee?s?|admise?s?|"
-    r"ouverte?s?)|(?:est|sont) possibles?|(?<!ne )peut etre|(?<!ne )peuvent etre|"
+    r"\b(?:(?<!\bne )peu(?:t|vent)|(?:ont|a) le droit|(?:est|sont) (?:autorisee?s?|admise?s?|"
+    r"ouverte?s?)|(?:est|sont) possibles?|(?<!\bne )peut etre|(?<!\bne )peuvent etre|"
     r"permet(?:tent)?)\b"
 )
 _FORBIDS = re.compile(
@@ -153,7 +153,12 @@ def _governs(said: str, modal: re.Pattern[str], verb: str, thing: str | None = N
     """Whether a modal of `said` bears on `verb`, a verb naming the same act, or the object
     `thing` of a light verb ("faire une avance" / "peuvent … allouer des avances") within the
     next few words."""
-    verbs = _same_act().get(verb, frozenset()) | {verb} | ({thing} if thing else set())
+    # A light verb says little alone ("peut être révoqué" is no answer to "peut-elle en être le
+    # payeur ?"): its object, or a verb naming the same act ("effectuer" a mission), must be
+    # what the modal bears on.
+    verbs = _same_act().get(verb, frozenset()) | {verb}
+    if thing:
+        verbs = (verbs - _LIGHT) | {thing}
     for match in modal.finditer(said):
         clause = re.split(r"[.;:?!]\s", said[match.end() : match.end() + 120], maxsplit=1)[0]
         window = [w for w in clause.split() if any(ch.isalpha() for ch in w)][:_WINDOW]

@@ -979,3 +979,16 @@ def test_criteria_cut_by_a_passage_break_are_given_whole(assistant: Assistant) -
     )
     assert managed.count("Elles appliquent les principes de gestion suivants") == 1, managed
     assert "au moins égale à 50 % des bénéfices" in managed, managed
+
+
+def test_a_verdict_stated_beside_the_best_sentence_opens(assistant: Assistant) -> None:
+    """The note's section on reserving a contract for structures d'insertion says "Un acheteur
+    peut réserver un marché … aux structures d'insertion" and, further on, "ce levier convient à
+    l'entretien d'espaces verts … confiés à un chantier d'insertion": the second shares more of
+    the question's words, the first states the verdict, and opens with it."""
+    answer = assistant.ask(
+        "Le marché d'entretien des espaces verts, on peut le réserver à un chantier d'insertion ?"
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("Oui, à certaines conditions. Un acheteur peut réserver"), lead
+    assert "espaces verts" in lead, lead

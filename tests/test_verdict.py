@@ -130,3 +130,13 @@ def test_a_duty_on_every_one_answered_by_a_duty_on_some_is_no() -> None:
     assert not binds_only_some(every, "Lorsque le seuil est dépassé, le préfet est informé.")
     assert not binds_only_some("Elle le fait quand même pour tous les départements ?", rule)
     assert binds_only_some(small, rule)
+
+
+def test_is_it_legal_asks_a_permission_and_a_light_verb_needs_its_object() -> None:
+    wanted = "On voudrait confier le lot ménage à une régie de quartier, c'est légal ?"
+    assert verdict(wanted, "Un acheteur peut confier ce lot à une régie de quartier.") == "Oui."
+    # "peut-elle en être la garante ?" asks about being the guarantor: "peut être révoqué" says
+    # nothing of it (the light verb "être" alone is no answer).
+    light = "La commune peut-elle en être la garante ?"
+    assert verdict(light, "Le président peut être révoqué à tout moment.") is None
+    assert verdict(light, "La commune peut être garante de cet emprunt.") is not None

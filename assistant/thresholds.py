@@ -68,7 +68,7 @@ _AFTER = [(r"au plus|au maximum", True, False), (r"au moins|au minimum", False, 
 # 50 salariés"), not their situation.
 _BOUNDED_BEFORE = re.compile(
     r"(?:plus|moins|jusqu'a|au-dela|au moins|au plus|limitee?s?|plafonnee?s?|maximum|minimum|"
-    r"max|min|seuil|plafond|limite) (?:de |d'|a |a hauteur de )?$"
+    r"max|min|seuil|plafond|limite|depasser|exceder) (?:de |d'|a |a hauteur de )?$"
 )
 _NEGATED = re.compile(r"\bne\b|\bn'")
 # A share another holder has ("les salariés détiennent 60 % du capital"), not the asker's.
@@ -79,6 +79,12 @@ _OTHER_HOLDER = re.compile(
 # A limit on what several hold together ("peuvent détenir ensemble jusqu'à 50 %"): one asker's
 # share beyond it is beyond it, but within it depends on the others' shares.
 _COLLECTIVE = re.compile(r"\b(?:ensemble|cumulee?s?|au total|reunie?s|globalement)\b")
+# The asker states what several hold together ("avec la comcom, 35 % à nous deux"): a limit on
+# the share they hold together then settles it either way.
+_STATED_TOGETHER = re.compile(
+    r"\b(?:a nous (?:deux|trois|quatre)|a eux (?:deux|trois)|a elles (?:deux|trois)|ensemble|"
+    r"au total|en tout|cumulee?s?|a deux|a trois)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -169,10 +175,17 @@ def settles(question: str, sentence: str) -> bool | None:
     for value, unit in figures:
         if sum(u == unit for _, u in figures) > 1:
             continue  # "un budget de 500 000 € et 20 000 € de subvention": which one?
-        limits = [b for b in every_limit if b.unit == unit]
+        # "35 %" stated alone, in a question about the capital, is a share of the capital.
+        limits = [
+            b
+            for b in every_limit
+            if b.unit == unit
+            or (unit == "%" and b.unit.startswith("% ") and b.unit[2:] in fold(question))
+        ]
         if not limits:
             continue
         if not all(b.admits(value) for b in limits):
             return False
-        return None if _COLLECTIVE.search(fold(sentence)) else True
+        together = _STATED_TOGETHER.search(fold(question))
+        return None if _COLLECTIVE.search(fold(sentence)) and not together else True
     return None

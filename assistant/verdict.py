@@ -305,8 +305,13 @@ def same_rule(question: str, sentence: str) -> bool:
 def spares_or_forbids(sentence: str) -> bool:
     """Whether a sentence states an exemption or a prohibition ("n'est pas tenue", "ne peuvent
     recevoir"): a bound in it says whom the exemption covers, not whom the rule does."""
-    said = fold(sentence)
+    # "ne peut dépasser la moitié du capital" bounds the quantity the rule is about: a bound,
+    # not a prohibition of the act.
+    said = _CAPPED.sub(" ", fold(sentence))
     return bool(_NOT_OBLIGED.search(said) or _FORBIDS.search(said) or _BARE_NE.search(said))
+
+
+_CAPPED = re.compile(r"\bne (?:peu(?:t|vent)|doi(?:t|vent)) (?:pas )?(?:depasser|exceder)\b")
 
 
 _BARE_NE = re.compile(r"\bne peu(?:t|vent)\b")

@@ -124,3 +124,25 @@ def test_negated_bounds_other_holders_and_two_amounts_give_no_reading() -> None:
     # Two amounts: which one the rule bounds is not said.
     two = "Notre asso a un budget de 500 000 € et reçoit 20 000 € de subvention. Convention ?"
     assert settles(two, "obligatoire au-delà de 23 000 € de subvention") is None
+
+
+def test_a_share_held_together_against_a_limit_on_what_they_hold_together() -> None:
+    """ "Avec le département, 40 % à nous deux" against "peuvent détenir ensemble jusqu'à 50 %
+    du capital" is within the limit; the "30 %" the asker quotes from an old guide ("ne peut
+    pas dépasser 30 %") is a limit quoted, not their share; and a bound written "ne peut
+    dépasser la moitié" is a bound, not a prohibition."""
+    from assistant.verdict import spares_or_forbids
+
+    rule = "Les personnes publiques peuvent détenir ensemble jusqu'à 50 % du capital de la société."
+    asked = (
+        "Un vieux guide dit qu'une commune ne peut pas dépasser 30 % du capital. Avec le "
+        "département on voudrait prendre 40 % à nous deux, on peut ?"
+    )
+    assert stated(asked) == [(40.0, "%")]
+    assert settles(asked, rule) is True
+    assert settles(asked.replace("40 %", "70 %"), rule) is False
+    # Alone, the commune's share is within a limit on what several hold together only if the
+    # others' shares allow it: no verdict.
+    assert settles("La commune veut 40 % du capital, elle peut ?", rule) is None
+    assert not spares_or_forbids("Leur part cumulée ne peut dépasser la moitié du capital.")
+    assert spares_or_forbids("Elles ne peuvent pas détenir de parts.")

@@ -108,7 +108,10 @@ class AnswerBuilder:
             ranked = [c for c in ranked if not any(same(c, x) for x in quoted)]
             opening = self.openings.opening(part, ranked, hits)
             if opening is None:
-                if part.wants_figure and len(parts) == 1:
+                # The figure the question asks first is not in the documents: say so, rather
+                # than answer only what it asks after ("Combien touche un volontaire par mois,
+                # et quelle part verse l'organisme ?" answered with some other share).
+                if part.wants_figure and part is parts[0]:
                     return missing_figure(
                         ranked, hits, part, self.scorer, self.settings.answer_sentences * 2
                     )

@@ -332,6 +332,8 @@ def starts_subdivision(text: str, roman: str) -> bool:
 # Reused as it stands ("on peut le relancer tel quel ?") or still relied on ("on peut encore
 # s'en servir ?", "je peux toujours m'appuyer dessus ?").
 _STILL_USED = (
+    r"\b(?:toujours|encore) (?:la |le |les )?bon(?:ne)?s? (?:reference|base|article|texte|"
+    r"fondement)s?\b|"
     r"\b(?:re\w+|utiliser|garder|reprendre|conserver|laisser|citer|viser) (?:\w+ ){0,2}?"
     r"tel(?:le)?s? quel(?:le)?s?\b|"
     r"\b(?:toujours|encore) (?:\w+ ){0,2}?(?:utiliser|utilisable|servir|s'en servir|"

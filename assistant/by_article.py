@@ -24,7 +24,14 @@ from assistant.articles import (
     subdivision,
     text_name,
 )
-from assistant.citations import HISTORIC, article_label, citation, document_label, status_warning
+from assistant.citations import (
+    HISTORIC,
+    article_label,
+    citation,
+    document_label,
+    french_date,
+    status_warning,
+)
 from assistant.compose import Writeup, display, excerpt_around, is_meta
 from assistant.openings import list_carried_on
 from assistant.points import POINT_WORDS, further_points
@@ -170,12 +177,27 @@ def current_rule(
     documents say on the same point, the old article quoted last (else the old article
     alone, quoted as the documents hold it)."""
     label = article_label(outdated.meta, dated=False) or document_label(outdated.meta)
-    verdict = "Non : " if STILL_VALID.search(question.folded) else ""
-    note = (
-        f"{verdict}{label} n'est plus en vigueur (« {document_label(outdated.meta)} », "
-        f"statut : {outdated.meta.status})."
-    )
     current = [h for h in hits if h.meta.status != HISTORIC]
+    key = str(outdated.meta.text_key or "")
+    notice = next(
+        ((h, said) for h in current if key and (said := repeal_sentence(h.text, key))), None
+    )
+    if notice is not None:
+        # A current document says the text was repealed: "Non" to "c'est encore valable ?".
+        verdict = "Non : " if STILL_VALID.search(question.folded) else ""
+        note = (
+            f"{verdict}{label} n'est plus en vigueur (« {document_label(outdated.meta)} », "
+            f"statut : {outdated.meta.status})."
+        )
+    else:
+        # "historique" may only mean that the indexed wording is an old one (the 2014 wording of
+        # an article amended since): no "Non", the date of the wording held and where to check.
+        note = (
+            f"{label} : les documents indexés n'en ont que la rédaction au "
+            f"{french_date(str(outdated.meta.date))} (« {document_label(outdated.meta)} », "
+            f"statut : {outdated.meta.status}) ; la rédaction en vigueur est à vérifier sur "
+            "Légifrance."
+        )
     # What the current documents say on the same point, without a verdict of its own: the
     # status above answers whether the old article applies ("Non : … Oui. Les clauses…").
     plain = replace(
@@ -189,10 +211,6 @@ def current_rule(
         old = by_reference(question, hits, queries or {}, scorer)
         return old.model_copy(update={"answer": f"{note}\n{old.answer}"})
     citations = list(found.citations)
-    key = str(outdated.meta.text_key or "")
-    notice = next(
-        ((h, said) for h in current if key and (said := repeal_sentence(h.text, key))), None
-    )
     if notice is not None:
         # When and by what the old text was repealed, in the words of a current document.
         hit, said = notice

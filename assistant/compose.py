@@ -254,7 +254,7 @@ class Writeup:
         else:
             body = display(c.text)
         own = _STATED_VERDICT.match(body)
-        if own and verdict and own["verdict"][:3] == verdict[:3]:
+        if own and verdict and own["verdict"][:3] == verdict[:3] and "," in own["verdict"]:
             verdict = None  # the note's own, as sure and more precise ("Oui, au-delà d'un seuil.")
         elif verdict or not own_verdict:
             body = _STATED_VERDICT.sub("", body, count=1)

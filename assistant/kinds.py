@@ -27,8 +27,9 @@ class Kind(StrEnum):
 _STEPS = re.compile(
     r"\b(?:quelles? (?:sont |est |seraient )?(?:les |la )?(?:grandes? |principales? |premieres? )?"
     r"(?:etapes?|demarches?|procedures?|formalites|marche a suivre)"
-    r"|(?:les |la |des )(?:grandes? |principales? |premieres? |differentes? )?"
-    r"(?:etapes?|demarches?|marche a suivre)\b"
+    r"|(?:les |la |des )(?:etapes?|demarches?|marche a suivre)\b"
+    r"|c'?est quoi (?:les |la )(?:grandes? |principales? |premieres? |differentes? )"
+    r"(?:etapes?|demarches?)\b"
     r"|(?:met|mets|mettons|mettre|mettez) (?:quoi|qu'est-ce) en (?:place|oeuvre)"
     r"|par (?:ou|quoi) (?:on |je |nous )?commence\w*|comment (?:on )?(?:s'y prendre|s'y prend|"
     r"proceder|faire pour)|comment (?:on |je |nous |vous )?(?:fait|fais|faisons|faites) pour|comment (?:ca |cela |(?:doit|doivent|va|vont) )?se (?:passer?|derouler?)|(?:que|quoi) faire\b"
@@ -75,7 +76,7 @@ _CRITERIA = re.compile(
     r"que doit (?:faire|respecter|remplir)|qu'est-ce qu'(?:il faut|on doit) (?:remplir|respecter)|"
     r"qu'est-ce qui (?:doi[st]|doivent|est (?:exige|obligatoire|requis|necessaire))"
     r"|(?:doi[st]|doivent|devra\w*) (?:\w+ )?(?:contenir|comporter|mentionner|prevoir|respecter|"
-    r"remplir) quoi)\b"
+    r"remplir) quoi(?! que ce soit))\b"
 )
 # "c'est quoi ses missions", "c'est quoi les conditions": not what a term means, the list of them.
 _LIST_ASKED = re.compile(

@@ -125,18 +125,18 @@ class Openings:
             # may not be this one: only the best sentence is read with it.)
             judged = [
                 (c, _verdict_of(part, c) if c is best else verdicts.verdict(part.text, c.text))
-                for c in [best, *usable[:12]]
+                for c in [best, *usable[:_MORE_AMONG]]
                 if c is best
                 or (
-                    c.score >= best.score * (0.3 if c.hit_index == best.hit_index else _MORE_SHARE)
+                    c.score >= best.score * _MORE_SHARE
                     and hits[c.hit_index].meta.status != HISTORIC
                     and not is_meta(c.text)
                 )
             ]
+            if verdicts.restricted(part.text, best.text):
+                judged = [(best, None)]  # allowed for a class the question does not name
             lead, verdict = next(((c, v) for c, v in judged if v), (best, None))
-            if verdict in (None, verdicts.YES_IF) and verdicts.binds_only_some(
-                part.text, lead.text
-            ):
+            if verdict != verdicts.NO and verdicts.binds_only_some(part.text, lead.text):
                 verdict = verdicts.NO  # "obligatoire pour toutes les communes ?": only some
             bounding = self.bounding(part, best, usable, hits)
             if bounding is not None and not (bounding[1] and verdict == verdicts.NO):
@@ -333,11 +333,7 @@ class Openings:
         if opening.part.quoted_subject and quotes_in(lead.text, opening.part.quoted):
             return True  # it holds the very words the question quotes and asks about
         context = str(hits[lead.hit_index].meta.context)
-        # A verdict sentence opens with the sentences of its own passage that say what about
-        # ("Un acheteur peut réserver … aux structures d'insertion" / "Ce levier convient à
-        # l'entretien d'espaces verts…"): their words count with its own.
-        beside = " ".join(c.text for c in opening.more if c.hit_index == lead.hit_index)
-        coverage = self.scorer.coverage(opening.part, set(terms(f"{context} {lead.text} {beside}")))
+        coverage = self.scorer.coverage(opening.part, set(terms(f"{context} {lead.text}")))
         scale = 2.0 if strict else 1.0
         return coverage >= FOCUS_COVERAGE * scale or lead.similarity >= _FOCUS_SIMILARITY * scale
 
@@ -401,13 +397,16 @@ _CARRIED = 2  # passages a list may run on into
 def list_carried_on(lead: Candidate, units: list[Candidate], hits: list[Hit]) -> list[Candidate]:
     """The rest of a list cut by passage breaks: when `lead`'s list ends on an open item
     ("a) … ;") at the end of its passage, the next passage of the same section, when it opens on
-    a list line ("b) Les réserves obligatoires…"), is quoted after it with its own citation (the
-    criteria asked are the whole list, not its first half); the line the chunker repeats at the
-    top of the next passage ("c) … suivants :") is not quoted twice."""
+    a list line ("b) Les réserves obligatoires…") or on the list's announcing line again, is
+    quoted after it with its own citation (the criteria asked are the whole list, not its first
+    half); the line the chunker repeats at the top of the next passage is not quoted twice."""
     out: list[Candidate] = []
     last = lead
     while len(out) < _CARRIED:
         tail = last.text.split("\n")[-1].strip()
+        # what the chunker repeats at the top of the next passage: the list's announcing line
+        # ("Ces règles … sont les suivantes :") or its last line
+        repeated = {tail, lead.text.split("\n")[0].strip()}
         hit = hits[last.hit_index]
         if not _OPEN_ITEM.search(tail) or not hit.text.rstrip().endswith(tail):
             break
@@ -420,14 +419,14 @@ def list_carried_on(lead: Candidate, units: list[Candidate], hits: list[Hit]) ->
                 and hits[c.hit_index].doc_id == hit.doc_id
                 and int(hits[c.hit_index].meta.position or 0) == position + 1
                 and str(hits[c.hit_index].meta.context) == context
-                and is_list_item(c.text)
+                and (is_list_item(c.text) or c.text.split("\n")[0].strip() in repeated)
             ),
             None,
         )
         if found is None:
             break
         head, _, rest = found.text.partition("\n")
-        if head.strip() == tail and rest.strip():
+        if head.strip() in repeated and rest.strip():
             found = replace(found, text=rest)
         out.append(found)
         last = found

@@ -171,9 +171,9 @@ def _counted(folded: str) -> tuple[str, ...]:
     )
 
 
-# "mettre en place", "mettre en œuvre": how something is asked for, not what about (the thing put
-# in place is).
-_PUT_IN_PLACE = re.compile(r"\bmet\w*\s+(?:quoi\s+|qu'est-ce\s+)?en\s+(?:place|[oœ]euvre)\b", re.I)
+# "je mets quoi en place ?": how something is asked for, not what about ("mettre en place une
+# politique ESS" keeps its words: the passages that answer say "mettre en place").
+_PUT_IN_PLACE = re.compile(r"\bmet\w*\s+(?:quoi|qu'est-ce)\s+en\s+(?:place|[oœ]euvre)\b", re.I)
 
 
 def _expansions(text: str) -> tuple[tuple[str, frozenset[str]], ...]:

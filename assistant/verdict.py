@@ -119,7 +119,7 @@ def _asked(question: str) -> tuple[str, str | None] | None:
     if verb not in _LIGHT:
         return verb, None
     thing = _OBJECT.match(asked, match.end())
-    return verb, stem(thing.group("object")) if thing else None
+    return verb, thing.group("object") if thing else None
 
 
 def asked_verb(question: str) -> str | None:
@@ -151,18 +151,20 @@ def _same_act() -> dict[str, frozenset[str]]:
 
 def _governs(said: str, modal: re.Pattern[str], verb: str, thing: str | None = None) -> bool:
     """Whether a modal of `said` bears on `verb`, a verb naming the same act, or the object
-    `thing` of a light verb ("faire une avance" / "peuvent … allouer des avances") within the
-    next few words."""
+    `thing` (a folded word) of a light verb ("faire une avance" / "peuvent … allouer des
+    avances") within the next few words."""
     # A light verb says little alone ("peut être révoqué" is no answer to "peut-elle en être le
     # payeur ?"): its object, or a verb naming the same act ("effectuer" a mission), must be
     # what the modal bears on.
     verbs = _same_act().get(verb, frozenset()) | {verb}
     if thing:
-        verbs = (verbs - _LIGHT) | {thing}
+        verbs = verbs - _LIGHT
+    # The object as a whole word, singular or plural ("parts" is not "partie", "prendre part").
+    objects = {thing, f"{thing}s", thing.removesuffix("s")} if thing else set()
     for match in modal.finditer(said):
         clause = re.split(r"[.;:?!]\s", said[match.end() : match.end() + 120], maxsplit=1)[0]
         window = [w for w in clause.split() if any(ch.isalpha() for ch in w)][:_WINDOW]
-        if any(stem(_word(w)) in verbs for w in window):
+        if any(stem(_word(w)) in verbs or _word(w) in objects for w in window):
             return True
         before = said[max(0, match.start() - 40) : match.start()].split()[-3:]
         if any(stem(_word(w)) in verbs for w in before):  # "réservés … peuvent être"
@@ -193,8 +195,35 @@ def verdict(question: str, sentence: str) -> str | None:
         if _governs(said, _FORBIDS, verb, thing):
             return NO
         if _governs(said, _PERMITS, verb, thing):
+            if (only := _ONLY.search(said)) and not _names_class(question, said[only.end() :]):
+                # "peuvent être réservés … qui portent exclusivement sur des services sociaux":
+                # allowed for one class only, which the question does not name (a works
+                # contract is not in it); neither "Oui" nor "Non" can be read.
+                return None
             return YES_IF if _CONDITIONS.search(said) else YES
     return None
+
+
+def restricted(question: str, sentence: str) -> bool:
+    """Whether `sentence` allows something for one class only ("exclusivement sur des services
+    sociaux") that the question does not name: the sentence that answers then settles nothing
+    either way, and no other sentence's verdict may stand in for it."""
+    said = fold(sentence)
+    only = _ONLY.search(said)
+    return only is not None and not _names_class(question, said[only.end() :])
+
+
+def _names_class(question: str, restriction: str) -> bool:
+    """Whether the question names the class a permission is restricted to: two of the first
+    three words that follow "exclusivement" ("sur des services sociaux et autres…")."""
+    named = terms(restriction)[:3]
+    return sum(t in set(terms(question)) for t in named) >= min(2, len(named))
+
+
+_ONLY = re.compile(
+    r"\b(?:exclusivement|uniquement|seulement|dont c'est l'unique|a l'exclusion)\b|"
+    r"\bne (?:peu(?:t|vent)|sont|est) (?:\w+ ){0,4}qu(?:e |'a|'aux|'en)"
+)
 
 
 # "ne s'applique pas aux …", "n'entre pas dans …", "ne concerne pas …": a plain verb denied,
@@ -318,15 +347,17 @@ _BARE_NE = re.compile(r"\bne peu(?:t|vent)\b")
 
 
 # "toutes les communes", "tous les acheteurs", "même une petite commune": the question asks
-# whether a duty binds every one of them. On folded text.
+# whether a duty binds every one of a group (not "même si", "même pour": a case). Folded text.
 _EVERY = re.compile(
-    r"\b(?:toutes les|tous les|n'importe quel\w*|chaque)\b|(?<!quand )(?<!-)\bmeme (?:une?|les|des|"
-    r"pour|si)\b"
+    r"\b(?:toutes les|tous les|n'importe quel\w*)\b(?! (?:\w+ )?(?:ans|annees|mois|jours|semaines|"
+    r"fois)\b)|(?<!quand )(?<!-)\bmeme (?:une?|les|des)\b"
 )
-# A condition that narrows who is bound: a threshold, a "lorsque", a "si".
-_ONLY_WHEN = re.compile(
-    r"\b(?:lorsqu|si |s'il|des lors qu|au-dela d|superieure? a|depassant|plus de|moins de|"
-    r"a partir d|au moins|au plus|a condition|sous reserve)"
+# A condition that narrows who is bound: a clause that opens on "lorsque", "si", "dès lors que"
+# (not "ou, si …", an alternative), or a threshold ("comptant plus de vingt associés", "dont le
+# montant est supérieur à", "dépassant un seuil"). Not "au moins trois catégories": a quantity.
+_NARROWING = re.compile(
+    r"(?:^|[.;:,(]\s*|\b(?:et|mais)\s+)(?<!ou, )(?:[ivx]+\.\s*-\s*)?(?:lorsqu|si\b|des lors qu)|"
+    r"\b(?:superieure?s? a|depassant|au-dela d|(?:comptant|employant|de) (?:plus|moins) de)\b"
 )
 _PRESENT = re.compile(r"[a-z]{3,}(?:e|ent)$")
 
@@ -336,11 +367,12 @@ def binds_only_some(question: str, sentence: str) -> bool:
     obligatoire pour toutes les communes ?") and `sentence` binds only those meeting a condition
     ("Lorsque le montant de ses achats dépasse…, le pouvoir adjudicateur adopte un schéma"): the
     answer is then "Non". Legal French states a duty in the plain present ("adopte") as well as
-    with "doit"; the verb must be one the question uses."""
+    with "doit"; the duty must bear on what the question asks (its verb, or a light verb's
+    object: "avoir trois gérants" / "doivent être administrées par trois gérants")."""
     asked, said = fold(asking(question)), fold(sentence)
     if not (_ASKS_OBLIGATION.search(asked) and _EVERY.search(asked)):
         return False
-    if not _ONLY_WHEN.search(said):
+    if not _NARROWING.search(said):
         return False
     wanted = {stem(w) for w in words(question) if len(w) > 4 and w.endswith(("er", "ir", "re"))}
     plain = any(
@@ -348,7 +380,13 @@ def binds_only_some(question: str, sentence: str) -> bool:
         for w in words(sentence)
         if _PRESENT.match(w) and not w.endswith("ee")
     )
-    return plain or bool(_OBLIGES.search(said))
+    found = _asked(question)
+    if found is None and (needed := _NEEDED.search(asked)):
+        found = ("", needed.group(1))  # "faut-il une convention ?": a convention is the duty
+    return plain or (found is not None and _governs(said, _OBLIGES, *found))
+
+
+_NEEDED = re.compile(r"\b(?:faut-il|il faut|faut) (?:un|une|des|le|la|les) (\w{4,})")
 
 
 def _infinitive(present: str) -> str:

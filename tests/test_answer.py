@@ -640,6 +640,7 @@ def test_a_superseded_article_asked_if_still_valid_gets_its_status_then_the_curr
         "Notre vieux règlement de consultation vise l'article 15 du code des marchés publics. "
         "On peut le garder tel quel cette année ?",
         "L'article 15 du code des marchés publics, on peut encore s'appuyer dessus ?",
+        "Notre CCAP vise l'article 15 du code des marchés publics. C'est toujours le bon texte ?",
     ]:
         lead = opening(assistant.ask(reused).answer)
         assert lead.startswith("Non : Code des marchés publics, art. 15 n'est plus"), lead
@@ -981,14 +982,32 @@ def test_criteria_cut_by_a_passage_break_are_given_whole(assistant: Assistant) -
     assert "au moins égale à 50 % des bénéfices" in managed, managed
 
 
-def test_a_verdict_stated_beside_the_best_sentence_opens(assistant: Assistant) -> None:
-    """The note's section on reserving a contract for structures d'insertion says "Un acheteur
-    peut réserver un marché … aux structures d'insertion" and, further on, "ce levier convient à
-    l'entretien d'espaces verts … confiés à un chantier d'insertion": the second shares more of
-    the question's words, the first states the verdict, and opens with it."""
+def test_no_yes_for_a_contract_outside_the_class_a_reservation_allows(
+    assistant: Assistant,
+) -> None:
+    """The code reserves to ESS enterprises only contracts that bear exclusively on social and
+    other specific services: asked about a road-maintenance contract, the answer gives no "Oui"
+    (an official would reserve a works contract on its strength), nor borrows the "Oui" of a
+    sentence on reserving for another kind of body (structures d'insertion)."""
+    for asked in [
+        "On pense réserver le marché d'entretien de la voirie aux entreprises de l'ESS, c'est "
+        "possible ?",
+        "On aimerait réserver le marché de réfection des trottoirs aux entreprises de l'ESS du "
+        "coin, c'est possible juridiquement ?",
+    ]:
+        lead = opening(assistant.ask(asked).answer)
+        assert not lead.startswith("Oui"), lead
+
+
+def test_an_article_held_only_in_an_old_wording_is_not_said_repealed(
+    assistant: Assistant,
+) -> None:
+    """The ESUS article is indexed in its 2014 wording ("historique": amended since, not
+    repealed): asked whether it can still be relied on, the answer gives the date of the wording
+    held and where to check, never "Non : … n'est plus en vigueur"."""
     answer = assistant.ask(
-        "Le marché d'entretien des espaces verts, on peut le réserver à un chantier d'insertion ?"
+        "L'article L. 3332-17-1 du code du travail, on peut toujours le citer dans la délib ?"
     )
     lead = opening(answer.answer)
-    assert lead.startswith("Oui, à certaines conditions. Un acheteur peut réserver"), lead
-    assert "espaces verts" in lead, lead
+    assert "n'est plus en vigueur" not in lead and not lead.startswith("Non"), lead
+    assert "rédaction au 2 août 2014" in lead, lead

@@ -58,3 +58,9 @@ def test_steps_are_things_to_do_not_the_forms_a_thing_takes() -> None:
     assert lists_steps(actions, "Les régies > Pour commencer")
     plans = "Une démarche :\n1. Le diagnostic ;\n2. La concertation."
     assert lists_steps(plans, "Les régies > Quelles étapes pour créer une régie ?")
+
+
+def test_steps_named_inside_a_yes_no_question_do_not_make_it_a_steps_question() -> None:
+    assert understand("Les grandes étapes du schéma doivent-elles être votées ?").kind is Kind.YESNO
+    asked = "Est-ce que la délibération doit mentionner quoi que ce soit sur le seuil ?"
+    assert understand(asked).kind is Kind.YESNO

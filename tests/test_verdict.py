@@ -140,3 +140,49 @@ def test_is_it_legal_asks_a_permission_and_a_light_verb_needs_its_object() -> No
     light = "La commune peut-elle en être la garante ?"
     assert verdict(light, "Le président peut être révoqué à tout moment.") is None
     assert verdict(light, "La commune peut être garante de cet emprunt.") is not None
+
+
+def test_a_permission_for_one_class_only_gives_no_verdict_for_another() -> None:
+    """ "peuvent être réservés … qui portent exclusivement sur des services sociaux": asked about
+    a works contract, neither "Oui" nor "Non" can be read; asked about social services, "Oui"."""
+    from assistant.verdict import restricted
+
+    rule = (
+        "Des lots qui portent exclusivement sur des services sociaux et autres services "
+        "spécifiques peuvent être réservés à des entreprises de l'ESS."
+    )
+    works = "On peut réserver le lot peinture de l'école aux entreprises de l'ESS ?"
+    social = "On peut réserver un lot de services sociaux de portage de repas à une entreprise de l'ESS ?"
+    assert restricted(works, rule) and verdict(works, rule) is None
+    assert not restricted(social, rule)
+    assert verdict(social, rule) == "Oui."
+    assert verdict(works, "Ces lots peuvent être réservés aux entreprises de l'ESS.") == "Oui."
+
+
+def test_only_a_condition_on_who_is_bound_narrows_a_duty() -> None:
+    """A count ("au moins trois catégories") or an alternative ("ou, si elle n'a pas de
+    salarié, …") does not narrow who is bound; "même si …" asks about a case, not about every
+    one of a group. A subject narrowed by a threshold ("comptant plus de vingt associés") does,
+    and the object of a light verb ("avoir trois gérants") is what the duty must bear on."""
+    from assistant.verdict import binds_only_some
+
+    counted = (
+        "La société comprend au moins trois catégories d'associés, parmi lesquelles figurent "
+        "obligatoirement les usagers et les salariés ou, si elle n'a pas de salarié, les "
+        "producteurs."
+    )
+    assert not binds_only_some("Toutes les sociétés doivent-elles avoir des usagers ?", counted)
+    rule = "Lorsque l'aide dépasse un seuil, l'autorité doit signer une convention."
+    assert not binds_only_some("Faut-il une convention même si l'aide dépasse le seuil ?", rule)
+    assert binds_only_some("Faut-il une convention pour toutes les aides ?", rule)
+    # "chaque année", "tous les deux ans": a time, not every one of a group
+    yearly = "L'asso touche des aides chaque année, tous les ans. Faut-il une convention ?"
+    assert not binds_only_some(yearly, rule)
+    managed = "Les coopératives comptant plus de vingt associés doivent avoir trois gérants."
+    assert binds_only_some("Toutes les coopératives doivent-elles avoir trois gérants ?", managed)
+
+
+def test_a_light_verbs_object_is_a_whole_word() -> None:
+    """ "faire partie d'une SCIC" is not "prendre part aux modifications de capital"."""
+    said = "Ils peuvent, en leur qualité d'associés, prendre part aux modifications de capital."
+    assert verdict("Une commune peut-elle faire partie d'une SCIC ?", said) is None

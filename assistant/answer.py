@@ -132,7 +132,7 @@ class AnswerBuilder:
             # that does not answer squarely: the question is about what the documents lack.
             names = ", ".join(f"« {n} »" for n in unknown)
             return refusal(hits, f"Les documents indexés ne mentionnent pas {names}.")
-        if len(openings) == 1 and says_absent(first.lead):
+        if says_absent(first.lead) and (len(openings) == 1 or first.part is parts[0]):
             return said_absent(first.lead, hits)
         if ASKS_DECREE.search(fold(question.asking or question.text)) and DELEGATED.search(
             fold(first.lead.text)

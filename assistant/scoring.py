@@ -167,8 +167,9 @@ class Scorer:
         out = []
         known = acronyms()
         # Only the sentence that asks: "DGS d'une comcom. Par quoi commencer ?" is not about
-        # the directeur général des services.
-        text = question.asking or question.text
+        # the directeur général des services; every question of a message that asks several
+        # ("… mobiliser le FSE+ …, et quelle est la démarche ?").
+        text = ". ".join(p.text for p in question.parts) or question.asking or question.text
         place_end = -2
         for match in _NAME.finditer(text):
             name = match.group(1) or match.group(2)

@@ -1011,3 +1011,28 @@ def test_an_article_held_only_in_an_old_wording_is_not_said_repealed(
     lead = opening(answer.answer)
     assert "n'est plus en vigueur" not in lead and not lead.startswith("Non"), lead
     assert "rédaction au 2 août 2014" in lead, lead
+
+
+def test_a_name_in_any_question_of_a_message_is_checked(assistant: Assistant) -> None:
+    """Every question of a message that asks several is read for names the documents lack, not
+    only the last one; the first word of each question is no name."""
+    asked = understand(
+        "Une régie peut-elle mobiliser le programme Zorglub pour ses encadrants, et quelle est "
+        "la démarche auprès de la région ? Quelles structures sont concernées ?"
+    )
+    assert assistant.builder.scorer.unknown_names(asked) == ["Zorglub"]
+
+
+def test_a_first_question_the_documents_say_they_lack_is_answered_so(
+    assistant: Assistant,
+) -> None:
+    """The note says the voting rules of co-operatives are in articles not in our sources: a
+    message whose first question asks them is told so, not answered with another passage for
+    its second question."""
+    answer = assistant.ask(
+        "Comment les voix sont-elles réparties entre les collèges d'une SCIC, et les "
+        "collectivités ont-elles un poids minimum ?"
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("Je ne trouve pas de réponse"), lead
+    assert "ne sont pas dans nos sources" in lead, lead

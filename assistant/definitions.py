@@ -51,7 +51,11 @@ _QUESTION_SHAPES = [
     ),
     re.compile(rf"(?:que (?:veut dire|signifie)|ca veut dire quoi) {_DET}{_SUBJECT}{_TAIL}"),
     # "Le Haut Conseil à la vie associative, c'est quoi ?", "Innovation sociale : une définition ?"
-    re.compile(rf"^{_DET}(?P<s>(?:[a-z0-9'-]+ ){{0,6}}[a-z0-9'-]+)\s*[,:]? c'?est quoi"),
+    # "PTCE, ça veut dire quoi au juste ?", "La CAE, c koi ?"
+    re.compile(
+        rf"^{_DET}(?P<s>(?:[a-z0-9'-]+ ){{0,6}}[a-z0-9'-]+)\s*[,:]? (?:c'?est quoi|c(?:'est)? koi|"
+        r"c quoi|(?:ca|cela) (?:veut dire|signifie|designe|correspond a) quoi)"
+    ),
     re.compile(rf"^{_DET}(?P<s>(?:[a-z0-9'-]+ ){{0,6}}[a-z0-9'-]+)\s*:.*\bdefinition\b"),
 ]
 _DEFINING_SHAPES = [

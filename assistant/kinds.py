@@ -87,7 +87,7 @@ _DEFINITION = re.compile(
     r"(?:c'?est quoi|\bc(?:'est|est)? koi\b|\bc quoi\b|qu'?est-ce qu(?:e|')|\bce qu'?est\b|\bce que sont\b|\bdefinition\b|"
     r"\bdefini[rt]?\b|que (?:veut dire|"
     r"signifie|designe|recouvre)|\bveut dire\b|\bsignification\b|qu'?appelle-t-on|ca designe|"
-    r"ca veut dire|kesako|c'est qui|\bentend(?:-on|re)? par\b)"
+    r"ca veut dire|(?:ca|cela) correspond a quoi|kesako|c'est qui|\bentend(?:-on|re)? par\b)"
 )
 _EXPLAIN = re.compile(
     r"\b(?:pourquoi|a quoi (?:ca )?sert|a quoi servent|en quoi|comment (?:fonctionne|marche|"

@@ -64,3 +64,16 @@ def test_steps_named_inside_a_yes_no_question_do_not_make_it_a_steps_question() 
     assert understand("Les grandes étapes du schéma doivent-elles être votées ?").kind is Kind.YESNO
     asked = "Est-ce que la délibération doit mentionner quoi que ce soit sur le seuil ?"
     assert understand(asked).kind is Kind.YESNO
+
+
+def test_a_term_named_before_its_question_is_the_subject_of_a_definition() -> None:
+    """ "PTCE, ça veut dire quoi au juste ?" asks what a PTCE is, whatever follows its question
+    mark ("un collègue m'en parle"); "au juste" is not part of the term."""
+    for asked in [
+        "SCOP, ça veut dire quoi au juste ? on m'en parle en réunion",
+        "La CAE, c koi ?",
+        "Le SPASER, ça correspond à quoi ?",
+    ]:
+        question = understand(asked)
+        assert question.kind is Kind.DEFINITION, asked
+        assert question.subject is not None and question.subject.text in ("scop", "cae", "spaser")

@@ -33,6 +33,8 @@ _STEPS = re.compile(
     r"|(?:met|mets|mettons|mettre|mettez) (?:quoi|qu'est-ce) en (?:place|oeuvre)"
     r"|par (?:ou|quoi) (?:on |je |nous )?commence\w*|comment (?:on )?(?:s'y prendre|s'y prend|"
     r"proceder|faire pour)|comment (?:on |je |nous |vous )?(?:fait|fais|faisons|faites) pour|comment (?:ca |cela |(?:doit|doivent|va|vont) )?se (?:passer?|derouler?)|(?:que|quoi) faire\b"
+    r"|comment (?:on |je |nous )(?:organise|monte|cree|lance|met en place|construit|prepare|"
+    r"mobilise|s'organise)\b"
     r"|(?:que|qu'est-ce qu'(?:il|on)) (?:faut-il|dois-je|doit-on|devons-nous|je dois|on doit|"
     r"il faut|doit|peut|pourrait|devrait|faut) (?:\w+ )?faire"
     r"|qu'est-ce que (?:\w+ ){1,4}(?:peu[tx]|peuvent|doi[st]|doivent|pourrai\w+|devrai\w+) "

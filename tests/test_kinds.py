@@ -27,6 +27,7 @@ from assistant.question import Kind, understand
         # How something goes, or what to put in place, asks for steps.
         ("Comment doit se dérouler la consultation du comité ?", Kind.STEPS),
         ("Concrètement, on met quoi en place à la direction des achats ?", Kind.STEPS),
+        ("Comment on organise la concertation avec les associations ?", Kind.STEPS),
     ],
 )
 def test_the_kind_read_off_how_officials_ask(question: str, kind: Kind) -> None:

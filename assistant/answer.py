@@ -11,10 +11,12 @@ checks that may turn it into a refusal are made here, and what is printed is ass
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
 
+from assistant import verdict as verdicts
 from assistant.by_article import (
     by_reference,
     citing_absent,
@@ -158,6 +160,10 @@ class AnswerBuilder:
                     c for c in [first.lead, *first.more] if c is not older and not same(c, newer)
                 ][:2]
                 first.lead, first.verdict = newer, None
+            if conflict is not None and superseded_figure_asked(question, *conflict):
+                # "Un guide dit 20 %. C'est toujours vrai ?": the older text's figure, asked
+                # whether it still holds, against a newer text's other figure.
+                first.verdict = verdicts.NO
         planted = find_contradicting_upload(first.lead, merged, hits)
         if planted is not None:
             if first.lead is planted[1]:  # the official text opens, never an upload
@@ -219,3 +225,26 @@ def _about_quantity(question: Question, sentence: str) -> bool:
         or bool(quantities(question.text))
         or question.kind is Kind.YESNO
     )
+
+
+# "C'est toujours vrai ?", "c'est toujours la limite ?", "encore valable ?": whether what the
+# asker read still holds. On folded text.
+_STILL_HOLDS = re.compile(
+    r"\b(?:toujours|encore) (?:vrai|valable|valide|le cas|d'actualite|applicable|en vigueur|"
+    r"(?:la|le) (?:bonne? )?(?:limite|regle|plafond|seuil|taux|chiffre))\b"
+)
+_PERCENT = re.compile(r"(\d+(?:[,.]\d+)?)\s?%")
+
+
+def superseded_figure_asked(
+    question: Question, newer: Candidate, older: Candidate, old_values: str
+) -> bool:
+    """Whether a yes/no question asks if a figure it quotes still holds ("un guide dit 20 %,
+    c'est toujours vrai ?") when that figure is the older text's in a disagreement and the newer
+    text gives another: the answer is then "Non" (the newer text prevails)."""
+    if question.kind is not Kind.YESNO or not _STILL_HOLDS.search(question.folded):
+        return False
+    asked = {m.replace(",", ".") for m in _PERCENT.findall(question.folded)}
+    old = {m.replace(",", ".") for m in _PERCENT.findall(fold(old_values))}
+    new = {m.replace(",", ".") for m in _PERCENT.findall(fold(newer.text))}
+    return bool(asked & old) and not asked & new

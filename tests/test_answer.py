@@ -1036,3 +1036,21 @@ def test_a_first_question_the_documents_say_they_lack_is_answered_so(
     lead = opening(answer.answer)
     assert lead.startswith("Je ne trouve pas de réponse"), lead
     assert "ne sont pas dans nos sources" in lead, lead
+
+
+def test_a_figure_read_in_an_old_text_asked_if_it_still_holds_gets_no(
+    assistant: Assistant,
+) -> None:
+    """The 2011 guide's 20 % against the law's 50 %: asked whether the 20 % still holds, the
+    answer opens "Non." on the law; asked whether the 50 % holds, it does not say "Non"."""
+    old = assistant.ask(
+        "Un vieux guide de 2011 indique que les collectivités ne peuvent pas aller au-delà de "
+        "20 % du capital d'une SCIC. C'est toujours la règle ?"
+    )
+    lead = opening(old.answer)
+    assert lead.startswith("Non."), lead
+    assert "50 %" in lead, lead
+    current = assistant.ask(
+        "Une collectivité peut détenir jusqu'à 50 % du capital d'une SCIC, c'est toujours vrai ?"
+    )
+    assert not opening(current.answer).startswith("Non"), current.answer

@@ -46,7 +46,7 @@ COMPLETE = re.compile(r"[.;:!?»)\]]\s*$")
 
 
 _STEPS_HEADING = re.compile(
-    r"(?i)\b(?:étapes?|démarches?|mode d'emploi|marche à suivre|comment (?:créer|monter|faire|"
+    r"(?i)\b(?:étapes?|démarches?|déroulé|mode d'emploi|marche à suivre|comment (?:créer|monter|faire|"
     r"mettre en place|obtenir))"
 )
 _NUMBERED = re.compile(r"(?m)^\s*1[.)]\s.*\n(?:.*\n)*?\s*2[.)]\s")
@@ -84,7 +84,12 @@ def lists_steps(text: str, context: str = "") -> bool:
     forms a thing may take ("1. Une SCIC en forme de SA ; 2. …"). Only its own heading counts,
     not its document's title ("… : mode d'emploi")."""
     heading = context.rsplit(">", 1)[-1]
+    if _ONE_STEP.search(fold(heading)):
+        return "\n" in text and gives_actions(text)  # "Deuxième étape : …" is one step's section
     return "\n" in text and (gives_actions(text) or bool(_STEPS_HEADING.search(heading)))
+
+
+_ONE_STEP = re.compile(r"\b(?:\w+ieme|premiere|derniere) etape\b")
 
 
 def gives_steps(text: str, context: str = "") -> float:

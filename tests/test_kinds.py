@@ -28,6 +28,8 @@ from assistant.question import Kind, understand
         ("Comment doit se dérouler la consultation du comité ?", Kind.STEPS),
         ("Concrètement, on met quoi en place à la direction des achats ?", Kind.STEPS),
         ("Comment on organise la concertation avec les associations ?", Kind.STEPS),
+        ("On veut créer un tiers-lieu. On commence par quoi ?", Kind.STEPS),
+        ("Pour la formation des agents, vous auriez un déroulé type ?", Kind.STEPS),
     ],
 )
 def test_the_kind_read_off_how_officials_ask(question: str, kind: Kind) -> None:
@@ -59,6 +61,9 @@ def test_steps_are_things_to_do_not_the_forms_a_thing_takes() -> None:
     assert lists_steps(actions, "Les régies > Pour commencer")
     plans = "Une démarche :\n1. Le diagnostic ;\n2. La concertation."
     assert lists_steps(plans, "Les régies > Quelles étapes pour créer une régie ?")
+    # the section of one step ("Deuxième étape : …") lists what that step is about
+    members = "Elle compte :\n- des usagers ;\n- des salariés."
+    assert not lists_steps(members, "Les régies > Deuxième étape : choisir les membres")
 
 
 def test_steps_named_inside_a_yes_no_question_do_not_make_it_a_steps_question() -> None:

@@ -27,7 +27,7 @@ from assistant.by_article import (
 from assistant.compose import Writeup, excerpt_around
 from assistant.config import Settings
 from assistant.conflicts import find_conflict, find_contradicting_upload
-from assistant.figures import DELEGATED
+from assistant.figures import DELEGATED, quantities
 from assistant.french import fold
 from assistant.lexical import LexicalIndex
 from assistant.openings import Opening, Openings
@@ -134,7 +134,19 @@ class AnswerBuilder:
             # that does not answer squarely: the question is about what the documents lack.
             names = ", ".join(f"« {n} »" for n in unknown)
             return refusal(hits, f"Les documents indexés ne mentionnent pas {names}.")
-        if says_absent(first.lead) and (len(openings) == 1 or first.part is parts[0]):
+        if (
+            says_absent(first.lead)
+            and (
+                len(openings) == 1
+                or (
+                    first.part is parts[0]
+                    # no later question answered squarely: the message asks what our sources lack
+                    and not any(
+                        self.openings.on_subject(o.part, o, hits, strict=True) for o in openings[1:]
+                    )
+                )
+            )
+        ):
             return said_absent(first.lead, hits)
         if ASKS_DECREE.search(fold(question.asking or question.text)) and DELEGATED.search(
             fold(first.lead.text)
@@ -233,18 +245,31 @@ _STILL_HOLDS = re.compile(
     r"\b(?:toujours|encore) (?:vrai|valable|valide|le cas|d'actualite|applicable|en vigueur|"
     r"(?:la|le) (?:bonne? )?(?:limite|regle|plafond|seuil|taux|chiffre))\b"
 )
-_PERCENT = re.compile(r"(\d+(?:[,.]\d+)?)\s?%")
+# The figure quoted as a limit ("pas au-delà de 20 %", "limitées à 20 %", "c'est toujours la
+# limite ?"), not as what someone holds ("notre commune détient 20 %").
+_AS_LIMIT = re.compile(
+    r"\b(?:plafon\w*|limit\w*|maximum|au-dela|depass\w*|exced\w*|pas plus de|au plus)\b"
+)
 
 
 def superseded_figure_asked(
     question: Question, newer: Candidate, older: Candidate, old_values: str
 ) -> bool:
-    """Whether a yes/no question asks if a figure it quotes still holds ("un guide dit 20 %,
-    c'est toujours vrai ?") when that figure is the older text's in a disagreement and the newer
-    text gives another: the answer is then "Non" (the newer text prevails)."""
-    if question.kind is not Kind.YESNO or not _STILL_HOLDS.search(question.folded):
+    """Whether a yes/no question asks if a limit it quotes still holds ("un guide dit qu'on ne
+    peut pas dépasser 20 % du capital, c'est toujours la règle ?") when that figure is the older
+    text's value of the same quantity in a disagreement and the newer text gives another: the
+    answer is then "Non" (the newer text prevails). A share someone holds, or a share of
+    something else (votes, not capital), is no such question."""
+    folded = question.folded
+    if question.kind is not Kind.YESNO or not _STILL_HOLDS.search(folded):
         return False
-    asked = {m.replace(",", ".") for m in _PERCENT.findall(question.folded)}
-    old = {m.replace(",", ".") for m in _PERCENT.findall(fold(old_values))}
-    new = {m.replace(",", ".") for m in _PERCENT.findall(fold(newer.text))}
-    return bool(asked & old) and not asked & new
+    if not _AS_LIMIT.search(folded):
+        return False
+    asked = quantities(question.text)
+    old = quantities(older.text)
+    new = {(q.of, q.value) for q in quantities(newer.text)}
+    return any(
+        a.of == o.of and a.value == o.value and (a.of, a.value) not in new
+        for a in asked
+        for o in old
+    )

@@ -32,10 +32,13 @@ _STEPS = re.compile(
     r"(?:etapes?|demarches?)\b"
     r"|(?:met|mets|mettons|mettre|mettez) (?:quoi|qu'est-ce) en (?:place|oeuvre)"
     r"|par (?:ou|quoi) (?:on |je |nous )?commence\w*|commence\w* par (?:ou|quoi)\b|"
-    r"\b(?:un|votre|ton) deroule(?: type| indicatif)?\b|comment (?:on )?(?:s'y prendre|s'y prend|"
+    r"\b(?:auri\w+|av\w+|as|propos\w+|donn\w+|suggere\w*) (?:\w+ ){0,2}(?:un|votre|ton) "
+    r"deroule\b|comment (?:on )?(?:s'y prendre|s'y prend|"
     r"proceder|faire pour)|comment (?:on |je |nous |vous )?(?:fait|fais|faisons|faites) pour|comment (?:ca |cela |(?:doit|doivent|va|vont) )?se (?:passer?|derouler?)|(?:que|quoi) faire\b"
     r"|comment (?:on |je |nous )(?:organise|monte|cree|lance|met en place|construit|prepare|"
-    r"mobilise|s'organise)\b"
+    r"mobilise)(?: concretement| en pratique)? (?:la |le |les |l'|une |un |notre |nos |cette )?"
+    r"(?:session|reunion|concertation|consultation|demarche|politique|projet|transversalite|"
+    r"cooperation|co-construction|plan|schema|strategie|seance|formation|atelier|dialogue)\b"
     r"|(?:que|qu'est-ce qu'(?:il|on)) (?:faut-il|dois-je|doit-on|devons-nous|je dois|on doit|"
     r"il faut|doit|peut|pourrait|devrait|faut) (?:\w+ )?faire"
     r"|qu'est-ce que (?:\w+ ){1,4}(?:peu[tx]|peuvent|doi[st]|doivent|pourrai\w+|devrai\w+) "
@@ -81,6 +84,7 @@ _CRITERIA = re.compile(
     r"|(?:doi[st]|doivent|devra\w*) (?:\w+ )?(?:contenir|comporter|mentionner|prevoir|respecter|"
     r"remplir) quoi(?! que ce soit))\b"
 )
+_IN_FIGURES = re.compile(r"\ben (?:euros?|chiffres?|pourcentage)\b|\bcomme (?:montant|chiffre)\b")
 # "c'est quoi ses missions", "c'est quoi les conditions": not what a term means, the list of them.
 _LIST_ASKED = re.compile(
     r"c'?est quoi (?:les|ses|leurs|nos|vos|mes) (?:\w+ )?(?:conditions|criteres|missions|"
@@ -142,6 +146,8 @@ def kind_of(folded: str) -> Kind:
         # What a text requires ("qu'est-ce qu'il doit contenir") is a list of requirements.
         clause = folded[does.start() : does.start() + 90]
         return Kind.CRITERIA if _REQUIRES.search(clause) else Kind.EXPLAIN
+    if defines and _IN_FIGURES.search(folded):
+        return Kind.FIGURE  # "le seuil, ça correspond à quoi en euros ?"
     if defines and _LIST_ASKED.search(folded):
         return Kind.CRITERIA
     if defines and not _STEPS.search(folded):

@@ -167,9 +167,10 @@ class Scorer:
         out = []
         known = acronyms()
         # Only the sentence that asks: "DGS d'une comcom. Par quoi commencer ?" is not about
-        # the directeur général des services; every question of a message that asks several
-        # ("… mobiliser le FSE+ …, et quelle est la démarche ?").
-        text = ". ".join(p.text for p in question.parts) or question.asking or question.text
+        # the directeur général des services; every question of a message that asks several,
+        # from its first ("… mobiliser le FSE+ …, et quelle est la démarche ?").
+        start = question.text.find(question.parts[0].text) if question.parts else -1
+        text = question.text[start:] if start >= 0 else question.asking or question.text
         place_end = -2
         for match in _NAME.finditer(text):
             name = match.group(1) or match.group(2)

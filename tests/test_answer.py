@@ -1054,3 +1054,23 @@ def test_a_figure_read_in_an_old_text_asked_if_it_still_holds_gets_no(
         "Une collectivité peut détenir jusqu'à 50 % du capital d'une SCIC, c'est toujours vrai ?"
     )
     assert not opening(current.answer).startswith("Non"), current.answer
+
+
+def test_a_share_held_is_no_outdated_limit_and_a_later_question_still_answered(
+    assistant: Assistant,
+) -> None:
+    """ "Notre commune détient 20 % du capital de la SCIC, c'est toujours valable ?" is no limit
+    quoted from an old text: no "Non" (20 % is within today's 50 %). A message whose first
+    question the documents lack and whose second they answer gets both, not a refusal; a name
+    that opens a question after ", et" is still looked for."""
+    held = assistant.ask(
+        "Notre commune détient 20 % du capital de la SCIC, c'est toujours valable ?"
+    )
+    assert not opening(held.answer).startswith("Non"), held.answer
+    both = assistant.ask(
+        "Que prévoit le CGCT sur les participations des communes, et une commune peut-elle entrer "
+        "au capital d'une SCIC ?"
+    )
+    assert not both.refused and "50 %" in both.answer, both.answer
+    named = understand("Comment financer la recyclerie, et Zorglub peut-il intervenir en prêt ?")
+    assert assistant.builder.scorer.unknown_names(named) == ["Zorglub"]

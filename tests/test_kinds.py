@@ -83,3 +83,22 @@ def test_a_term_named_before_its_question_is_the_subject_of_a_definition() -> No
         question = understand(asked)
         assert question.kind is Kind.DEFINITION, asked
         assert question.subject is not None and question.subject.text in ("scop", "cae", "spaser")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # how a vote or a clause works is no list of steps; a session or a consultation is
+        (
+            "Comment on organise le vote au conseil d'administration d'une coopérative ?",
+            Kind.EXPLAIN,
+        ),
+        ("Comment on prépare la consultation des habitants ?", Kind.STEPS),
+        # a procedure the law may impose, asked yes or no
+        ("Est-ce qu'il existe un déroulé type imposé par la loi pour ce comité ?", Kind.YESNO),
+        # an amount asked of a threshold is a figure, not what the threshold is
+        ("Le plafond de l'aide, ça correspond à quoi en euros ?", Kind.FIGURE),
+    ],
+)
+def test_how_and_what_asked_about_a_procedure_or_an_amount(question: str, kind: Kind) -> None:
+    assert understand(question).kind is kind

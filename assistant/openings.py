@@ -82,16 +82,23 @@ class Openings:
         best = usable[0]
         if part.wants_figure:
             floor = best.score * 0.3
+            giving = [
+                c for c in usable if c.score >= floor and self.scorer.answers_figure(c.text, part)
+            ]
+            if not giving:
+                return None
+            # "combien de temps avant la vente ?": the time before it ("deux mois avant la
+            # cession"), not another time in the same passage ("l'action … dans les deux mois").
+            relation = _BEFORE_AFTER.search(part.folded)
             figure = next(
                 (
                     c
-                    for c in usable
-                    if c.score >= floor and self.scorer.answers_figure(c.text, part)
+                    for c in giving
+                    if relation
+                    and re.search(rf"\b{relation.group(1)}\b", _after_figure(c.text, part))
                 ),
-                None,
+                giving[0],
             )
-            if figure is None:
-                return None
             if figure.listed:
                 context = str(hits[figure.hit_index].meta.context)
                 figure = self.scorer.item_giving(part, figure, usable, context)
@@ -431,3 +438,19 @@ def list_carried_on(lead: Candidate, units: list[Candidate], hits: list[Hit]) ->
         out.append(found)
         last = found
     return out
+
+
+# "combien de temps avant / après …", "quel délai avant …": the time asked is before or after.
+_BEFORE_AFTER = re.compile(
+    r"\b(?:combien de (?:temps|jours|semaines|mois|ans)|quel delai|dans quel delai) (avant|apres)\b"
+)
+
+
+def _after_figure(text: str, part: Question) -> str:
+    """The few words after the figure a sentence gives ("deux mois avant la cession")."""
+    from assistant.figures import figure_in
+
+    folded = fold(text)
+    phrase = figure_in(text, part.folded, part.counted)
+    at = folded.find(phrase) if phrase else -1
+    return folded[at + len(phrase) : at + len(phrase) + 20] if at >= 0 and phrase else ""

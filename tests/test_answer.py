@@ -1074,3 +1074,17 @@ def test_a_share_held_is_no_outdated_limit_and_a_later_question_still_answered(
     assert not both.refused and "50 %" in both.answer, both.answer
     named = understand("Comment financer la recyclerie, et Zorglub peut-il intervenir en prêt ?")
     assert assistant.builder.scorer.unknown_names(named) == ["Zorglub"]
+
+
+def test_how_long_before_is_the_time_before(assistant: Assistant) -> None:
+    """ "Elle doit les prévenir combien de temps avant la vente ?": the texts say "informer" and
+    "cession"; the time asked is the one before the sale ("deux mois avant la cession"), not the
+    two months an employee had to act after it; a note's "Dans la rédaction de 2014, oui." is
+    no answer to a "combien"."""
+    answer = assistant.ask(
+        "La fleuriste vend son fonds de commerce et a deux salariés. Elle doit les prévenir "
+        "combien de temps avant la vente ?"
+    )
+    lead = opening(answer.answer)
+    assert "deux mois avant la cession" in lead, lead
+    assert not lead.startswith("Dans la rédaction de 2014, oui"), lead

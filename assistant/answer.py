@@ -27,7 +27,7 @@ from assistant.by_article import (
 from assistant.compose import Writeup, excerpt_around
 from assistant.config import Settings
 from assistant.conflicts import find_conflict, find_contradicting_upload
-from assistant.figures import DELEGATED, quantities
+from assistant.figures import DELEGATED, figure_in, quantities
 from assistant.french import fold
 from assistant.lexical import LexicalIndex
 from assistant.openings import Opening, Openings
@@ -231,6 +231,8 @@ def _about_quantity(question: Question, sentence: str) -> bool:
 
     measured = {q.of for q in quantities(sentence)}
     asked = {q.of for q in quantities(question.text)} | set(question.terms)
+    if question.wants_figure and figure_in(sentence, question.folded, question.counted) is None:
+        return False  # another kind of figure is asked ("le capital minimum" is in euros)
     return bool(measured & asked) and (
         question.wants_figure
         or "%" in question.text

@@ -101,6 +101,10 @@ _RATE = re.compile(
     rf"\b(?:(?:par|sur|ces|les) (?:{_NUMBER} )?|sur l'|cette |ce |chaque |tous les |toutes les )"
     r"(?:mois|ans?|annees?|jours?|semaines?|heures?)\b"
 )
+_CAPITAL_AMOUNT = re.compile(
+    r"\bcapital (?:social )?(?:minimum|minimal|de depart|a prevoir)\b|\bminimum de capital\b|"
+    r"\bmontant du capital\b"
+)
 _ASKS_WHEN = re.compile(r"\bquand\b|\bdate\b|\bfrequence\b|\bperiodicite\b|tous les combien")
 
 
@@ -118,6 +122,8 @@ def figure_in(text: str, asked: str = "", counted: tuple[str, ...] = ()) -> str 
     ):
         return when.group(0)
     rate = _RATE.sub(" ", asked)  # "combien par mois ?" asks an amount, not a duration
+    # "le capital social minimum", "quel capital minimum": an amount of money, not a share
+    rate = _CAPITAL_AMOUNT.sub(" montant ", rate)
     units = [
         next(
             (unit for words, unit in _ASKED_UNITS if re.fullmatch(words, w)),

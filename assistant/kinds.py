@@ -53,7 +53,7 @@ _FIGURE = re.compile(
     r"\b(?:combien|jusqu'(?:a|ou) (?:quel|combien|ou)|jusqu'ou|a (?:partir de|hauteur de) "
     r"(?:quel|combien)|quel(?:le)?s? (?:est |sont |etait |serait )?(?:le |la |les |l')?"
     r"(?:part|montant|seuil|plafond|taux|proportion|pourcentage|nombre|budget|bareme|cout|prix|"
-    r"tarif|minimum|maximum|limite|quota|quotite|duree|delai|indemnite|remuneration|salaire|"
+    r"tarif|minimum|maximum|limite|quota|quotite|duree|delai|indemnite|remuneration|salaire|capital|"
     r"cotisation|redevance|amende)|(?:quelle|quel) (?:part|montant|"
     r"seuil|plafond|taux|pourcentage|nombre|duree|delai|limite|minimum|maximum))\b"
 )
@@ -164,9 +164,24 @@ def kind_of(folded: str) -> Kind:
         return Kind.WHO
     if _EXPLAIN.search(folded):
         return Kind.EXPLAIN
+    if _asks_a_quantity(folded):
+        return Kind.FIGURE  # "capital social minimum pour une SCIC en SA ?"
     if _is_yes_no(folded):
         return Kind.YESNO
     return Kind.EXPLAIN
+
+
+# A question that is only a quantity's name ("capital minimum pour une SA ?", "le délai de
+# préavis ?"): it asks the figure, not yes or no.
+_QUANTITY_NAMED = re.compile(
+    r"^(?:(?:le|la|les|l'|un|une) ?)?(?:capital|montant|seuil|plafond|taux|delai|duree|nombre|"
+    r"pourcentage|proportion)\b"
+)
+
+
+def _asks_a_quantity(folded: str) -> bool:
+    last = re.split(r"(?<=[.!:?])\s+", folded.strip())[-1]
+    return bool(_QUANTITY_NAMED.match(last)) and not INVERSION.search(last)
 
 
 # "tel quel", "telle quelle": no question word.

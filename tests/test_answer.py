@@ -1088,3 +1088,12 @@ def test_how_long_before_is_the_time_before(assistant: Assistant) -> None:
     lead = opening(answer.answer)
     assert "deux mois avant la cession" in lead, lead
     assert not lead.startswith("Dans la rédaction de 2014, oui"), lead
+
+
+def test_a_minimum_capital_is_an_amount_not_the_public_share(assistant: Assistant) -> None:
+    """ "Le capital minimum" of a SCIC in SA is 18 500 €: the disagreement on the public share
+    of the capital (20 % / 50 %) does not take the opening of a question on an amount."""
+    answer = assistant.ask("Quel capital minimum faut-il pour une SCIC constituée en SA ?")
+    lead = opening(answer.answer)
+    assert "18 500 €" in lead, lead
+    assert not lead.startswith("Les collectivités territoriales"), lead

@@ -102,3 +102,9 @@ def test_a_term_named_before_its_question_is_the_subject_of_a_definition() -> No
 )
 def test_how_and_what_asked_about_a_procedure_or_an_amount(question: str, kind: Kind) -> None:
     assert understand(question).kind is kind
+
+
+def test_a_quantitys_name_alone_asks_the_figure() -> None:
+    assert understand("Délai de préavis pour prévenir les salariés ?").kind is Kind.FIGURE
+    assert understand("Le capital minimum d'une coopérative en SA ?").kind is Kind.FIGURE
+    assert understand("Le montant du seuil est-il fixé par décret ?").kind is Kind.YESNO

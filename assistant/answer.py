@@ -227,8 +227,6 @@ class AnswerBuilder:
 def _about_quantity(question: Question, sentence: str) -> bool:
     """Whether the question asks about the quantity the sentence gives (a figure is asked, or
     the question itself names a percentage of the same thing)."""
-    from assistant.figures import quantities
-
     measured = {q.of for q in quantities(sentence)}
     asked = {q.of for q in quantities(question.text)} | set(question.terms)
     if question.wants_figure and figure_in(sentence, question.folded, question.counted) is None:
@@ -255,7 +253,7 @@ _AS_LIMIT = re.compile(
 
 
 def superseded_figure_asked(
-    question: Question, newer: Candidate, older: Candidate, old_values: str
+    question: Question, newer: Candidate, older: Candidate, _printed: str = ""
 ) -> bool:
     """Whether a yes/no question asks if a limit it quotes still holds ("un guide dit qu'on ne
     peut pas dépasser 20 % du capital, c'est toujours la règle ?") when that figure is the older

@@ -33,7 +33,7 @@ from assistant.citations import (
     status_warning,
 )
 from assistant.compose import Writeup, display, excerpt_around, is_meta
-from assistant.openings import list_carried_on
+from assistant.lists import list_carried_on
 from assistant.points import POINT_WORDS, further_points
 from assistant.question import Kind, Question
 from assistant.refusals import absent_article

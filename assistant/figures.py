@@ -234,3 +234,18 @@ def same_quantity(a: str, b: str) -> tuple[Quantity, Quantity] | None:
 def subject_terms(text: str, quantity: Quantity) -> set[str]:
     """Content terms of a sentence besides its figures: what the quantity is about."""
     return set(terms(text)) - {quantity.of, "pourcent"} - {t for t in terms(text) if t.isdigit()}
+
+
+# "combien de temps avant / après …", "quel délai avant …": the time asked is before or after.
+BEFORE_AFTER = re.compile(
+    r"\b(?:combien de (?:temps|jours|semaines|mois|ans)|quel delai|dans quel delai) (avant|apres)\b"
+)
+
+
+def after_figure(text: str, asked: str, counted: tuple[str, ...] = ()) -> str:
+    """The few words after the figure `text` gives for the (folded) question `asked` ("deux mois
+    avant la cession"): they say whether it is a time before or after."""
+    folded = fold(text)
+    phrase = figure_in(text, asked, counted)
+    at = folded.find(phrase) if phrase else -1
+    return folded[at + len(phrase) : at + len(phrase) + 20] if phrase and at >= 0 else ""

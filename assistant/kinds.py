@@ -180,8 +180,17 @@ _QUANTITY_NAMED = re.compile(
 
 
 def _asks_a_quantity(folded: str) -> bool:
-    last = re.split(r"(?<=[.!:?])\s+", folded.strip())[-1]
+    last = re.split(r"(?<=[.!:?])\s+", folded.strip())[-1]  # the last question, if several
     return bool(_QUANTITY_NAMED.match(last)) and not INVERSION.search(last)
+
+
+def _last_question(folded: str) -> str:
+    """The question itself: not a context sentence before it ("Je suis maire. …"), nor a remark
+    after its question mark ("Il a le droit ? je croyais que non")."""
+    asked = _TEL_QUEL.sub(" ", folded.strip())
+    if "?" in asked:
+        asked = asked[: asked.rindex("?") + 1]
+    return re.split(r"(?<=[.!:])\s+", asked)[-1]
 
 
 # "tel quel", "telle quelle": no question word.
@@ -189,12 +198,7 @@ _TEL_QUEL = re.compile(r"\b(?:tels?|telles?) (?:quels?|quelles?)\b")
 
 
 def _is_yes_no(folded: str) -> bool:
-    # Only the question itself: a context sentence before it ("Je suis maire. …") says nothing,
-    # nor a remark after its question mark ("Il a le droit ? je croyais que non").
-    asked = _TEL_QUEL.sub(" ", folded.strip())
-    if "?" in asked:
-        asked = asked[: asked.rindex("?") + 1]
-    last = re.split(r"(?<=[.!:])\s+", asked)[-1]
+    last = _last_question(folded)
     if INVERSION.search(last):
         # "est-ce que" followed by another question word is not a yes/no ("est-ce que quelqu'un
         # sait combien…"); an inverted verb after "comment" is a how.

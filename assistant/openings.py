@@ -6,27 +6,30 @@ opening is about what was asked at all."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from assistant import verdict as verdicts
 from assistant.citations import HISTORIC, LEGAL_KINDS
 from assistant.compose import is_meta
 from assistant.definitions import definition_strength
-from assistant.french import fold, is_list_item, sentences, terms
+from assistant.exemptions import exempts, spares_asker
+from assistant.figures import BEFORE_AFTER, after_figure
+from assistant.french import fold, sentences, terms
+from assistant.lists import list_carried_on
 from assistant.points import same
 from assistant.question import Kind, Question, quotes_in
 from assistant.refusals import FOCUS_COVERAGE
+from assistant.scope import binds_only_some
 from assistant.scoring import Candidate, Scorer
 from assistant.sentences import lists_steps
+from assistant.superseded import BASIS_OVERLAP, current_instead, overlap
 from assistant.thresholds import settles
 from assistant.types import Hit
 
-_BASIS_OVERLAP = 0.3  # share of the shorter sentence's terms the two have in common
 # The opening takes up to two more sentences that score at least this share of the first and
 # add this much of the question's terms, within about this many words.
 _MORE_SHARE = 0.7
 # A current text replaces a superseded one at the opening when it answers nearly as well.
-_CURRENT_SHARE = 0.75
 _MORE_GAIN = 0.0
 # A "Oui" is withheld when one of this many best sentences exempts what the question names.
 _CONTESTED_AMONG = 5
@@ -38,7 +41,6 @@ _OPENING_WORDS = 90
 # (cosine): below both, the documents hold neighbouring words, not the subject: a refusal.
 _FOCUS_SIMILARITY = 0.28
 # A current list replacing a superseded one scores at least this share of it.
-_LIST_SHARE = 0.5
 # A sentence bounding a figure the question states settles a yes/no question when it is among
 # this many after the best and scores at least this share of it.
 _MORE_AMONG = 6
@@ -89,13 +91,15 @@ class Openings:
                 return None
             # "combien de temps avant la vente ?": the time before it ("deux mois avant la
             # cession"), not another time in the same passage ("l'action … dans les deux mois").
-            relation = _BEFORE_AFTER.search(part.folded)
+            relation = BEFORE_AFTER.search(part.folded)
             figure = next(
                 (
                     c
                     for c in giving
                     if relation
-                    and re.search(rf"\b{relation.group(1)}\b", _after_figure(c.text, part))
+                    and re.search(
+                        rf"\b{relation.group(1)}\b", after_figure(c.text, part.folded, part.counted)
+                    )
                 ),
                 giving[0],
             )
@@ -125,7 +129,7 @@ class Openings:
                 best,
             )
         if hits[best.hit_index].meta.status == HISTORIC:
-            best = self.current_instead(part, best, usable, hits) or best
+            best = current_instead(self.scorer, part, best, usable, hits) or best
         if part.kind is Kind.YESNO:
             # The sentence that states the verdict opens, when one answers nearly as well.
             # ("Non." written before a note's sentence answers the note's own question, which
@@ -143,7 +147,7 @@ class Openings:
             if verdicts.restricted(part.text, best.text):
                 judged = [(best, None)]  # allowed for a class the question does not name
             lead, verdict = next(((c, v) for c, v in judged if v), (best, None))
-            if verdict != verdicts.NO and verdicts.binds_only_some(part.text, lead.text):
+            if verdict != verdicts.NO and binds_only_some(part.text, lead.text):
                 verdict = verdicts.NO  # "obligatoire pour toutes les communes ?": only some
             bounding = self.bounding(part, best, usable, hits)
             if bounding is not None and not (bounding[1] and verdict == verdicts.NO):
@@ -158,7 +162,7 @@ class Openings:
                 # exception is quoted in the opening, right after the rule; "Non" when the
                 # question asks whether it must, and the exemption spares the body it asks
                 # about without a condition.
-                spared = verdicts.obligation_asked(part.text) and verdicts.spares_asker(
+                spared = verdicts.obligation_asked(part.text) and spares_asker(
                     part.text, exception.text
                 )
                 found = Opening(part=part, lead=lead, verdict=verdicts.NO if spared else None)
@@ -169,59 +173,6 @@ class Openings:
             found = Opening(part=part, lead=best)
         found.more = self.more(part, found.lead, usable, hits)
         return found
-
-    def current_instead(
-        self, part: Question, best: Candidate, usable: list[Candidate], hits: list[Hit]
-    ) -> Candidate | None:
-        """What a current text says instead of a superseded `best`, which never opens when a
-        current one answers nearly as well: a current list for steps or criteria a superseded
-        list gives (the items of a practice note's list need not repeat the subject its heading
-        names), else the first current unit scoring nearly as well, giving the figure asked and
-        holding the words the question quotes when the superseded text holds them."""
-        if best.listed and part.kind in (Kind.STEPS, Kind.CRITERIA):
-            listed = self.current_list(part, best, usable, hits)
-            if listed is not None:
-                return listed
-        return next(
-            (
-                c
-                for c in usable
-                if hits[c.hit_index].meta.status != HISTORIC
-                and c.score >= best.score * _CURRENT_SHARE
-                and c.own >= best.own - 0.1
-                and (not part.wants_figure or self.scorer.answers_figure(c.text, part))
-                and (not quotes_in(best.text, part.quoted) or quotes_in(c.text, part.quoted))
-            ),
-            None,
-        )
-
-    def current_list(
-        self, part: Question, best: Candidate, usable: list[Candidate], hits: list[Hit]
-    ) -> Candidate | None:
-        """A list from a current text that gives the steps or criteria a superseded text's list
-        `best` gives: half its score, as much of the question in its words and heading, and in
-        its heading alone, as `best` in its own."""
-
-        def covered(c: Candidate, words: str = "") -> float:
-            context = str(hits[c.hit_index].meta.context)
-            return self.scorer.coverage(part, set(terms(f"{context} {words}")))
-
-        floor, heading = covered(best, best.text) - 0.1, covered(best)
-        return next(
-            (
-                c
-                for c in usable
-                if c.listed
-                and hits[c.hit_index].meta.status != HISTORIC
-                and c.score >= best.score * _LIST_SHARE
-                and covered(c, c.text) >= floor
-                and covered(c) >= heading  # its heading names what is asked ("Quelles conditions…")
-                # and it lists the same things (not the bodies agréées ESUS de plein droit for
-                # those who may use the chèque-emploi associatif)
-                and _overlap(c.terms, best.terms) >= _BASIS_OVERLAP
-            ),
-            None,
-        )
 
     def bounding(
         self, part: Question, best: Candidate, usable: list[Candidate], hits: list[Hit]
@@ -263,7 +214,7 @@ class Openings:
                 if c is not lead
                 and c.score >= lead.score * _CONTESTED_SHARE
                 and not same(c, lead)
-                and verdicts.exempts(c.text, asked)
+                and exempts(c.text, asked)
             ),
             None,
         )
@@ -364,7 +315,7 @@ class Openings:
             return None
 
         def fit(c: Candidate) -> float:
-            return _overlap(c.terms, lead.terms) + c.score / (lead.score or 1.0)
+            return overlap(c.terms, lead.terms) + c.score / (lead.score or 1.0)
 
         named = _named_in(lead.text)
         cited = [c for c in legal if str(hits[c.hit_index].meta.article_key) in named]
@@ -373,7 +324,7 @@ class Openings:
         shared = [
             c
             for c in legal
-            if _overlap(c.terms, lead.terms) >= _BASIS_OVERLAP
+            if overlap(c.terms, lead.terms) >= BASIS_OVERLAP
             and c.score >= lead.score * 0.4
             and c.own >= lead.own * 0.5
         ]
@@ -388,69 +339,3 @@ def _named_in(text: str) -> set[str]:
     from assistant.articles import named_articles
 
     return {ref.number for ref in named_articles(text)}
-
-
-def _overlap(a: set[str], b: set[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
-
-
-# A list line that leaves the enumeration open ("a) Les bénéfices … ;", "2° … ,").
-_OPEN_ITEM = re.compile(r"[;,:]\s*$")
-_CARRIED = 2  # passages a list may run on into
-
-
-def list_carried_on(lead: Candidate, units: list[Candidate], hits: list[Hit]) -> list[Candidate]:
-    """The rest of a list cut by passage breaks: when `lead`'s list ends on an open item
-    ("a) … ;") at the end of its passage, the next passage of the same section, when it opens on
-    a list line ("b) Les réserves obligatoires…") or on the list's announcing line again, is
-    quoted after it with its own citation (the criteria asked are the whole list, not its first
-    half); the line the chunker repeats at the top of the next passage is not quoted twice."""
-    out: list[Candidate] = []
-    last = lead
-    while len(out) < _CARRIED:
-        tail = last.text.split("\n")[-1].strip()
-        # what the chunker repeats at the top of the next passage: the list's announcing line
-        # ("Ces règles … sont les suivantes :") or its last line
-        repeated = {tail, lead.text.split("\n")[0].strip()}
-        hit = hits[last.hit_index]
-        if not _OPEN_ITEM.search(tail) or not hit.text.rstrip().endswith(tail):
-            break
-        position, context = int(hit.meta.position or 0), str(hit.meta.context)
-        found = next(
-            (
-                c
-                for c in sorted(units, key=lambda c: c.position)
-                if c.position == 0
-                and hits[c.hit_index].doc_id == hit.doc_id
-                and int(hits[c.hit_index].meta.position or 0) == position + 1
-                and str(hits[c.hit_index].meta.context) == context
-                and (is_list_item(c.text) or c.text.split("\n")[0].strip() in repeated)
-            ),
-            None,
-        )
-        if found is None:
-            break
-        head, _, rest = found.text.partition("\n")
-        if head.strip() in repeated and rest.strip():
-            found = replace(found, text=rest)
-        out.append(found)
-        last = found
-    return out
-
-
-# "combien de temps avant / après …", "quel délai avant …": the time asked is before or after.
-_BEFORE_AFTER = re.compile(
-    r"\b(?:combien de (?:temps|jours|semaines|mois|ans)|quel delai|dans quel delai) (avant|apres)\b"
-)
-
-
-def _after_figure(text: str, part: Question) -> str:
-    """The few words after the figure a sentence gives ("deux mois avant la cession")."""
-    from assistant.figures import figure_in
-
-    folded = fold(text)
-    phrase = figure_in(text, part.folded, part.counted)
-    at = folded.find(phrase) if phrase else -1
-    return folded[at + len(phrase) : at + len(phrase) + 20] if at >= 0 and phrase else ""

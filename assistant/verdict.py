@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from assistant.french import fold, stem, terms, verb_lists, words
+from assistant.french import fold, stem, terms, verb_lists
 from assistant.thresholds import settles
 
 YES = "Oui."
@@ -23,7 +23,7 @@ _ASKS_PERMISSION = re.compile(
     r"autorise\w*|ouvert\w*|permis\w*|peut-on|peut-elle|peut-il|peuvent-elles|peuvent-ils|"
     r"envisageable|admis\w*|legal\w*|jouable|faisable)\b"
 )
-_ASKS_OBLIGATION = re.compile(
+ASKS_OBLIGATION = re.compile(
     r"\b(?:doi[st]|doivent|devons|devez|oblige\w*|obligatoire\w*|faut-il|il faut|tenue?s? de|"
     r"impose\w*)\b"
 )
@@ -38,7 +38,7 @@ _FORBIDS = re.compile(
     r"plus)|ne peu(?:t|vent) (?:\w+ ){0,3}(?:pas|jamais)|(?:est|sont) interdite?s?|"
     r"(?:il est )?interdit|n'est pas (?:possible|autorise|permis)|aucune? \w+ ne peu)\b"
 )
-_OBLIGES = re.compile(
+OBLIGES = re.compile(
     r"\b(?:doi(?:t|vent)|(?:est|sont) tenue?s? de|(?:est|sont) obligatoires?|obligatoirement|"
     r"(?:est|sont) obligee?s? de)\b"
 )
@@ -106,7 +106,7 @@ _OBJECT = re.compile(
 )
 
 
-def _asked(question: str) -> tuple[str, str | None] | None:
+def asked_act(question: str) -> tuple[str, str | None] | None:
     """The stem of the verb the question asks permission or obligation for, and the stem of its
     object when the verb is a light one."""
     asked = fold(asking(question))
@@ -124,7 +124,7 @@ def _asked(question: str) -> tuple[str, str | None] | None:
 
 def asked_verb(question: str) -> str | None:
     """The stem of the verb the question asks permission or obligation for."""
-    found = _asked(question)
+    found = asked_act(question)
     return found[0] if found else None
 
 
@@ -149,7 +149,7 @@ def _same_act() -> dict[str, frozenset[str]]:
     return {s: frozenset(v) for s, v in out.items()}
 
 
-def _governs(said: str, modal: re.Pattern[str], verb: str, thing: str | None = None) -> bool:
+def governs(said: str, modal: re.Pattern[str], verb: str, thing: str | None = None) -> bool:
     """Whether a modal of `said` bears on `verb`, a verb naming the same act, or the object
     `thing` (a folded word) of a light verb ("faire une avance" / "peuvent … allouer des
     avances") within the next few words."""
@@ -177,24 +177,24 @@ def verdict(question: str, sentence: str) -> str | None:
     sentence's permission, prohibition or obligation must bear on the verb the question asks
     about ("peut-elle être associée" / "Peut être associé … toute personne publique")."""
     asked, said = fold(asking(question)), fold(sentence)
-    if _ASKS_OBLIGATION.search(asked) and _not_applied(question, asked, said):
+    if ASKS_OBLIGATION.search(asked) and _not_applied(question, asked, said):
         return NO
-    found = _asked(question)
+    found = asked_act(question)
     if found is None:
         return _denied(asked, said)
     verb, thing = found
-    if _ASKS_OBLIGATION.search(asked):
-        if _governs(said, _NOT_OBLIGED, verb, thing):
+    if ASKS_OBLIGATION.search(asked):
+        if governs(said, _NOT_OBLIGED, verb, thing):
             # "Une commune de moins de 3 500 habitants n'est pas tenue…" does not spare one of
             # 5 000: the rule then applies, which this sentence does not say.
             return None if settles(question, sentence) is False else NO
-        if _governs(said, _OBLIGES, verb, thing) and not _governs(said, _FORBIDS, verb, thing):
+        if governs(said, OBLIGES, verb, thing) and not governs(said, _FORBIDS, verb, thing):
             return YES_IF if _CONDITIONS.search(said) else YES
         return None
     if _ASKS_PERMISSION.search(asked):
-        if _governs(said, _FORBIDS, verb, thing):
+        if governs(said, _FORBIDS, verb, thing):
             return NO
-        if _governs(said, _PERMITS, verb, thing):
+        if governs(said, _PERMITS, verb, thing):
             if (only := _ONLY.search(said)) and not _names_class(question, said[only.end() :]):
                 # "peuvent être réservés … qui portent exclusivement sur des services sociaux":
                 # allowed for one class only, which the question does not name (a works
@@ -265,12 +265,12 @@ def _not_applied(question: str, asked: str, said: str) -> bool:
     the denial names the asking sentence's own subject and more of the question."""
     own = set(terms(asked)) - _ASKING_TERMS
     whole = set(terms(question))
-    named = {_PARTIES.get(t, t) for t in whole}
+    named = {PARTIES.get(t, t) for t in whole}
     for match in _NOT_APPLIED.finditer(said):
-        if _QUALIFIED.search(match.group("rest")):
+        if QUALIFIED.search(match.group("rest")):
             continue  # "aux communes de moins de 10 000 habitants": only some of them
         rest = set(terms(match.group("rest")))
-        spared = {_PARTIES[t] for t in rest if t in _PARTIES}
+        spared = {PARTIES[t] for t in rest if t in PARTIES}
         if own & rest and len(whole & rest) >= _DENIAL_OVERLAP and spared <= named:
             return True
     return False
@@ -279,7 +279,7 @@ def _not_applied(question: str, asked: str, said: str) -> bool:
 _ASKING_TERMS = frozenset(terms("obligatoire obligatoires obligé obligée vraiment toujours"))
 # Who a rule may spare, each word -> the kind of body it names: a commune, a département or a
 # région is a collectivité territoriale; an association is not a fondation.
-_PARTIES = {
+PARTIES = {
     **dict.fromkeys(
         terms(
             "collectivité collectivités commune communes département région mairie ville "
@@ -295,23 +295,12 @@ _PARTIES = {
 }
 
 
-# "les associations et fondations en sont dispensées", "sauf les…", "ne s'applique pas aux…": a
-# clause that exempts someone from the rule ("sont exclus", not "l'associé exclu", a member
-# excluded, which exempts no one). On folded text.
-_EXEMPTS = re.compile(
-    r"\b(?:(?<!pas )(?:dispensee?s?|exemptee?s?|exoneree?s?)|sauf|a l'exception|hormis|"
-    r"(?:est|sont|etre|restent|demeurent) exclue?s?|a l'exclusion|"
-    r"ne s'appliqu\w* pas|n'est pas applicable|ne sont pas applicables|ne sont pas tenue?s?|"
-    r"n'est pas tenue?|n'est pas (?:exigee?|requise?)|ne sont pas (?:exigee?s|requise?s))\b"
-)
-
-
 # What makes an exemption depend on the case ("les communes de moins de 3 500 habitants",
 # "lorsqu'elles…"): it then spares only some of those it names. On folded text.
 # What makes an exemption or a non-application depend on the case ("les communes de moins de
 # 3 500 habitants", "lorsqu'elles…", "reconnues d'utilité publique", "à l'exception des…"): it
 # then spares only some of those it names. On folded text.
-_QUALIFIED = re.compile(
+QUALIFIED = re.compile(
     r"\b(?:moins de|plus de|au-dela|lorsqu\w*|si|dont|qui|que|sous reserve|sauf|a l'exception|"
     r"hormis|autres? que|reconnue?s?|agreee?s?|employant|au plus|au moins|selon|hors|"
     r"seulement|uniquement|exclusivement|qu'|mais aussi)\b"
@@ -324,8 +313,8 @@ def same_rule(question: str, sentence: str) -> bool:
     must do something does not say who may)."""
     # The whole question: "La CUMA peut-elle faire nos travaux ? Il y a des limites ?"
     asked, said = fold(question), fold(sentence)
-    if _ASKS_OBLIGATION.search(asked):
-        return bool(_OBLIGES.search(said) or _NOT_OBLIGED.search(said))
+    if ASKS_OBLIGATION.search(asked):
+        return bool(OBLIGES.search(said) or _NOT_OBLIGED.search(said))
     if _ASKS_PERMISSION.search(asked):
         return bool(_PERMITS.search(said) or _FORBIDS.search(said))
     return False
@@ -346,105 +335,6 @@ _CAPPED = re.compile(r"\bne (?:peu(?:t|vent)|doi(?:t|vent)) (?:pas )?(?:depasser
 _BARE_NE = re.compile(r"\bne peu(?:t|vent)\b")
 
 
-# "toutes les communes", "tous les acheteurs", "même une petite commune": the question asks
-# whether a duty binds every one of a group (not "même si", "même pour": a case). Folded text.
-_EVERY = re.compile(
-    r"\b(?:toutes les|tous les|n'importe quel\w*)\b(?! (?:\w+ )?(?:ans|annees|mois|jours|semaines|"
-    r"fois)\b)|(?<!quand )(?<!-)\bmeme (?:une?|les|des)\b"
-)
-# A condition that narrows who is bound: a clause that opens on "lorsque", "si", "dès lors que"
-# (not "ou, si …", an alternative), or a threshold ("comptant plus de vingt associés", "dont le
-# montant est supérieur à", "dépassant un seuil"). Not "au moins trois catégories": a quantity.
-_NARROWING = re.compile(
-    r"(?:^|[.;:,(]\s*|\b(?:et|mais)\s+)(?<!ou, )(?:[ivx]+\.\s*-\s*)?(?:lorsqu|si\b|des lors qu)|"
-    r"\b(?:superieure?s? a|depassant|au-dela d|(?:comptant|employant|de) (?:plus|moins) de)\b"
-)
-_PRESENT = re.compile(r"[a-z]{3,}(?:e|ent)$")
-
-
-def binds_only_some(question: str, sentence: str) -> bool:
-    """Whether the yes/no `question` asks if a duty binds every one of a group ("C'est
-    obligatoire pour toutes les communes ?") and `sentence` binds only those meeting a condition
-    ("Lorsque le montant de ses achats dépasse…, le pouvoir adjudicateur adopte un schéma"): the
-    answer is then "Non". Legal French states a duty in the plain present ("adopte") as well as
-    with "doit"; the duty must bear on what the question asks (its verb, or a light verb's
-    object: "avoir trois gérants" / "doivent être administrées par trois gérants")."""
-    asked, said = fold(asking(question)), fold(sentence)
-    if not (_ASKS_OBLIGATION.search(asked) and _EVERY.search(asked)):
-        return False
-    if not _NARROWING.search(said):
-        return False
-    wanted = {stem(w) for w in words(question) if len(w) > 4 and w.endswith(("er", "ir", "re"))}
-    plain = any(
-        stem(w) in wanted or stem(_infinitive(w)) in wanted
-        for w in words(sentence)
-        if _PRESENT.match(w) and not w.endswith("ee")
-    )
-    found = _asked(question)
-    if found is None and (needed := _NEEDED.search(asked)):
-        found = ("", needed.group(1))  # "faut-il une convention ?": a convention is the duty
-    return plain or (found is not None and _governs(said, _OBLIGES, *found))
-
-
-_NEEDED = re.compile(r"\b(?:faut-il|il faut|faut) (?:un|une|des|le|la|les) (\w{4,})")
-
-
-def _infinitive(present: str) -> str:
-    """ "adoptent", "adopte" -> "adopter" (the stemmer leaves "adoptent" whole)."""
-    return present[:-3] + "er" if present.endswith("ent") else present[:-1] + "er"
-
-
 def obligation_asked(question: str) -> bool:
     """Whether the question asks whether something must be done ("doit-elle", "faut-il")."""
-    return bool(_ASKS_OBLIGATION.search(fold(asking(question))))
-
-
-def spares_asker(question: str, sentence: str) -> bool:
-    """Whether `sentence` exempts, without a condition, the kind of body the question asks
-    about ("n'est pas exigée des organismes ayant le statut d'association" for "Une asso…
-    Est-ce qu'elle doit déposer ses comptes ?"): what the rule requires, it then does not."""
-    named = _asker(question)
-    folded = fold(sentence)
-    for match in _EXEMPTS.finditer(folded):
-        start = max(folded.rfind(sep, 0, match.start()) for sep in ";:.(,") + 1
-        ends = [i for sep in ";:.(" if (i := folded.find(sep, match.end())) >= 0]
-        clause = folded[start : min(ends, default=len(folded))]
-        # The exemption with what follows it ("…, sauf dispositions contraires"), not the
-        # rule before it ("Les organismes qui reçoivent… ; les associations en sont dispensées").
-        if _QUALIFIED.search(folded[start:]):
-            continue
-        if {_PARTIES[t] for t in terms(clause) if t in _PARTIES} & named:
-            return True
-    return False
-
-
-def _asker(question: str) -> set[str]:
-    """The kind of body the question asks about: the ones its asking sentence names, else,
-    when it says "elle"/"il", the first one the sentence before names ("Une asso touche…
-    Est-ce qu'elle doit…" -> association; "La commune verse… à une association. Doit-elle…"
-    -> collectivité)."""
-    sentence = asking(question)
-    named = [_PARTIES[t] for t in terms(sentence) if t in _PARTIES]
-    if named:
-        return set(named)
-    if not re.search(r"\b(?:il|elle|ils|elles)\b", fold(sentence)):
-        return set()
-    before = question[: question.rfind(sentence)] if sentence in question else ""
-    pieces = [p for p in re.split(r"(?<=[.!?])\s+", before.strip()) if p.strip()]
-    first = [_PARTIES[t] for t in terms(pieces[-1]) if t in _PARTIES] if pieces else []
-    return set(first[:1])
-
-
-def _clauses(sentence: str) -> list[str]:
-    """The clauses of a sentence an exemption is read in (on folded text)."""
-    return re.split(r"[;:.()]|, (?:mais|sauf)", fold(sentence))
-
-
-def exempts(sentence: str, asked_terms: set[str]) -> bool:
-    """Whether `sentence` has a clause exempting something the question names ("les
-    associations … en sont dispensées" for "une asso doit-elle déposer ses comptes ?"): a "Oui"
-    read off the general rule would then mislead."""
-    for clause in _clauses(sentence):
-        if _EXEMPTS.search(clause) and asked_terms & set(terms(clause)):
-            return True
-    return False
+    return bool(ASKS_OBLIGATION.search(fold(asking(question))))

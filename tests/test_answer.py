@@ -683,7 +683,7 @@ def test_no_yes_when_another_passage_exempts_what_the_question_names(
 
 
 def test_an_exemption_is_read_in_the_clause_that_names_the_asked_subject() -> None:
-    from assistant.verdict import exempts
+    from assistant.exemptions import exempts
 
     said = "Ils déposent leurs documents en préfecture ; les associations en sont dispensées."
     assert exempts(said, {"associ"})

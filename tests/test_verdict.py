@@ -4,7 +4,8 @@ round gives no verdict. Pure functions, no index."""
 
 from __future__ import annotations
 
-from assistant.verdict import asked_verb, exempts, spares_asker, verdict
+from assistant.exemptions import exempts, spares_asker
+from assistant.verdict import asked_verb, verdict
 
 
 def test_an_excluded_member_is_not_an_exemption() -> None:
@@ -111,7 +112,7 @@ def test_a_duty_on_every_one_answered_by_a_duty_on_some_is_no() -> None:
     """ "Obligatoire pour toutes les communes ?" against a duty that binds only those over a
     threshold: "Non". Legal French states a duty in the plain present ("publient") as well as
     with "doit"; without "toutes" or "même une petite", no verdict is read this way."""
-    from assistant.verdict import binds_only_some
+    from assistant.scope import binds_only_some
 
     rule = (
         "Lorsque leur budget dépasse un seuil fixé par décret, les départements publient un "
@@ -164,7 +165,7 @@ def test_only_a_condition_on_who_is_bound_narrows_a_duty() -> None:
     salarié, …") does not narrow who is bound; "même si …" asks about a case, not about every
     one of a group. A subject narrowed by a threshold ("comptant plus de vingt associés") does,
     and the object of a light verb ("avoir trois gérants") is what the duty must bear on."""
-    from assistant.verdict import binds_only_some
+    from assistant.scope import binds_only_some
 
     counted = (
         "La société comprend au moins trois catégories d'associés, parmi lesquelles figurent "

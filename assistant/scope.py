@@ -1,0 +1,59 @@
+"""Whom a duty binds: every one of a group, or only those meeting a condition. "C'est
+obligatoire pour toutes les communes ?" answered by a duty on those over a threshold is "Non".
+
+Pure functions over text, tested without an index.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.french import fold, stem, words
+from assistant.verdict import ASKS_OBLIGATION, OBLIGES, asked_act, asking, governs
+
+# "toutes les communes", "tous les acheteurs", "même une petite commune": the question asks
+# whether a duty binds every one of a group (not "même si", "même pour": a case). Folded text.
+_EVERY = re.compile(
+    r"\b(?:toutes les|tous les|n'importe quel\w*)\b(?! (?:\w+ )?(?:ans|annees|mois|jours|semaines|"
+    r"fois)\b)|(?<!quand )(?<!-)\bmeme (?:une?|les|des)\b"
+)
+# A condition that narrows who is bound: a clause that opens on "lorsque", "si", "dès lors que"
+# (not "ou, si …", an alternative), or a threshold ("comptant plus de vingt associés", "dont le
+# montant est supérieur à", "dépassant un seuil"). Not "au moins trois catégories": a quantity.
+_NARROWING = re.compile(
+    r"(?:^|[.;:,(]\s*|\b(?:et|mais)\s+)(?<!ou, )(?:[ivx]+\.\s*-\s*)?(?:lorsqu|si\b|des lors qu)|"
+    r"\b(?:superieure?s? a|depassant|au-dela d|(?:comptant|employant|de) (?:plus|moins) de)\b"
+)
+_PRESENT = re.compile(r"[a-z]{3,}(?:e|ent)$")
+
+
+def binds_only_some(question: str, sentence: str) -> bool:
+    """Whether the yes/no `question` asks if a duty binds every one of a group ("C'est
+    obligatoire pour toutes les communes ?") and `sentence` binds only those meeting a condition
+    ("Lorsque le montant de ses achats dépasse…, le pouvoir adjudicateur adopte un schéma"): the
+    answer is then "Non". Legal French states a duty in the plain present ("adopte") as well as
+    with "doit"; the duty must bear on what the question asks (its verb, or a light verb's
+    object: "avoir trois gérants" / "doivent être administrées par trois gérants")."""
+    asked, said = fold(asking(question)), fold(sentence)
+    if not (ASKS_OBLIGATION.search(asked) and _EVERY.search(asked)):
+        return False
+    if not _NARROWING.search(said):
+        return False
+    wanted = {stem(w) for w in words(question) if len(w) > 4 and w.endswith(("er", "ir", "re"))}
+    plain = any(
+        stem(w) in wanted or stem(_infinitive(w)) in wanted
+        for w in words(sentence)
+        if _PRESENT.match(w) and not w.endswith("ee")
+    )
+    found = asked_act(question)
+    if found is None and (needed := _NEEDED.search(asked)):
+        found = ("", needed.group(1))  # "faut-il une convention ?": a convention is the duty
+    return plain or (found is not None and governs(said, OBLIGES, *found))
+
+
+_NEEDED = re.compile(r"\b(?:faut-il|il faut|faut) (?:un|une|des|le|la|les) (\w{4,})")
+
+
+def _infinitive(present: str) -> str:
+    """ "adoptent", "adopte" -> "adopter" (the stemmer leaves "adoptent" whole)."""
+    return present[:-3] + "er" if present.endswith("ent") else present[:-1] + "er"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.french import fold, stem, words
+from assistant.french import STOPWORDS, fold, stem, terms, words
+from assistant.glossary import expand
 from assistant.verdict import ASKS_OBLIGATION, OBLIGES, asked_act, asking, governs
 
 # "toutes les communes", "tous les acheteurs", "même une petite commune": the question asks
@@ -48,7 +49,22 @@ def binds_only_some(question: str, sentence: str) -> bool:
     found = asked_act(question)
     if found is None and (needed := _NEEDED.search(asked)):
         found = ("", needed.group(1))  # "faut-il une convention ?": a convention is the duty
+    if found is None and not plain:
+        # "Le SPASER, c'est obligatoire pour toutes les communes ?": the thing named is the duty,
+        # stated as the object of a plain verb ("… adoptent un schéma de promotion …").
+        named = set(terms(expand(asking(question))))
+        plain = any(
+            stem(verb) in named or stem(thing) in named
+            for verb, thing in _PLAIN_OBJECT.findall(said)
+            if not verb.endswith("ee") and verb not in STOPWORDS
+        )
     return plain or (found is not None and governs(said, OBLIGES, *found))
+
+
+# A verb in the plain present and its object: "adoptent un schéma", "conclut une convention".
+_PLAIN_OBJECT = re.compile(
+    r"\b([a-z]{3,}(?:e|ent))\s+(?:un|une|le|la|les|des|leur|leurs|son|sa|ses)\s+([a-z]{4,})"
+)
 
 
 _NEEDED = re.compile(r"\b(?:faut-il|il faut|faut) (?:un|une|des|le|la|les) (\w{4,})")

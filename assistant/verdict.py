@@ -23,9 +23,13 @@ _ASKS_PERMISSION = re.compile(
     r"autorise\w*|ouvert\w*|permis\w*|peut-on|peut-elle|peut-il|peuvent-elles|peuvent-ils|"
     r"envisageable|admis\w*|legal\w*|jouable|faisable)\b"
 )
+# "c'est obligatoire ?", "obligatoire pour toutes les communes", not the noun's adjective in
+# "peut-elle partager les réserves obligatoires ?".
 ASKS_OBLIGATION = re.compile(
-    r"\b(?:doi[st]|doivent|devons|devez|oblige\w*|obligatoire\w*|faut-il|il faut|tenue?s? de|"
-    r"impose\w*)\b"
+    r"\b(?:doi[st]|doivent|devons|devez|oblige\w*|obligatoirement|faut-il|il faut|tenue?s? de|"
+    r"impose\w*|(?:est|sont|etre|soit|serait|ce|il|elle|pas|vraiment|toujours|bien|forcement|"
+    r"rendue?s?|rendre|devenu\w*)\s+obligatoires?|obligatoires?(?=\s*(?:\?|$|de\b|d'|pour\b|"
+    r"dans\b|a partir\b|des\b|au-dela\b|quand\b|si\b|ou (?:pas|non)\b|,)))"
 )
 # Not "ne peuvent recevoir": legal French drops the "pas" of a prohibition.
 _PERMITS = re.compile(
@@ -100,6 +104,12 @@ _WANTED_VERB = re.compile(
 # Verbs that say little without their object: "faire une avance", "devenir partie", "prendre des
 # parts". The act asked about is then also named by the object ("allouer des avances").
 _LIGHT = frozenset({"fair", "deven", "etre", "avoir", "donn", "mettr", "prendr"})
+# Verbs whose object is another act ("décider de partager", "choisir de réserver"): that act is
+# the one asked about.
+_CONTROL = frozenset({"decid", "chois", "accept", "demand", "tent", "envisag"})
+_CONTROLLED = re.compile(
+    r"\s+(?:de|d')\s*(?:(?:se|s'|le|la|les|l'|leur|lui|y|en)\s*)*(?P<verb>[a-z]{3,})"
+)
 _OBJECT = re.compile(
     r"\s+(?:(?:un|une|des|le|la|les|l'|du|de|d'|son|sa|ses|leur|leurs|quand meme)\s*)*"
     r"(?P<object>[a-z]{4,})"
@@ -116,6 +126,9 @@ def asked_act(question: str) -> tuple[str, str | None] | None:
     if match is None:
         return None
     verb = stem(match.group("verb"))
+    if verb in _CONTROL and (wanted := _CONTROLLED.match(asked, match.end())):
+        # "peut-elle décider de se partager les réserves": what is asked is the sharing
+        verb = stem(wanted.group("verb"))
     if verb not in _LIGHT:
         return verb, None
     thing = _OBJECT.match(asked, match.end())
@@ -210,7 +223,12 @@ def restricted(question: str, sentence: str) -> bool:
     either way, and no other sentence's verdict may stand in for it."""
     said = fold(sentence)
     only = _ONLY.search(said)
-    return only is not None and not _names_class(question, said[only.end() :])
+    if only is None or _names_class(question, said[only.end() :]):
+        return False
+    # "ne peuvent pas être distribuées ; les statuts peuvent seulement autoriser…": the act
+    # asked about is forbidden outright, whatever the other clause allows.
+    found = asked_act(question)
+    return found is None or not governs(said, _FORBIDS, *found)
 
 
 def _names_class(question: str, restriction: str) -> bool:
@@ -266,6 +284,8 @@ def _not_applied(question: str, asked: str, said: str) -> bool:
     own = set(terms(asked)) - _ASKING_TERMS
     whole = set(terms(question))
     named = {PARTIES.get(t, t) for t in whole}
+    if _WE.search(fold(question)):
+        named.add("collectivite")  # "on finance sur notre budget": the asker is a local body
     for match in _NOT_APPLIED.finditer(said):
         if QUALIFIED.search(match.group("rest")):
             continue  # "aux communes de moins de 10 000 habitants": only some of them
@@ -276,6 +296,8 @@ def _not_applied(question: str, asked: str, said: str) -> bool:
     return False
 
 
+# The asker speaking for the body they serve: officials of local government, this product's users.
+_WE = re.compile(r"\b(?:nous|notre|nos|on)\b")
 _ASKING_TERMS = frozenset(terms("obligatoire obligatoires obligé obligée vraiment toujours"))
 # Who a rule may spare, each word -> the kind of body it names: a commune, a département or a
 # région is a collectivité territoriale; an association is not a fondation.

@@ -5,7 +5,7 @@ round gives no verdict. Pure functions, no index."""
 from __future__ import annotations
 
 from assistant.exemptions import exempts, spares_asker
-from assistant.verdict import asked_verb, verdict
+from assistant.verdict import asked_verb, restricted, verdict
 
 
 def test_an_excluded_member_is_not_an_exemption() -> None:
@@ -187,3 +187,49 @@ def test_a_light_verbs_object_is_a_whole_word() -> None:
     """ "faire partie d'une SCIC" is not "prendre part aux modifications de capital"."""
     said = "Ils peuvent, en leur qualité d'associés, prendre part aux modifications de capital."
     assert verdict("Une commune peut-elle faire partie d'une SCIC ?", said) is None
+
+
+def test_the_act_after_decider_de_is_the_one_asked_and_an_adjective_asks_no_duty() -> None:
+    """ "peut-il décider de se répartir les excédents obligatoires" asks a permission (to share),
+    not a duty: the adjective "obligatoires" qualifies a noun; "distribuer" names the same act,
+    and a clause allowing something else "seulement" does not hide the prohibition."""
+    asked = "Le bureau peut-il décider de se répartir les fonds obligatoires entre membres ?"
+    said = (
+        "Les fonds obligatoires ne peuvent pas être distribués ; les statuts peuvent seulement "
+        "autoriser le bureau à en placer une partie."
+    )
+    assert verdict(asked, said) == "Non."
+    assert not restricted(asked, said)
+    assert asked_verb("La mairie peut-elle décider de réserver le lot ?") == "reserv"
+
+
+def test_a_rule_not_applied_to_local_bodies_spares_an_asker_speaking_for_one() -> None:
+    """An official writes "on", "notre budget": the body asking is a local one, which a rule
+    "ne s'applique pas aux … collectivités territoriales" spares."""
+    said = (
+        "Cette exigence ne s'applique pas aux aides accordées au titre de la transition "
+        "écologique par les collectivités territoriales."
+    )
+    ours = (
+        "On aide sur notre budget un projet de transition écologique. Est-ce que le porteur "
+        "doit nous démontrer son besoin d'aide ?"
+    )
+    assert verdict(ours, said) == "Non."
+    theirs = "Un projet de transition écologique aidé par l'Etat doit-il démontrer son besoin ?"
+    assert verdict(theirs, said) is None
+
+
+def test_a_thing_said_compulsory_for_all_is_the_object_of_a_duty_on_some() -> None:
+    """ "Le PCAET, c'est obligatoire pour toutes les communes ?": no verb is asked; a sentence
+    whose plain verb has the thing (or its long form) as object, for those over a threshold
+    only, answers "Non"."""
+    from assistant.scope import binds_only_some
+
+    said = (
+        "Les communes adoptent un plan de gestion des déchets lorsque leur population est "
+        "supérieure à un seuil fixé par décret."
+    )
+    asked = "Le plan de gestion des déchets c'est obligatoire pour toutes les communes ?"
+    assert binds_only_some(asked, said)
+    other = "Le budget annexe c'est obligatoire pour toutes les communes ?"
+    assert not binds_only_some(other, said)

@@ -7,7 +7,7 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
-from assistant.french import fold
+from assistant.french import fold, terms
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +37,31 @@ def expand(query: str) -> str:
         if short in found:
             additions.append(long)
     for short, long in _sections()["acronyms"].items():
-        if short not in found and len(short) >= 3 and fold(long) in folded:
+        if short in found or len(short) < 3:
+            continue
+        if fold(long) in folded:
             additions.append(short.upper())
+        elif _loosely(long, folded):
+            additions.append(f"{short.upper()} {long}")  # its exact wording, as the texts have it
     return query if not additions else f"{query} ({'; '.join(additions)})"
+
+
+# An acronym's long form said loosely ("notre schéma d'achats responsables" for the schéma de
+# promotion des achats publics … responsables): its first word, then at least this many of its
+# words among the next few of the query, in its order.
+_LOOSE_WORDS = 3
+_LOOSE_SPAN = 6
+
+
+def _loosely(long: str, folded: str) -> bool:
+    wanted = terms(long)
+    if len(wanted) < _LOOSE_WORDS + 1:
+        return False  # "société coopérative" is not yet a SCIC
+    said = terms(folded)
+    for i, term in enumerate(said):
+        if term != wanted[0]:
+            continue
+        order = [wanted.index(t) for t in said[i : i + _LOOSE_SPAN] if t in wanted]
+        if len(set(order)) >= _LOOSE_WORDS and order == sorted(order):
+            return True
+    return False

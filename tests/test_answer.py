@@ -1097,3 +1097,18 @@ def test_a_minimum_capital_is_an_amount_not_the_public_share(assistant: Assistan
     lead = opening(answer.answer)
     assert "18 500 €" in lead, lead
     assert not lead.startswith("Les collectivités territoriales"), lead
+
+
+def test_an_acronyms_long_form_said_loosely_is_understood(assistant: Assistant) -> None:
+    """Officials rarely say "schéma de promotion des achats publics socialement et écologiquement
+    responsables": "notre schéma des achats responsables" is the SPASER, answered, not refused;
+    two words of a long form ("société coopérative") are not yet the acronym."""
+    from assistant.glossary import expand
+
+    answer = assistant.ask(
+        "Le conseil doit voter notre schéma des achats responsables : qu'est-ce qu'on doit y mettre ?"
+    )
+    assert not answer.refused
+    assert {c.doc_id for c in answer.citations} & {"code-commande-publique", "fiche-spaser"}
+    assert "SPASER" in expand("notre schéma des achats responsables")
+    assert "SCIC" not in expand("une société coopérative de production")

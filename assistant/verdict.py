@@ -53,6 +53,7 @@ _NOT_OBLIGED = re.compile(
 _CONDITIONS = re.compile(
     r"\b(?:sous reserve|a condition|a la condition|dans (?:les|des) conditions|dans la limite|"
     r"dans le respect|si |lorsqu|lorsque|des lors que|pourvu que|jusqu'a|sauf|au-dela|"
+    r"(?:repond\w*|satisf\w*|rempli\w*) (?:aux|les) conditions|"
     r"en dessous|dans le cadre|selon (?:les|des) modalites|conformement)"
 )
 _STATED = re.compile(r"^\s*(oui|non)\b[\s,.:;!-]*(.*)$", re.S)
@@ -72,11 +73,13 @@ def stated(text: str) -> str | None:
 # prévenir", "a-t-on le droit de réserver". On folded text.
 _ASKED_VERB = re.compile(
     r"\b(?:peu[tx]|peuvent|pourr\w+|puis|doi[st]|doivent|faut|droit de|droit d'|possible de|"
-    r"autorise\w* a|oblige\w* de|tenue?s? de)(?:-(?:t-)?(?:il|elle|ils|elles|on|je|nous|vous))?"
-    r"\s+(?:(?:pas|plus|encore|bien|vraiment|aussi|quand meme|legalement|directement|en|y|lui|"
+    r"autorise\w* a|oblige\w* d(?:e|')|tenue?s? d(?:e|'))"
+    r"(?:-(?:t-)?(?:il|elle|ils|elles|on|je|nous|vous))?(?:\s+|(?<='))(?:(?:pas|plus|encore|bien|vraiment|aussi|quand meme|legalement|directement|"
+    r"obligatoirement|forcement|necessairement|absolument|toujours|en|y|lui|"
     r"leur|la|le|les|l'|se|s'|me|m'|nous|vous)\b\s*)*(?:etre\s+|avoir\s+)?"
     r"(?:(?:elle|lui|eux|elles|soi)-? ?memes?\s+|a\s+|au\s+|l'|d')*"
-    r"(?!(?:une|des|les|aux|ces|ses|son|sa|leur|leurs|cette|cet)\b)(?P<verb>[a-z]{3,})"
+    r"(?!(?:une|des|les|aux|ces|ses|son|sa|leur|leurs|cette|cet|obligatoirement|forcement|"
+    r"necessairement|absolument|toujours)\b)(?P<verb>[a-z]{3,})"
 )
 
 
@@ -203,6 +206,8 @@ def verdict(question: str, sentence: str) -> str | None:
             return None if settles(question, sentence) is False else NO
         if governs(said, OBLIGES, verb, thing) and not governs(said, _FORBIDS, verb, thing):
             return YES_IF if _CONDITIONS.search(said) else YES
+        if thing is None and _plain_duty(said, verb):
+            return YES_IF if _CONDITIONS.search(said) else YES
         return None
     if _ASKS_PERMISSION.search(asked):
         if governs(said, _FORBIDS, verb, thing):
@@ -215,6 +220,33 @@ def verdict(question: str, sentence: str) -> str | None:
                 return None
             return YES_IF if _CONDITIONS.search(said) else YES
     return None
+
+
+# Legal French states a duty in the plain present ("le pouvoir adjudicateur adopte un schéma"):
+# the asked verb as a main verb, not in a relative or conditional clause ("qui adopte").
+_PLAIN_PRESENT = re.compile(r"[a-z]{3,}(?:e|ent)")
+_DETERMINERS = frozenset(
+    {"la", "le", "les", "une", "un", "sa", "son", "ses", "leur", "cette", "de", "du", "des", "a"}
+)
+_NOT_MAIN = frozenset({"qui", "que", "qu'", "si", "ne", "n'", "lorsque", "lorsqu'", "quand", "s'"})
+
+
+def _plain_duty(said: str, verb: str) -> bool:
+    tokens = said.split()
+    for i, token in enumerate(tokens):
+        word = _word(token)
+        if not _PLAIN_PRESENT.fullmatch(word) or word.endswith("ee"):
+            continue
+        infinitive = word[:-3] + "er" if word.endswith("ent") else word[:-1] + "er"
+        if stem(infinitive) != verb:
+            continue
+        before = {_word(t) for t in tokens[max(0, i - 2) : i]} | {
+            t.rsplit("'", 1)[0] + "'" for t in tokens[max(0, i - 2) : i] if "'" in t
+        }
+        # "la mise en œuvre" is a noun; "l'acheteur adopte" a verb
+        if not before & _NOT_MAIN and _word(tokens[i - 1]) not in _DETERMINERS:
+            return True
+    return False
 
 
 def restricted(question: str, sentence: str) -> bool:

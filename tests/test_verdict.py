@@ -233,3 +233,28 @@ def test_a_thing_said_compulsory_for_all_is_the_object_of_a_duty_on_some() -> No
     assert binds_only_some(asked, said)
     other = "Le budget annexe c'est obligatoire pour toutes les communes ?"
     assert not binds_only_some(other, said)
+
+
+def test_a_duty_in_the_plain_present_answers_must_we() -> None:
+    """Legal French states a duty in the plain present: "l'autorité organise une consultation"
+    answers "sommes-nous obligés d'organiser…"; not in a relative clause ("qui organise"), nor
+    a noun ("la mise en ligne"), and an adverb after the modal is not the verb asked."""
+    asked = "On est un petit département : est-on obligés d'organiser une consultation ?"
+    said = "Lorsque le budget dépasse un seuil, l'autorité organise une consultation publique."
+    assert asked_verb(asked) == "organis"
+    assert verdict(asked, said) == "Oui, à certaines conditions."
+    assert verdict(asked, "L'autorité qui organise une consultation en publie le bilan.") is None
+    assert verdict("Doit-il être mis en ligne ?", "Il prévoit la mise en ligne du bilan.") is None
+    assert asked_verb("Faut-il obligatoirement une délibération pour le budget ?") is None
+
+
+def test_saying_one_is_of_a_kind_is_stating_that_quality() -> None:
+    """ "a-t-elle le droit de se dire coopérative ?" is answered by "peuvent faire publiquement
+    état de leur qualité de coopérative … les sociétés qui répondent aux conditions"."""
+    said = (
+        "Peuvent faire publiquement état de leur qualité de coopérative les sociétés qui "
+        "répondent aux conditions du présent article."
+    )
+    assert verdict("Une SARL a-t-elle le droit de se dire coopérative ?", said) == (
+        "Oui, à certaines conditions."
+    )

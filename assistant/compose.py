@@ -41,7 +41,11 @@ _META = re.compile(
     r"partie|synthese|etude|rapport|table ronde|article de presse)\b|"
     r"\b(?:cette fiche|ce guide|ce document|cette note|cette page) (?:repond|presente|propose|"
     r"rappelle|a pour objet|vise|resume|s'adresse|recense)|^(?:voir|cf\.?) (?:la|le|les) (?:fiche|"
-    r"guide|partie|section)|\?\s*$"
+    r"guide|partie|section)|\?\s*$|"
+    # a table of contents, a pointer elsewhere: "AU SOMMAIRE DE CE GUIDE :", "fait l'objet
+    # d'une fiche à part"
+    r"^(?:au sommaire|sommaire|table des matieres)\b|\bfait l'objet d'une (?:fiche|note|partie|"
+    r"section|page) a part\b"
 )
 _ITEM_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•*])\s+")
 _CLAUSE_END = re.compile(r"(?<=[,;:.!?])\s+")

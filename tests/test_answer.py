@@ -1112,3 +1112,15 @@ def test_an_acronyms_long_form_said_loosely_is_understood(assistant: Assistant) 
     assert {c.doc_id for c in answer.citations} & {"code-commande-publique", "fiche-spaser"}
     assert "SPASER" in expand("notre schéma des achats responsables")
     assert "SCIC" not in expand("une société coopérative de production")
+
+
+def test_a_table_of_contents_or_a_pointer_elsewhere_never_opens_an_answer() -> None:
+    """ "AU SOMMAIRE DE CE GUIDE : …" and "… fait l'objet d'une fiche à part" speak about the
+    documents, not about the question: never an opening."""
+    from assistant.compose import is_meta
+
+    assert is_meta("AU SOMMAIRE DE CE GUIDE : Le contexte - Les leviers - Les annexes")
+    assert is_meta("Sommaire : 1. Définitions 2. Acteurs")
+    assert is_meta("Les marchés réservés font l'objet d'une fiche à part.")
+    assert not is_meta("La SCIC fait l'objet d'un agrément préfectoral.")
+    assert not is_meta("Le sommaire des débats est publié par la région.")

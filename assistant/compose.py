@@ -44,7 +44,7 @@ _META = re.compile(
     r"guide|partie|section)|\?\s*$|"
     # a table of contents, a pointer elsewhere: "AU SOMMAIRE DE CE GUIDE :", "fait l'objet
     # d'une fiche à part"
-    r"^(?:au sommaire|sommaire|table des matieres)\b|\bfait l'objet d'une (?:fiche|note|partie|"
+    r"^(?:au sommaire|sommaire|table des matieres)\b|\bf(?:ait|ont) l'objet d'une (?:fiche|note|partie|"
     r"section|page) a part\b"
 )
 _ITEM_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•*])\s+")

@@ -14,7 +14,7 @@ from assistant.compose import is_meta
 from assistant.definitions import definition_strength
 from assistant.exemptions import exempts, spares_asker
 from assistant.figures import BEFORE_AFTER, after_figure
-from assistant.french import fold, sentences, terms
+from assistant.french import fold, sentences, stem, terms, words
 from assistant.lists import list_carried_on
 from assistant.points import same
 from assistant.question import Kind, Question, quotes_in
@@ -124,6 +124,20 @@ class Openings:
                     and (
                         part.kind is Kind.CRITERIA
                         or lists_steps(c.text, str(hits[c.hit_index].meta.context))
+                    )
+                ),
+                best,
+            )
+        elif part.kind is Kind.WHO and (did := _who_does(part.folded)):
+            # "Qui organise la conférence ?": of sentences that answer about as well, the one
+            # saying who does that ("… et le président du conseil régional organisent …").
+            best = next(
+                (
+                    c
+                    for c in usable[:_MORE_AMONG]
+                    if c.score >= best.score * _WHO_SHARE
+                    and any(
+                        _FORMS.fullmatch(w[len(did) :]) for w in words(c.text) if w.startswith(did)
                     )
                 ),
                 best,
@@ -329,6 +343,27 @@ class Openings:
             and c.own >= lead.own * 0.5
         ]
         return max(shared, key=fit, default=None)
+
+
+# "qui organise", "qui est-ce qui délivre", "qui peut signer": the verb of a who-question. On
+# folded text.
+_WHO_DOES = re.compile(
+    r"\bqui\s+(?:est-ce qui\s+)?(?:(?:le|la|les|l'|leur|lui|nous|vous|en|y|se|s')\s*)*"
+    r"(?:(?:peut|peuvent|doit|doivent|va|vont)\s+(?:(?:le|la|les|l'|leur|lui|en|y|se|s')\s*)*)?"
+    r"(?P<verb>[a-z]{4,})"
+)
+_WHO_SHARE = 0.9
+# The asked verb's forms after its stem ("organis-ent", "délivr-é"), not a noun ("organis-ations").
+_FORMS = re.compile(r"(?:e|es|ent|ee?s?|er|ant|ait|aient|era|eront)?")
+_NOT_ACTS = frozenset({"etre", "sont", "etait", "fait", "font", "avoir"})
+
+
+def _who_does(folded: str) -> str | None:
+    """The stem of the act a who-question asks the doer of, None for "qui est…", "qui a…"."""
+    found = _WHO_DOES.search(folded)
+    if found is None or found.group("verb") in _NOT_ACTS:
+        return None
+    return stem(found.group("verb"))
 
 
 def _verdict_of(part: Question, c: Candidate) -> str | None:

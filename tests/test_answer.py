@@ -1124,3 +1124,16 @@ def test_a_table_of_contents_or_a_pointer_elsewhere_never_opens_an_answer() -> N
     assert is_meta("Les marchés réservés font l'objet d'une fiche à part.")
     assert not is_meta("La SCIC fait l'objet d'un agrément préfectoral.")
     assert not is_meta("Le sommaire des débats est publié par la région.")
+
+
+def test_who_does_something_opens_on_a_sentence_where_someone_does_it(
+    assistant: Assistant,
+) -> None:
+    """ "Qui délivre…?": among sentences that answer about as well, the one with the verb asked
+    ("ne délivre pas", "organisent") opens, not one with its noun ("la délivrance de…")."""
+    answer = assistant.ask(
+        "Qui est-ce qui délivre l'agrément ESUS ? on pensait que c'était la commune"
+    )
+    opening = answer.answer.split("\n\n")[0]
+    assert re.search(r"\bdélivr(?:e|ent|é)\b", opening)
+    assert not opening.startswith("Est également présentée")

@@ -108,3 +108,21 @@ def test_a_quantitys_name_alone_asks_the_figure() -> None:
     assert understand("Délai de préavis pour prévenir les salariés ?").kind is Kind.FIGURE
     assert understand("Le capital minimum d'une coopérative en SA ?").kind is Kind.FIGURE
     assert understand("Le montant du seuil est-il fixé par décret ?").kind is Kind.YESNO
+
+
+def test_how_a_body_can_act_for_a_goal_asks_steps() -> None:
+    """ "Comment la commune peut s'organiser pour favoriser…" asks what to do; "comment une
+    SCIC peut-elle rémunérer…" asks how a rule works, and "comment la loi définit…" a
+    definition."""
+    assert (
+        understand("Comment le département peut s'organiser pour aider les tiers-lieux ?").kind
+        is Kind.STEPS
+    )
+    assert (
+        understand("Comment notre interco pourrait encourager les circuits courts ?").kind
+        is Kind.STEPS
+    )
+    assert (
+        understand("Comment une SCIC peut-elle rémunérer ses dirigeants ?").kind is not Kind.STEPS
+    )
+    assert understand("Comment la loi définit-elle l'innovation sociale ?").kind is Kind.DEFINITION

@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     # 40 lets a passage that both rank moderately (a practice note in plain words) be fused in.
     candidates: int = Field(default=60, ge=5, le=500)
     max_per_doc: int = Field(default=3, ge=1)
-    max_notes: int = Field(default=4, ge=0)  # practice-note passages placed beside the top_k
+    max_notes: int = Field(default=5, ge=0)  # practice-note passages placed beside the top_k
     dense_weight: float = Field(default=0.3, ge=0.0, le=1.0)
     # Passages (text and metadata) and their vectors kept in memory by each worker once read,
     # for one generation of the index: ~4 kB each, so 20,000 cost ~80 MB; 0 = none.

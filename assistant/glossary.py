@@ -46,22 +46,30 @@ def expand(query: str) -> str:
     return query if not additions else f"{query} ({'; '.join(additions)})"
 
 
-# An acronym's long form said loosely ("notre schéma d'achats responsables" for the schéma de
-# promotion des achats publics … responsables): its first word, then at least this many of its
-# words among the next few of the query, in its order.
+# An acronym's long form said loosely ("notre schéma des achats responsables" for the schéma de
+# promotion des achats publics … responsables): its first and last words, at least three of its
+# words in its order, at most one other word between them ("conseil régional … économie sociale
+# et solidaire" is no Conseil supérieur); a long form of four words or fewer ("entreprise
+# solidaire d'utilité sociale") only whole.
 _LOOSE_WORDS = 3
-_LOOSE_SPAN = 6
+_LOOSE_SPAN = 7
 
 
 def _loosely(long: str, folded: str) -> bool:
     wanted = terms(long)
     if len(wanted) < _LOOSE_WORDS + 1:
         return False  # "société coopérative" is not yet a SCIC
+    needed = len(wanted) if len(wanted) <= 4 else _LOOSE_WORDS
     said = terms(folded)
     for i, term in enumerate(said):
         if term != wanted[0]:
             continue
-        order = [wanted.index(t) for t in said[i : i + _LOOSE_SPAN] if t in wanted]
-        if len(set(order)) >= _LOOSE_WORDS and order == sorted(order):
+        window = said[i : i + _LOOSE_SPAN]
+        if wanted[-1] not in window:
+            continue
+        window = window[: window.index(wanted[-1]) + 1]
+        order = [wanted.index(t) for t in window if t in wanted]
+        others = len(window) - len(order)
+        if len(set(order)) >= needed and order == sorted(order) and others <= 1:
             return True
     return False

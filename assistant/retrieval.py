@@ -299,9 +299,10 @@ class Retriever:
                 continue  # deleted by an ingest since the search
             hit = _scored_hit(read[row.chunk_id], row)
             is_note = hit.meta.kind in SECONDARY_KINDS
-            # Notes are written to be found: two of one note at most, so that another note (or
-            # the section of ours that answers) is not crowded out.
-            cap = min(2, self.settings.max_per_doc) if is_note else self.settings.max_per_doc
+            # Notes are written to be found: three of one note at most (its introduction, which
+            # names every question it answers, may rank above the section that answers), so
+            # that another note (or the section of ours that answers) is not crowded out.
+            cap = min(3, self.settings.max_per_doc) if is_note else self.settings.max_per_doc
             if per_doc.get(hit.doc_id, 0) >= cap:
                 continue
             if is_note and notes >= self.settings.max_notes:

@@ -52,15 +52,18 @@ def binds_only_some(question: str, sentence: str) -> bool:
     if found is None and not plain:
         # "Le SPASER, c'est obligatoire pour toutes les communes ?": the thing named is the duty,
         # stated as the object of a plain verb ("… adoptent un schéma de promotion …").
-        named = set(terms(expand(asking(question))))
+        # the thing is what comes before "c'est obligatoire", not the rest ("toutes les SCIC")
+        thing = asked[: ASKS_OBLIGATION.search(asked).start()]  # type: ignore[union-attr]
+        named = set(terms(expand(thing)))
         plain = any(
             stem(verb) in named or stem(thing) in named
             for verb, thing in _PLAIN_OBJECT.findall(said)
-            if not verb.endswith("ee") and verb not in STOPWORDS
+            if not verb.endswith("ee") and verb not in STOPWORDS and verb not in _NOT_VERBS
         )
     return plain or (found is not None and governs(said, OBLIGES, *found))
 
 
+_NOT_VERBS = frozenset({"lorsque", "puisque", "quelque", "presque", "comme", "entre", "contre"})
 # A verb in the plain present and its object: "adoptent un schéma", "conclut une convention".
 _PLAIN_OBJECT = re.compile(
     r"\b([a-z]{3,}(?:e|ent))\s+(?:un|une|le|la|les|des|leur|leurs|son|sa|ses)\s+([a-z]{4,})"

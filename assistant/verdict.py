@@ -111,7 +111,7 @@ _LIGHT = frozenset({"fair", "deven", "etre", "avoir", "donn", "mettr", "prendr"}
 # the one asked about.
 _CONTROL = frozenset({"decid", "chois", "accept", "demand", "tent", "envisag"})
 _CONTROLLED = re.compile(
-    r"\s+(?:de|d')\s*(?:(?:se|s'|le|la|les|l'|leur|lui|y|en)\s*)*(?P<verb>[a-z]{3,})"
+    r"\s+(?:de|d')\s*(?:(?:se|s'|le|la|les|l'|leur|lui|y|en)\s*)*(?P<verb>[a-z]{3,}(?:er|ir|re|oir))\b"
 )
 _OBJECT = re.compile(
     r"\s+(?:(?:un|une|des|le|la|les|l'|du|de|d'|son|sa|ses|leur|leurs|quand meme)\s*)*"
@@ -129,7 +129,8 @@ def asked_act(question: str) -> tuple[str, str | None] | None:
     if match is None:
         return None
     verb = stem(match.group("verb"))
-    if verb in _CONTROL and (wanted := _CONTROLLED.match(asked, match.end())):
+    wanted = _CONTROLLED.match(asked, match.end()) if verb in _CONTROL else None
+    if wanted and wanted.group("verb") not in ("etre", "avoir"):
         # "peut-elle décider de se partager les réserves": what is asked is the sharing
         verb = stem(wanted.group("verb"))
     if verb not in _LIGHT:
@@ -188,11 +189,15 @@ def governs(said: str, modal: re.Pattern[str], verb: str, thing: str | None = No
     return False
 
 
+# "faire publiquement état de leur qualité": to claim it, as "se dire", "se prévaloir".
+_IDIOM = re.compile(r"\bfaire (?:publiquement )?etat\b")
+
+
 def verdict(question: str, sentence: str) -> str | None:
     """The verdict `sentence` gives to the yes/no `question`, or None when it states none: the
     sentence's permission, prohibition or obligation must bear on the verb the question asks
     about ("peut-elle être associée" / "Peut être associé … toute personne publique")."""
-    asked, said = fold(asking(question)), fold(sentence)
+    asked, said = fold(asking(question)), _IDIOM.sub("se prevaloir", fold(sentence))
     if ASKS_OBLIGATION.search(asked) and _not_applied(question, asked, said):
         return NO
     found = asked_act(question)
@@ -206,8 +211,6 @@ def verdict(question: str, sentence: str) -> str | None:
             return None if settles(question, sentence) is False else NO
         if governs(said, OBLIGES, verb, thing) and not governs(said, _FORBIDS, verb, thing):
             return YES_IF if _CONDITIONS.search(said) else YES
-        if thing is None and _plain_duty(said, verb):
-            return YES_IF if _CONDITIONS.search(said) else YES
         return None
     if _ASKS_PERMISSION.search(asked):
         if governs(said, _FORBIDS, verb, thing):
@@ -220,33 +223,6 @@ def verdict(question: str, sentence: str) -> str | None:
                 return None
             return YES_IF if _CONDITIONS.search(said) else YES
     return None
-
-
-# Legal French states a duty in the plain present ("le pouvoir adjudicateur adopte un schéma"):
-# the asked verb as a main verb, not in a relative or conditional clause ("qui adopte").
-_PLAIN_PRESENT = re.compile(r"[a-z]{3,}(?:e|ent)")
-_DETERMINERS = frozenset(
-    {"la", "le", "les", "une", "un", "sa", "son", "ses", "leur", "cette", "de", "du", "des", "a"}
-)
-_NOT_MAIN = frozenset({"qui", "que", "qu'", "si", "ne", "n'", "lorsque", "lorsqu'", "quand", "s'"})
-
-
-def _plain_duty(said: str, verb: str) -> bool:
-    tokens = said.split()
-    for i, token in enumerate(tokens):
-        word = _word(token)
-        if not _PLAIN_PRESENT.fullmatch(word) or word.endswith("ee"):
-            continue
-        infinitive = word[:-3] + "er" if word.endswith("ent") else word[:-1] + "er"
-        if stem(infinitive) != verb:
-            continue
-        before = {_word(t) for t in tokens[max(0, i - 2) : i]} | {
-            t.rsplit("'", 1)[0] + "'" for t in tokens[max(0, i - 2) : i] if "'" in t
-        }
-        # "la mise en œuvre" is a noun; "l'acheteur adopte" a verb
-        if not before & _NOT_MAIN and _word(tokens[i - 1]) not in _DETERMINERS:
-            return True
-    return False
 
 
 def restricted(question: str, sentence: str) -> bool:
@@ -316,8 +292,8 @@ def _not_applied(question: str, asked: str, said: str) -> bool:
     own = set(terms(asked)) - _ASKING_TERMS
     whole = set(terms(question))
     named = {PARTIES.get(t, t) for t in whole}
-    if _WE.search(fold(question)):
-        named.add("collectivite")  # "on finance sur notre budget": the asker is a local body
+    if _WE.search(fold(question)) and "etat" not in named:
+        named.add("collectivite")  # "sur notre budget": the asker is a local body
     for match in _NOT_APPLIED.finditer(said):
         if QUALIFIED.search(match.group("rest")):
             continue  # "aux communes de moins de 10 000 habitants": only some of them
@@ -329,7 +305,7 @@ def _not_applied(question: str, asked: str, said: str) -> bool:
 
 
 # The asker speaking for the body they serve: officials of local government, this product's users.
-_WE = re.compile(r"\b(?:nous|notre|nos|on)\b")
+_WE = re.compile(r"\b(?:nous|notre|nos)\b")  # not "doit-on", impersonal
 _ASKING_TERMS = frozenset(terms("obligatoire obligatoires obligé obligée vraiment toujours"))
 # Who a rule may spare, each word -> the kind of body it names: a commune, a département or a
 # région is a collectivité territoriale; an association is not a fondation.

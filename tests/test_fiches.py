@@ -61,3 +61,15 @@ def test_a_practical_how_to_question_cites_a_note(assistant: Assistant) -> None:
 def test_a_recent_note_never_overrides_a_text(assistant: Assistant) -> None:
     answer = assistant.ask("Une SCOP est-elle exonérée de cotisation foncière des entreprises ?")
     assert not any("Sources en désaccord" in w and "Fiche" in w for w in answer.warnings)
+
+
+def test_the_section_of_a_note_that_answers_is_found_beside_its_introduction(
+    assistant: Assistant,
+) -> None:
+    """A note's introduction names every question it answers ("qui doit l'adopter, quand, et
+    que doit-il contenir ?") and may outrank the section that answers: that section still
+    opens, with the list of what the schéma must contain."""
+    answer = assistant.ask("Le SPASER doit contenir quoi, concrètement ?")
+    opening = answer.answer.split("\n\n")[0]
+    assert "travailleurs handicapés ou défavorisés" in opening
+    assert "écologique" in opening

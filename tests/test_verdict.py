@@ -217,6 +217,13 @@ def test_a_rule_not_applied_to_local_bodies_spares_an_asker_speaking_for_one() -
     assert verdict(ours, said) == "Non."
     theirs = "Un projet de transition écologique aidé par l'Etat doit-il démontrer son besoin ?"
     assert verdict(theirs, said) is None
+    # "doit-on" is impersonal; "nos partenaires de l'État" fund with the State's money
+    state = "Pour une aide de l'État à la transition écologique, doit-on démontrer son besoin ?"
+    assert verdict(state, said) is None
+    partners = (
+        "Nos partenaires de l'État nous demandent : le porteur doit-il démontrer son besoin ?"
+    )
+    assert verdict(partners, said) is None
 
 
 def test_a_thing_said_compulsory_for_all_is_the_object_of_a_duty_on_some() -> None:
@@ -235,22 +242,32 @@ def test_a_thing_said_compulsory_for_all_is_the_object_of_a_duty_on_some() -> No
     assert not binds_only_some(other, said)
 
 
-def test_a_duty_in_the_plain_present_answers_must_we() -> None:
-    """Legal French states a duty in the plain present: "l'autorité organise une consultation"
-    answers "sommes-nous obligés d'organiser…"; not in a relative clause ("qui organise"), nor
-    a noun ("la mise en ligne"), and an adverb after the modal is not the verb asked."""
-    asked = "On est un petit département : est-on obligés d'organiser une consultation ?"
-    said = "Lorsque le budget dépasse un seuil, l'autorité organise une consultation publique."
+def test_a_plain_present_about_someone_else_is_no_duty_of_the_asker() -> None:
+    """Legal French often states a duty in the plain present, but whose duty it is needs the
+    subject: "le préfet organise la conférence" puts no duty on a commune, and "n'attribue pas"
+    is a denial. No verdict is read from a plain present; the modal after "obligés d'" and an
+    adverb after "faut-il" are still parsed."""
+    asked = "Notre commune est-elle obligée d'organiser la conférence régionale ?"
     assert asked_verb(asked) == "organis"
-    assert verdict(asked, said) == "Oui, à certaines conditions."
-    assert verdict(asked, "L'autorité qui organise une consultation en publie le bilan.") is None
-    assert verdict("Doit-il être mis en ligne ?", "Il prévoit la mise en ligne du bilan.") is None
+    said = "Le préfet et le président du conseil régional organisent la conférence régionale."
+    assert verdict(asked, said) is None
+    denial = "La loi n'attribue pas de mission propre au département."
+    assert verdict("Le département est-il obligé d'attribuer une mission ?", denial) != "Oui."
     assert asked_verb("Faut-il obligatoirement une délibération pour le budget ?") is None
+    # "décider d'être associée" asks about deciding, not about being anything
+    assert (
+        verdict(
+            "La commune peut-elle décider d'être associée d'une SCOP ?",
+            "Les réserves obligatoires ne peuvent pas être distribuées.",
+        )
+        is None
+    )
 
 
 def test_saying_one_is_of_a_kind_is_stating_that_quality() -> None:
     """ "a-t-elle le droit de se dire coopérative ?" is answered by "peuvent faire publiquement
-    état de leur qualité de coopérative … les sociétés qui répondent aux conditions"."""
+    état de leur qualité de coopérative … les sociétés qui répondent aux conditions"; the
+    State ("l'État") is no "état" of that idiom."""
     said = (
         "Peuvent faire publiquement état de leur qualité de coopérative les sociétés qui "
         "répondent aux conditions du présent article."
@@ -258,3 +275,15 @@ def test_saying_one_is_of_a_kind_is_stating_that_quality() -> None:
     assert verdict("Une SARL a-t-elle le droit de se dire coopérative ?", said) == (
         "Oui, à certaines conditions."
     )
+    state = "L'acte constitutif peut choisir de maintenir un rapport hiérarchique avec l'Etat."
+    assert verdict("Peut-on se dire coopérative ?", state) is None
+
+
+def test_the_thing_said_compulsory_is_what_comes_before_it() -> None:
+    """ "Les trois catégories d'associés, c'est obligatoire pour toutes les SCIC ?": the duty is
+    about the categories, not about the SCIC a sentence on its manager names."""
+    from assistant.scope import binds_only_some
+
+    said = "Lorsque les associés choisissent la forme SARL, c'est le gérant qui dirige la société."
+    asked = "Les trois catégories d'associés, c'est obligatoire pour toutes les sociétés ?"
+    assert not binds_only_some(asked, said)

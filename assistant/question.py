@@ -161,13 +161,16 @@ def _stated_figures(folded: str) -> frozenset[str]:
 
 
 def _counted(folded: str) -> tuple[str, ...]:
-    # "combien d'associés", "combien faut-il d'associés", "combien il faut de salariés".
+    # "combien d'associés", "combien faut-il d'associés", "combien il faut de salariés"; an
+    # everyday word in the texts' own ("combien d'assos" counts associations).
+    everyday = acronyms()
+    found = re.findall(
+        r"combien (?:[a-z]+-(?:t-)?(?:il|on|elle|ils|elles) |il (?:en )?faut |on (?:en )?a "
+        r"|en faut-il )?(?:de |d')(\w+)",
+        folded,
+    )
     return tuple(
-        re.findall(
-            r"combien (?:[a-z]+-(?:t-)?(?:il|on|elle|ils|elles) |il (?:en )?faut |on (?:en )?a "
-            r"|en faut-il )?(?:de |d')(\w+)",
-            folded,
-        )
+        fold(everyday[w]) if w in everyday and " " not in everyday[w] else w for w in found
     )
 
 

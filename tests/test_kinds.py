@@ -126,3 +126,11 @@ def test_how_a_body_can_act_for_a_goal_asks_steps() -> None:
         understand("Comment une SCIC peut-elle rémunérer ses dirigeants ?").kind is not Kind.STEPS
     )
     assert understand("Comment la loi définit-elle l'innovation sociale ?").kind is Kind.DEFINITION
+
+
+def test_a_count_asked_in_everyday_words_counts_the_texts_own() -> None:
+    """ "il faut combien d'assos ?" counts associations, as the texts write them."""
+    assert understand("Pour créer la fédération, il faut combien d'assos ?").counted == (
+        "associations",
+    )
+    assert understand("il faut combien d'associés ?").counted == ("associes",)

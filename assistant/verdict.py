@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from assistant.followup import ABOUT
 from assistant.french import fold, stem, terms, verb_lists
 from assistant.thresholds import settles
 
@@ -85,7 +86,10 @@ _ASKED_VERB = re.compile(
 
 def asking(question: str) -> str:
     """The sentence that asks (the last one with a question mark), without the context an
-    official gives before it ("On nous dit que la collectivité doit juste accompagner.")."""
+    official gives before it ("On nous dit que la collectivité doit juste accompagner."), nor
+    the earlier question a follow-up is about ("S'il le vend à son fils, c'est pareil ? — à
+    propos de : … doit-il informer ses salariés ?" asks about the son, not the rule)."""
+    question = question.split(ABOUT)[0]
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.strip()]
     asked = [s for s in sentences if "?" in s]
     return (asked or sentences or [question])[-1]

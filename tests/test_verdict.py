@@ -287,3 +287,16 @@ def test_the_thing_said_compulsory_is_what_comes_before_it() -> None:
     said = "Lorsque les associés choisissent la forme SARL, c'est le gérant qui dirige la société."
     asked = "Les trois catégories d'associés, c'est obligatoire pour toutes les sociétés ?"
     assert not binds_only_some(asked, said)
+
+
+def test_a_follow_up_on_a_new_case_is_not_answered_by_the_earlier_rule() -> None:
+    """ "Et s'il le cède à sa fille, c'est pareil ?" after "doit-il informer ses salariés ?":
+    the rule's "doit en informer" answers the earlier question, not the new case (a sale to a
+    descendant may be exempt)."""
+    from assistant.followup import Turn, standalone
+
+    earlier = "Un boulanger cède son fonds, doit-il informer ses salariés avant ?"
+    asked = standalone("Et s'il le cède à sa fille, c'est pareil ?", [Turn(question=earlier)])
+    said = "Le propriétaire qui veut céder son fonds doit en informer les salariés deux mois avant."
+    assert verdict(earlier, said) == "Oui."
+    assert verdict(asked, said) is None

@@ -13,7 +13,7 @@ import numpy as np
 from assistant.config import Settings
 from assistant.definitions import definition_strength
 from assistant.figures import figure_in
-from assistant.french import fold, stem, terms
+from assistant.french import STOPWORDS, fold, stem, terms
 from assistant.glossary import acronyms
 from assistant.injection import is_instruction
 from assistant.lexical import LexicalIndex
@@ -184,6 +184,8 @@ class Scorer:
             if match.group(1) and after_preposition:  # a place; acronyms are never places
                 place_end = match.end()
                 continue
+            if match.group(1) and fold(name) in STOPWORDS:
+                continue  # "1) Une convention… 2) Ils ont…": a capital after a list mark
             if any(self.lexical.df.get(stem(fold(part)), 0) for part in name.split("-")):
                 continue
             if before and before[-1] in _TEXT_WORDS and _DATED.search(fold(text[match.end() :])):

@@ -170,6 +170,11 @@ def _same_act() -> dict[str, frozenset[str]]:
     return {s: frozenset(v) for s, v in out.items()}
 
 
+def acts_like(verb: str) -> frozenset[str]:
+    """The stem `verb` and the stems of the verbs naming the same act (`verbs.toml`)."""
+    return _same_act().get(verb, frozenset()) | {verb}
+
+
 def governs(said: str, modal: re.Pattern[str], verb: str, thing: str | None = None) -> bool:
     """Whether a modal of `said` bears on `verb`, a verb naming the same act, or the object
     `thing` (a folded word) of a light verb ("faire une avance" / "peuvent … allouer des

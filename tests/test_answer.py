@@ -1137,3 +1137,17 @@ def test_who_does_something_opens_on_a_sentence_where_someone_does_it(
     opening = answer.answer.split("\n\n")[0]
     assert re.search(r"\bdélivr(?:e|ent|é)\b", opening)
     assert not opening.startswith("Est également présentée")
+
+
+def test_a_capital_after_a_list_mark_is_no_unknown_name(assistant: Assistant) -> None:
+    """ "1) Une convention est-elle obligatoire ? 2) Ils ont combien de temps…": "Une" and "Ils"
+    are no names the documents lack; "la loi NOTRe" still is one."""
+    scorer = assistant.builder.scorer
+    numbered = understand(
+        "On subventionne le club. 1) Une convention est-elle obligatoire ? 2) Ils ont combien de "
+        "temps pour rendre le compte rendu ?"
+    )
+    assert scorer.unknown_names(numbered) == []
+    assert scorer.unknown_names(understand("Depuis la loi NOTRe, qui aide les entreprises ?")) == [
+        "NOTRe"
+    ]

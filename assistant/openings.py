@@ -186,7 +186,15 @@ class Openings:
                 found = Opening(part=part, lead=lead, verdict=verdicts.NO if spared else None)
                 found.more = [exception]
                 return found
+            faculty = None
+            if verdict is None and verdicts.obligation_asked(part.text):
+                faculty = self.faculty(lead, usable)
+                verdict = verdicts.NO if faculty is not None else None
             found = Opening(part=part, lead=lead, verdict=verdict)
+            if faculty is not None:
+                found.more = [faculty, *self.more(part, lead, usable, hits)][:_MORE_AMONG]
+                found.more = [c for c in found.more if c is not lead and not same(c, lead)]
+                return found
         else:
             found = Opening(part=part, lead=best)
         found.more = self.more(part, found.lead, usable, hits)
@@ -233,6 +241,21 @@ class Openings:
                 and c.score >= lead.score * _CONTESTED_SHARE
                 and not same(c, lead)
                 and exempts(c.text, asked)
+            ),
+            None,
+        )
+
+    def faculty(self, lead: Candidate, usable: list[Candidate]) -> Candidate | None:
+        """ "C'est une faculté, pas une obligation" said of what the lead allows, in the same
+        passage (however it ranks: the passage is the evidence): the answer to "la loi nous
+        oblige-t-elle à …?" is then "Non"."""
+        if not verdicts.permits(lead.text):
+            return None
+        return next(
+            (
+                c
+                for c in usable
+                if c.hit_index == lead.hit_index and c is not lead and verdicts.a_faculty(c.text)
             ),
             None,
         )

@@ -374,6 +374,24 @@ _CAPPED = re.compile(r"\bne (?:peu(?:t|vent)|doi(?:t|vent)) (?:pas )?(?:depasser
 _BARE_NE = re.compile(r"\bne peu(?:t|vent)\b")
 
 
+# "C'est une faculté, pas une obligation", "Ce n'est pas une obligation", "rien n'y oblige":
+# a sentence saying that what its passage allows is not required. On folded text.
+_A_FACULTY = re.compile(
+    r"^(?:c'est (?:une faculte|une possibilite|un choix)|ce n'est (?:pas|en rien) une obligation|"
+    r"rien n'(?:y )?oblige|il ne s'agit pas d'une obligation)\b"
+)
+
+
+def a_faculty(sentence: str) -> bool:
+    """Whether a sentence opens by saying that what its passage allows is not required."""
+    return bool(_A_FACULTY.match(fold(sentence).strip()))
+
+
+def permits(sentence: str) -> bool:
+    """Whether a sentence grants a permission ("permet", "peuvent")."""
+    return bool(_PERMITS.search(fold(sentence)))
+
+
 def obligation_asked(question: str) -> bool:
     """Whether the question asks whether something must be done ("doit-elle", "faut-il")."""
     return bool(ASKS_OBLIGATION.search(fold(asking(question))))

@@ -1151,3 +1151,15 @@ def test_a_capital_after_a_list_mark_is_no_unknown_name(assistant: Assistant) ->
     assert scorer.unknown_names(understand("Depuis la loi NOTRe, qui aide les entreprises ?")) == [
         "NOTRe"
     ]
+
+
+def test_a_duty_asked_where_the_law_only_allows_is_answered_no(assistant: Assistant) -> None:
+    """ "La loi nous oblige-t-elle à…?" where the note says the law allows it and "c'est une
+    faculté, pas une obligation": "Non.", with that sentence in the opening."""
+    answer = assistant.ask(
+        "Est-ce que la loi ESS impose à notre agglo une instance de co-construction avec les "
+        "acteurs de l'ESS ?"
+    )
+    opening = answer.answer.split("\n\n")[0]
+    assert opening.startswith("Non.")
+    assert "pas une obligation" in opening

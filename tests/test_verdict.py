@@ -300,3 +300,15 @@ def test_a_follow_up_on_a_new_case_is_not_answered_by_the_earlier_rule() -> None
     said = "Le propriétaire qui veut céder son fonds doit en informer les salariés deux mois avant."
     assert verdict(earlier, said) == "Oui."
     assert verdict(asked, said) is None
+
+
+def test_a_faculty_is_no_obligation() -> None:
+    """ "C'est une faculté, pas une obligation" opens a sentence that says what its passage
+    allows is not required; "la faculté de …" inside a sentence does not."""
+    from assistant.verdict import a_faculty, permits
+
+    assert a_faculty("C'est une faculté, pas une obligation : la loi ne fixe pas la forme.")
+    assert a_faculty("Ce n'est pas une obligation.")
+    assert not a_faculty("La commune a la faculté de créer un conseil.")
+    assert permits("La loi permet aux communes de créer un conseil.")
+    assert not permits("La commune doit créer un conseil.")

@@ -175,7 +175,7 @@ class Openings:
                 lead, within = bounding
                 verdict = verdicts.YES_IF if within else verdicts.NO
             exception = self.contested(part, lead, usable)
-            if exception is not None and verdict in (verdicts.YES, verdicts.YES_IF):
+            if exception is not None and verdict is not None and verdict.startswith("Oui"):
                 # Another passage exempts what the question names: no "Oui", and the
                 # exception is quoted in the opening, right after the rule; "Non" when the
                 # question asks whether it must, and the exemption spares the body it asks

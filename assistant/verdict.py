@@ -17,6 +17,8 @@ from assistant.thresholds import settles
 YES = "Oui."
 NO = "Non."
 YES_IF = "Oui, à certaines conditions."
+BY_RIGHT = "Oui, de plein droit."
+BY_RIGHT_IF = "Oui, de plein droit, à certaines conditions."
 
 # On folded text.
 _ASKS_PERMISSION = re.compile(
@@ -53,7 +55,7 @@ _NOT_OBLIGED = re.compile(
 )
 _CONDITIONS = re.compile(
     r"\b(?:sous reserve|a condition|a la condition|dans (?:les|des) conditions|dans la limite|"
-    r"dans le respect|si |lorsqu|lorsque|des lors que|pourvu que|jusqu'a|sauf|au-dela|"
+    r"dans le respect|si |s'ils? |lorsqu|lorsque|des lors que|pourvu que|jusqu'a|sauf|au-dela|"
     r"(?:repond\w*|satisf\w*|rempli\w*) (?:aux|les) conditions|"
     r"en dessous|dans le cadre|selon (?:les|des) modalites|conformement)"
 )
@@ -209,6 +211,8 @@ def verdict(question: str, sentence: str) -> str | None:
     asked, said = fold(asking(question)), _IDIOM.sub("se prevaloir", fold(sentence))
     if ASKS_OBLIGATION.search(asked) and _not_applied(question, asked, said):
         return NO
+    if (by_right := _by_right(question, asked, said)) is not None:
+        return by_right
     found = asked_act(question)
     if found is None:
         return _denied(asked, said)
@@ -232,6 +236,40 @@ def verdict(question: str, sentence: str) -> str | None:
                 return None
             return YES_IF if _CONDITIONS.search(said) else YES
     return None
+
+
+# "est-il agréé d'office ?", "il l'a automatiquement ?": a status asked to come by right. On
+# folded text.
+_ASKS_BY_RIGHT = re.compile(r"\b(?:automatiquement|d'office|de plein droit|d'emblee)\b")
+_BY_RIGHT = re.compile(r"\bde plein droit\b")
+# Words of the status itself, not of who holds it.
+_STATUS_WORDS = frozenset(
+    terms(
+        "agrément agréé agréée agréés ESUS entreprise solidaire utilité sociale automatiquement "
+        "office plein droit condition conditions démontrer prouver dossier demande avoir obtenir "
+        "bénéficier structure structures"
+    )
+)
+
+
+def _by_right(question: str, asked: str, said: str) -> str | None:
+    """ "Oui" when a status asked to come "d'office" is stated "de plein droit", in a clause
+    that does not deny it, by a sentence that names, before it, who the question asks about
+    ("Un atelier chantier d'insertion … : il est agréé de plein droit s'il respecte…"); a
+    sentence on "certaines structures" names no one, and gives no verdict."""
+    if not _ASKS_BY_RIGHT.search(asked):
+        return None
+    found = _BY_RIGHT.search(said)
+    if found is None:
+        return None
+    clause = re.split(r"[:;.]", said[: found.start()])[-1]
+    if re.search(r"\bn(?:e |')", clause):
+        return None  # "n'est pas agréé de plein droit"
+    holder = set(terms(said[: found.start()])) & (set(terms(asked)) - _STATUS_WORDS)
+    if not holder:
+        return None
+    # said in full: "il l'a d'office ou il doit monter un dossier ?" is asked both ways
+    return BY_RIGHT_IF if _CONDITIONS.search(said[found.end() :]) else BY_RIGHT
 
 
 def restricted(question: str, sentence: str) -> bool:

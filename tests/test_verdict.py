@@ -312,3 +312,15 @@ def test_a_faculty_is_no_obligation() -> None:
     assert not a_faculty("La commune a la faculté de créer un conseil.")
     assert permits("La loi permet aux communes de créer un conseil.")
     assert not permits("La commune doit créer un conseil.")
+
+
+def test_a_status_asked_to_come_by_right_is_read_where_the_holder_is_named() -> None:
+    """ "Une régie de quartier est-elle agréée d'office ?" answered by a sentence naming it,
+    "… : elle est agréée de plein droit si elle respecte…"; "certaines structures sont
+    agréées de plein droit" names no one, and a denied clause gives no "Oui"."""
+    asked = "Une régie de quartier est-elle agréée d'office, ou doit-elle monter un dossier ?"
+    named = "Une régie de quartier n'a pas à le démontrer : elle est agréée de plein droit si elle respecte la loi."
+    assert verdict(asked, named) == "Oui, de plein droit, à certaines conditions."
+    assert verdict(asked, "Certaines structures sont agréées de plein droit.") is None
+    denied = "Une régie de quartier n'est pas agréée de plein droit."
+    assert verdict(asked, denied) is None

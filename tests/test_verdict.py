@@ -324,3 +324,12 @@ def test_a_status_asked_to_come_by_right_is_read_where_the_holder_is_named() -> 
     assert verdict(asked, "Certaines structures sont agréées de plein droit.") is None
     denied = "Une régie de quartier n'est pas agréée de plein droit."
     assert verdict(asked, denied) is None
+
+
+def test_imposing_a_clause_is_including_it_in_the_contract() -> None:
+    """ "Peut-on imposer au titulaire une clause d'insertion ?" is answered by "les conditions
+    d'exécution peuvent intégrer des considérations sociales"; "prévoir" is too loose to count."""
+    said = "Les conditions d'exécution peuvent intégrer des considérations sociales."
+    assert verdict("Peut-on imposer au titulaire une clause d'insertion ?", said) == "Oui."
+    loose = "Les statuts peuvent prévoir une réserve."
+    assert verdict("Peut-on imposer aux associés une réserve ?", loose) is None

@@ -30,7 +30,8 @@ _ASKS_PERMISSION = re.compile(
 # "peut-elle partager les réserves obligatoires ?".
 ASKS_OBLIGATION = re.compile(
     r"\b(?:doi[st]|doivent|devons|devez|oblige\w*|obligatoirement|faut-il|il faut|tenue?s? de|"
-    r"impose\w*|(?:est|sont|etre|soit|serait|ce|il|elle|pas|vraiment|toujours|bien|forcement|"
+    r"(?<!peut )(?<!-on )(?<!peux )(?<!peuvent )(?<!droit d')(?<!possible d')impose\w*|"
+    r"(?:est|sont|etre|soit|serait|ce|il|elle|pas|vraiment|toujours|bien|forcement|"
     r"rendue?s?|rendre|devenu\w*)\s+obligatoires?|obligatoires?(?=\s*(?:\?|$|de\b|d'|pour\b|"
     r"dans\b|a partir\b|des\b|au-dela\b|quand\b|si\b|ou (?:pas|non)\b|,)))"
 )

@@ -32,6 +32,8 @@ _STEPS = re.compile(
     r"(?:etapes?|demarches?)\b"
     r"|(?:met|mets|mettons|mettre|mettez) (?:quoi|qu'est-ce) en (?:place|oeuvre)"
     r"|par (?:ou|quoi) (?:on |je |nous )?commence\w*|commence\w* par (?:ou|quoi)\b|"
+    # "je fais comment, dans l'ordre ?", "on procède comment ?"
+    r"\b(?:je|on|nous) (?:fai[st]|faisons|procede\w*) comment\b|"
     r"\b(?:auri\w+|av\w+|as|propos\w+|donn\w+|suggere\w*) (?:\w+ ){0,2}(?:un|votre|ton) "
     r"deroule\b|comment (?:on )?(?:s'y prendre|s'y prend|"
     r"proceder|faire pour)|comment (?:on |je |nous |vous )?(?:fait|fais|faisons|faites) pour|comment (?:ca |cela |(?:doit|doivent|va|vont) )?se (?:passer?|derouler?)|(?:que|quoi) faire\b"

@@ -134,3 +134,9 @@ def test_a_count_asked_in_everyday_words_counts_the_texts_own() -> None:
         "associations",
     )
     assert understand("il faut combien d'associés ?").counted == ("associes",)
+
+
+def test_doing_it_how_asks_steps() -> None:
+    """ "Je fais comment ?", "on procède comment ?" ask the steps, as "comment faire ?" does."""
+    assert understand("Je veux réserver un lot à une SIAE. Je fais comment ?").kind is Kind.STEPS
+    assert understand("On procède comment pour créer une SCIC ?").kind is Kind.STEPS

@@ -28,6 +28,7 @@ from assistant.compose import Writeup, excerpt_around
 from assistant.config import Settings
 from assistant.conflicts import find_conflict, find_contradicting_upload
 from assistant.figures import DELEGATED, figure_in, quantities
+from assistant.followup import ABOUT
 from assistant.french import fold
 from assistant.lexical import LexicalIndex
 from assistant.openings import Opening, Openings
@@ -201,7 +202,10 @@ class AnswerBuilder:
         out = Writeup(hits)
         for opening in openings:
             yesno = opening.part.kind is Kind.YESNO
-            out.lead(opening.lead, opening.verdict, opening.part.kind is Kind.STEPS, yesno)
+            # A note's own "Dans la rédaction de 2014, oui." answers its heading's question,
+            # which a follow-up on a new case ("et s'il le vend à son fils ?") is not.
+            own = yesno and ABOUT not in opening.part.text
+            out.lead(opening.lead, opening.verdict, opening.part.kind is Kind.STEPS, own)
             for extra in opening.more:
                 out.lead(extra, None, own_verdict=yesno and opening.verdict is None)
             if opening.basis is not None:

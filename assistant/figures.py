@@ -145,7 +145,17 @@ def figure_in(text: str, asked: str = "", counted: tuple[str, ...] = ()) -> str 
         return share.group(0)
     pattern = "|".join(units) if units else _UNITS
     # "trois catégories d'associés": up to two words, an elided article included, between.
-    found = re.search(rf"\b{_NUMBER}\s*(?:[\w']+\s+|\w+'){{0,2}}?(?:{pattern})(?!\w)", folded)
+    found = next(
+        (
+            m
+            for m in re.finditer(
+                rf"\b{_NUMBER}\s*(?:[\w']+\s+|\w+'){{0,2}}?(?:{pattern})(?!\w)", folded
+            )
+            # "combien d'associations ?": "une association" is an article, not a count
+            if not (counted and re.match(r"une?\s+(?!seule?\b)", m.group(0)))
+        ),
+        None,
+    )
     if found is None and _DURATION in units:
         found = _FISCAL_YEAR.search(folded)  # "au plus tard à la clôture du septième exercice"
     return found.group(0) if found else None

@@ -45,11 +45,7 @@ _STEPS = re.compile(
     r"il faut|doit|peut|pourrait|devrait|faut) (?:\w+ )?faire"
     r"|qu'est-ce que (?:\w+ ){1,4}(?:peu[tx]|peuvent|doi[st]|doivent|pourrai\w+|devrai\w+) "
     r"(?:\w+ )?faire|comment (?:j'|je |on |nous )anim\w+|comment (?:faut-il|dois-je|doit-on|peut-on|puis-je|on peut|on doit|je peux|"
-    r"je dois|pouvons-nous|devons-nous|faire pour|s'organiser pour|"
-    # "comment la collectivité peut s'organiser pour encourager…": a body, then what it can do
-    r"(?:la |le |l'|notre |nos |une |un )\w+(?: \w+)? (?:peut|peuvent|pourrait|pourraient|doit|"
-    r"doivent|devrait)(?:-elle|-il|-elles|-ils)? (?:s'organiser pour |faire pour |concretement )?)?"
-    r"\s*(?:creer|monter|lancer|encourager|favoriser|developper|promouvoir|aider|"
+    r"je dois|pouvons-nous|devons-nous|faire pour|s'organiser pour)?\s*(?:creer|monter|lancer|"
     r"mettre en (?:place|oeuvre)|constituer|obtenir|demander|devenir|integrer|inserer|rediger|"
     r"elaborer|adopter|faire|organiser|construire|reserver|transformer|reprendre|monter|"
     r"preparer|passer|candidater|entrer|rejoindre|installer|sensibiliser|animer|co-construire|"

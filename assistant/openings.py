@@ -130,18 +130,15 @@ class Openings:
             )
         elif part.kind is Kind.WHO and (did := _who_does(part.folded)):
             # "Qui organise la conférence ?": of sentences that answer about as well, the one
-            # saying who does that ("… et le président du conseil régional organisent …"), or
-            # does not ("qui donne l'agrément ?" / "La collectivité ne délivre pas l'agrément").
+            # saying who does that ("… et le président du conseil régional organisent …"); the
+            # verb itself (a verb of the same act let "versées" stand for "qui accorde").
             best = next(
                 (
                     c
                     for c in usable[:_MORE_AMONG]
                     if c.score >= best.score * _WHO_SHARE
                     and any(
-                        _FORMS.fullmatch(w[len(act) :])
-                        for w in words(c.text)
-                        for act in verdicts.acts_like(did)
-                        if w.startswith(act)
+                        _FORMS.fullmatch(w[len(did) :]) for w in words(c.text) if w.startswith(did)
                     )
                 ),
                 best,

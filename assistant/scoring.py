@@ -75,6 +75,7 @@ _NAME = re.compile(
     r"(?<![.?!:]\s)(?<!^)\b([A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*)"
     r"|\b([A-Z]{2,6}(?:[a-z]\b)?)\b"  # "SCIC", and "NOTRe" with its small letter
 )
+_LIST_MARK = re.compile(r"(?:^|[\s(])\d{1,2}[.)]\s*$")
 # A text named after a person, then dated: the date says which text. On folded text.
 _TEXT_WORDS = frozenset(["circulaire", "loi", "decret", "arrete", "ordonnance", "rapport"])
 _DATED = re.compile(
@@ -184,7 +185,11 @@ class Scorer:
             if match.group(1) and after_preposition:  # a place; acronyms are never places
                 place_end = match.end()
                 continue
-            if match.group(1) and fold(name) in STOPWORDS:
+            if (
+                match.group(1)
+                and fold(name) in STOPWORDS
+                and _LIST_MARK.search(text[: match.start()])
+            ):
                 continue  # "1) Une convention… 2) Ils ont…": a capital after a list mark
             if any(self.lexical.df.get(stem(fold(part)), 0) for part in name.split("-")):
                 continue

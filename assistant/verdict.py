@@ -12,6 +12,7 @@ from functools import cache
 
 from assistant.followup import ABOUT
 from assistant.french import fold, stem, terms, verb_lists
+from assistant.glossary import expand
 from assistant.thresholds import settles
 
 YES = "Oui."
@@ -173,11 +174,6 @@ def _same_act() -> dict[str, frozenset[str]]:
     return {s: frozenset(v) for s, v in out.items()}
 
 
-def acts_like(verb: str) -> frozenset[str]:
-    """The stem `verb` and the stems of the verbs naming the same act (`verbs.toml`)."""
-    return _same_act().get(verb, frozenset()) | {verb}
-
-
 def governs(said: str, modal: re.Pattern[str], verb: str, thing: str | None = None) -> bool:
     """Whether a modal of `said` bears on `verb`, a verb naming the same act, or the object
     `thing` (a folded word) of a light verb ("faire une avance" / "peuvent … allouer des
@@ -254,23 +250,43 @@ _STATUS_WORDS = frozenset(
 
 
 def _by_right(question: str, asked: str, said: str) -> str | None:
-    """ "Oui" when a status asked to come "d'office" is stated "de plein droit", in a clause
-    that does not deny it, by a sentence that names, before it, who the question asks about
-    ("Un atelier chantier d'insertion … : il est agréé de plein droit s'il respecte…"); a
-    sentence on "certaines structures" names no one, and gives no verdict."""
-    if not _ASKS_BY_RIGHT.search(asked):
+    """ "Oui" when an agrément asked to come "d'office" is stated "de plein droit", in a clause
+    that does not deny it, by a sentence that names the holder the question opens on ("Un
+    atelier chantier d'insertion … : il est agréé de plein droit s'il respecte…"). "Certaines
+    structures sont agréées de plein droit" names no one; "Une SCOP soutenue par la commune"
+    is not named by a sentence on a chantier "soutenu par la commune"; a chamber's "capacité
+    juridique … de plein droit" is no agrément."""
+    if not _ASKS_BY_RIGHT.search(asked) or not _AGREMENT.search(asked):
         return None
     found = _BY_RIGHT.search(said)
     if found is None:
         return None
     clause = re.split(r"[:;.]", said[: found.start()])[-1]
-    if re.search(r"\bn(?:e |')", clause):
-        return None  # "n'est pas agréé de plein droit"
-    holder = set(terms(said[: found.start()])) & (set(terms(asked)) - _STATUS_WORDS)
-    if not holder:
+    if re.search(r"\bn(?:e |')", clause) or not _AGREMENT.search(
+        f"{clause} {said[found.end() : found.end() + 40]}"
+    ):
+        return None  # "n'est pas agréé de plein droit", or another status by right
+    holder = _HOLDER.match(asked)
+    if holder is None:
         return None
-    # said in full: "il l'a d'office ou il doit monter un dossier ?" is asked both ways
+    before = set(terms(said[: found.start()]))
+    # the holder as asked, or an acronym's long form ("l'ACI" / "atelier chantier d'insertion")
+    said_as = [holder.group(1), *re.findall(r"\(([^)]*)\)", expand(holder.group(1)))]
+    ways = [set(terms(w)) - _STATUS_WORDS - set(PARTIES) for w in said_as]
+    # "une association", "une coopérative": a kind of body, not one the law lists
+    if not any(way and way <= before for way in ways):
+        return None
     return BY_RIGHT_IF if _CONDITIONS.search(said[found.end() :]) else BY_RIGHT
+
+
+_AGREMENT = re.compile(r"\bagre(?:e|ee|es|ees|ment)?s?\b")
+# The holder a question opens on: "Un atelier chantier d'insertion (qu'on finance), il a…",
+# "l'ESAT du secteur a-t-il…": the words before its verb, a relative or a comma. Folded text.
+_HOLDER = re.compile(
+    r"^\s*(?:(?:une|un|le|la|les|l'|notre|nos|cette|cet|ce)\b\s*)?(.+?)"
+    r"(?=\s+(?:qui|que|qu'|dont|est|sont|a|ont|peut|doit|du|de la|des|soutenu\w*|finance\w*)\b|"
+    r",|\?|-t-|-il\b|-elle\b)"
+)
 
 
 def restricted(question: str, sentence: str) -> bool:

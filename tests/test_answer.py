@@ -1163,3 +1163,25 @@ def test_a_duty_asked_where_the_law_only_allows_is_answered_no(assistant: Assist
     opening = answer.answer.split("\n\n")[0]
     assert opening.startswith("Non.")
     assert "pas une obligation" in opening
+
+
+def test_a_follow_up_on_a_new_case_drops_the_notes_own_yes(assistant: Assistant) -> None:
+    """The note answers its own heading's question "Dans la rédaction de 2014, oui."; after
+    "doit-il informer ses salariés ?", "et s'il le vend à sa fille ?" asks about a case it may
+    exempt: that "oui" is not printed."""
+    earlier = (
+        "Un boulanger de la commune vend son fonds de commerce, doit-il informer ses salariés ?"
+    )
+    answer = assistant.ask(
+        "Et s'il le vend à sa fille, c'est pareil ?", history=[Turn(question=earlier)]
+    )
+    opening = answer.answer.split("\n\n")[0]
+    assert not re.match(r"(?:Oui|Dans la rédaction de 2014, oui)\b", opening)
+
+
+def test_notre_written_as_a_word_is_still_an_unknown_law(assistant: Assistant) -> None:
+    """ "la loi Notre" is the loi NOTRe, which no indexed text holds: a capital is only a list
+    mark's sentence start after "1)" or "2)"."""
+    scorer = assistant.builder.scorer
+    asked = understand("Est-ce que la loi Notre a changé les compétences de la région pour l'ESS ?")
+    assert scorer.unknown_names(asked) == ["Notre"]

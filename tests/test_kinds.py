@@ -110,22 +110,15 @@ def test_a_quantitys_name_alone_asks_the_figure() -> None:
     assert understand("Le montant du seuil est-il fixé par décret ?").kind is Kind.YESNO
 
 
-def test_how_a_body_can_act_for_a_goal_asks_steps() -> None:
-    """ "Comment la commune peut s'organiser pour favoriser…" asks what to do; "comment une
-    SCIC peut-elle rémunérer…" asks how a rule works, and "comment la loi définit…" a
-    definition."""
+def test_how_a_body_can_help_is_not_read_as_steps() -> None:
+    """ "Comment la commune peut aider une association en difficulté ?" asks what a body may do,
+    which no procedure answers: read as steps, any numbered list nearby opened the answer (the
+    categories of a SCIC's members, a council's strategy)."""
     assert (
-        understand("Comment le département peut s'organiser pour aider les tiers-lieux ?").kind
-        is Kind.STEPS
+        understand("Comment la commune peut aider une association en difficulté ?").kind
+        is not Kind.STEPS
     )
-    assert (
-        understand("Comment notre interco pourrait encourager les circuits courts ?").kind
-        is Kind.STEPS
-    )
-    assert (
-        understand("Comment une SCIC peut-elle rémunérer ses dirigeants ?").kind is not Kind.STEPS
-    )
-    assert understand("Comment la loi définit-elle l'innovation sociale ?").kind is Kind.DEFINITION
+    assert understand("Comment la région peut promouvoir l'ESS ?").kind is not Kind.STEPS
 
 
 def test_a_count_asked_in_everyday_words_counts_the_texts_own() -> None:
@@ -140,3 +133,17 @@ def test_doing_it_how_asks_steps() -> None:
     """ "Je fais comment ?", "on procède comment ?" ask the steps, as "comment faire ?" does."""
     assert understand("Je veux réserver un lot à une SIAE. Je fais comment ?").kind is Kind.STEPS
     assert understand("On procède comment pour créer une SCIC ?").kind is Kind.STEPS
+
+
+def test_an_article_is_no_count() -> None:
+    """ "combien d'associations ?": "une association reconnue" is an article; "cent
+    associations" and "un seul associé" are counts."""
+    from assistant.figures import figure_in
+
+    asked = "combien d'associations"
+    assert figure_in("la capacité d'une association reconnue", asked, ("associations",)) is None
+    assert figure_in("au moins cent associations", asked, ("associations",)) == "cent associations"
+    assert (
+        figure_in("un seul associé suffit", "combien d'associes", ("associes",))
+        == "un seul associe"
+    )

@@ -333,3 +333,24 @@ def test_imposing_a_clause_is_including_it_in_the_contract() -> None:
     assert verdict("Peut-on imposer au titulaire une clause d'insertion ?", said) == "Oui."
     loose = "Les statuts peuvent prévoir une réserve."
     assert verdict("Peut-on imposer aux associés une réserve ?", loose) is None
+
+
+def test_by_right_needs_the_holder_the_question_opens_on() -> None:
+    """A sentence on a chantier "soutenu par la commune" does not name "une SCOP soutenue par
+    notre commune", nor "une association" (a kind of body), nor a listed company; a chamber's
+    "capacité juridique … de plein droit" is no agrément."""
+    said = (
+        "Une régie de quartier soutenue par la commune n'a pas à le démontrer : elle est agréée "
+        "de plein droit si elle respecte la loi."
+    )
+    assert verdict("Une régie de quartier est-elle agréée d'office ?", said).startswith("Oui")
+    for other in (
+        "Une SCOP soutenue par notre commune est-elle agréée d'office ?",
+        "Une association soutenue par la commune est-elle agréée automatiquement ?",
+        "Une SA cotée qui gère une régie de quartier est-elle agréée d'office ?",
+    ):
+        assert verdict(other, said) is None, other
+    chamber = (
+        "Les chambres sont des associations jouissant de plein droit de la capacité juridique."
+    )
+    assert verdict("La chambre régionale est-elle agréée d'office ?", chamber) is None

@@ -118,7 +118,10 @@ def first_words(text: str, max_words: int) -> str:
     words = text.split()
     if len(words) <= max_words:
         return text
-    first = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý])", text.strip(), maxsplit=1)[0]
+    # not after "art." nor the "L." of "art. L. 2113-12": a reference goes on
+    first = re.split(
+        r"(?<=[.!?])(?<!\bart\.)(?<!\b[A-Z]\.)\s+(?=[A-ZÀ-Ý])", text.strip(), maxsplit=1
+    )[0]
     if len(first.split()) <= max_words * 1.5:
         return first  # a whole first sentence rather than a clause cut inside a reference
     head = " ".join(words[:max_words])

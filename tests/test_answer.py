@@ -1185,3 +1185,17 @@ def test_notre_written_as_a_word_is_still_an_unknown_law(assistant: Assistant) -
     scorer = assistant.builder.scorer
     asked = understand("Est-ce que la loi Notre a changé les compétences de la région pour l'ESS ?")
     assert scorer.unknown_names(asked) == ["Notre"]
+
+
+def test_a_step_is_not_cut_inside_its_article_reference() -> None:
+    """ "(code de la commande publique, art. L. 2113-12)": "art." and "L." end no sentence, so
+    a step is not printed as "… (code de la commande publique, art."."""
+    from assistant.compose import first_words
+
+    step = (
+        "Annoncer la réservation dans l'avis (code de la commande publique, art. L. 2113-12). "
+        "Puis attribuer."
+    )
+    assert first_words(step, 8) == (
+        "Annoncer la réservation dans l'avis (code de la commande publique, art. L. 2113-12)."
+    )

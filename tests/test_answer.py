@@ -1196,6 +1196,6 @@ def test_a_step_is_not_cut_inside_its_article_reference() -> None:
         "Annoncer la réservation dans l'avis (code de la commande publique, art. L. 2113-12). "
         "Puis attribuer."
     )
-    assert first_words(step, 8) == (
+    assert first_words(step, 10) == (
         "Annoncer la réservation dans l'avis (code de la commande publique, art. L. 2113-12)."
     )

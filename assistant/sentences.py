@@ -10,7 +10,7 @@ from assistant.french import fold, is_list_item, passage_lines, sentences, verb_
 
 # Bumped whenever `answer_units` splits differently: the sentence vectors stored by an older
 # ingest are then recomputed by the next one (and embedded on the fly until then).
-UNITS_VERSION = 10
+UNITS_VERSION = 11
 
 _CONTINUATION = re.compile(
     r"(cette|ces|cet|ce|celle|celui|ceux|il|elle|ils|elles|toutefois|cependant|sauf|"
@@ -139,7 +139,9 @@ def _answer_units(passage: str) -> tuple[str, ...]:
         elif (
             following
             and not following.endswith(":")  # "Il en va ainsi des formalités suivantes :"
-            and (_CONTINUATION.match(fold(following)) or _bare(text))
+            # a list's last line ("- certains établissements … handicapés.") is no statement
+            # to read with the paragraph after the list
+            and (_CONTINUATION.match(fold(following)) or (_bare(text) and not is_list_item(text)))
             and not _ABOUT_ITSELF.match(fold(following))
             and len(text) < 600
             and (i + 2 < len(units) or COMPLETE.search(following))

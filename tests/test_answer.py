@@ -1199,3 +1199,15 @@ def test_a_step_is_not_cut_inside_its_article_reference() -> None:
     assert first_words(step, 10) == (
         "Annoncer la réservation dans l'avis (code de la commande publique, art. L. 2113-12)."
     )
+
+
+def test_a_lists_last_line_is_not_read_with_the_paragraph_after_it() -> None:
+    """ "- certains établissements pour adultes handicapés." ends a list; the paragraph after
+    it is a unit of its own, not "Certains établissements… Un chantier d'insertion…"."""
+    passage = (
+        "La liste comprend :\n- les régies de quartier ;\n- certains établissements pour adultes "
+        "handicapés.\n\nUn chantier d'insertion soutenu par la commune est agréé de plein droit."
+    )
+    units = answer_units(passage)
+    assert "Un chantier d'insertion soutenu par la commune est agréé de plein droit." in units
+    assert not any(u.startswith("- certains établissements") and "chantier" in u for u in units)

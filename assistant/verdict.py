@@ -197,6 +197,10 @@ def governs(said: str, modal: re.Pattern[str], verb: str, thing: str | None = No
     return False
 
 
+# What an act is done for: "monter un dossier pour prouver qu'il remplit les conditions".
+_PURPOSE = re.compile(
+    r"\bpour (?:(?:le|la|les|l'|se|s'|lui|leur|en|y|nous|vous)\s*)*(?P<verb>[a-z]{3,}(?:er|ir|re|oir))\b"
+)
 # "faire publiquement état de leur qualité": to claim it, as "se dire", "se prévaloir".
 _IDIOM = re.compile(r"\bfaire (?:publiquement )?etat\b")
 
@@ -215,6 +219,11 @@ def verdict(question: str, sentence: str) -> str | None:
         return _denied(asked, said)
     verb, thing = found
     if ASKS_OBLIGATION.search(asked):
+        purpose = _PURPOSE.search(asked)
+        if purpose and not governs(said, _NOT_OBLIGED, verb, thing):
+            # "doit-il monter un dossier pour prouver les conditions ?": what is required is the
+            # proof ("n'a pas à démontrer les conditions")
+            verb, thing = stem(purpose.group("verb")), None
         if governs(said, _NOT_OBLIGED, verb, thing):
             # "Une commune de moins de 3 500 habitants n'est pas tenue…" does not spare one of
             # 5 000: the rule then applies, which this sentence does not say.

@@ -354,3 +354,13 @@ def test_by_right_needs_the_holder_the_question_opens_on() -> None:
         "Les chambres sont des associations jouissant de plein droit de la capacité juridique."
     )
     assert verdict("La chambre régionale est-elle agréée d'office ?", chamber) is None
+
+
+def test_a_duty_asked_for_a_purpose_is_the_purpose() -> None:
+    """ "doit-elle monter un dossier pour prouver qu'elle remplit les conditions ?": what is
+    required is the proof, which "n'a pas à démontrer les conditions" spares; a dossier "pour
+    obtenir une aide" is another purpose."""
+    said = "Une régie de quartier n'a pas à démontrer les conditions : elle est agréée de droit."
+    asked = "La régie doit-elle monter un dossier pour prouver qu'elle remplit les conditions ?"
+    assert verdict(asked, said) == "Non."
+    assert verdict("La régie doit-elle monter un dossier pour obtenir une aide ?", said) is None

@@ -45,7 +45,9 @@ _META = re.compile(
     # a table of contents, a pointer elsewhere: "AU SOMMAIRE DE CE GUIDE :", "fait l'objet
     # d'une fiche à part"
     r"^(?:au sommaire|sommaire|table des matieres)\b|\bf(?:ait|ont) l'objet d'une (?:fiche|note|partie|"
-    r"section|page) a part\b"
+    r"section|page) a part\b|"
+    # a sentence about the question itself: "Les collectivités rencontrent souvent la question"
+    r"\b(?:rencontre\w*|se pose\w*|pose\w*) souvent (?:la|cette) question\b"
 )
 _ITEM_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•*])\s+")
 _CLAUSE_END = re.compile(r"(?<=[,;:.!?])\s+")

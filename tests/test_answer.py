@@ -1124,6 +1124,7 @@ def test_a_table_of_contents_or_a_pointer_elsewhere_never_opens_an_answer() -> N
     assert is_meta("Les marchés réservés font l'objet d'une fiche à part.")
     assert not is_meta("La SCIC fait l'objet d'un agrément préfectoral.")
     assert not is_meta("Le sommaire des débats est publié par la région.")
+    assert is_meta("Les collectivités rencontrent souvent la question quand une asso le demande.")
 
 
 def test_who_does_something_opens_on_a_sentence_where_someone_does_it(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.asked import asking
 from assistant.french import fold, terms
-from assistant.verdict import PARTIES, QUALIFIED, asking
+from assistant.parties import PARTIES, QUALIFIED
 
 # "les associations et fondations en sont dispensées", "sauf les…", "ne s'applique pas aux…": a
 # clause that exempts someone from the rule ("sont exclus", not "l'associé exclu", a member

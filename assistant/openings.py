@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant import verdict as verdicts
+from assistant.asked import obligation_asked
 from assistant.citations import HISTORIC, LEGAL_KINDS
 from assistant.compose import is_meta
 from assistant.definitions import definition_strength
@@ -177,14 +178,12 @@ class Openings:
                 # exception is quoted in the opening, right after the rule; "Non" when the
                 # question asks whether it must, and the exemption spares the body it asks
                 # about without a condition.
-                spared = verdicts.obligation_asked(part.text) and spares_asker(
-                    part.text, exception.text
-                )
+                spared = obligation_asked(part.text) and spares_asker(part.text, exception.text)
                 found = Opening(part=part, lead=lead, verdict=verdicts.NO if spared else None)
                 found.more = [exception]
                 return found
             faculty = None
-            if verdict is None and verdicts.obligation_asked(part.text):
+            if verdict is None and obligation_asked(part.text):
                 faculty = self.faculty(lead, usable)
                 verdict = verdicts.NO if faculty is not None else None
             found = Opening(part=part, lead=lead, verdict=verdict)

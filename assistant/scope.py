@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
+from assistant.asked import ASKS_OBLIGATION, asked_act, asking
 from assistant.french import STOPWORDS, fold, stem, terms, words
 from assistant.glossary import expand
-from assistant.verdict import ASKS_OBLIGATION, OBLIGES, asked_act, asking, governs
+from assistant.verdict import OBLIGES, governs
 
 # "toutes les communes", "tous les acheteurs", "même une petite commune": the question asks
 # whether a duty binds every one of a group (not "même si", "même pour": a case). Folded text.

@@ -4,8 +4,9 @@ round gives no verdict. Pure functions, no index."""
 
 from __future__ import annotations
 
+from assistant.asked import asked_verb
 from assistant.exemptions import exempts, spares_asker
-from assistant.verdict import asked_verb, restricted, verdict
+from assistant.verdict import restricted, verdict
 
 
 def test_an_excluded_member_is_not_an_exemption() -> None:

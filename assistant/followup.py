@@ -112,6 +112,13 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
+# Spoken French sets the subject first and takes it up with a pronoun: "Un atelier chantier
+# d'insertion qu'on finance, il a l'agrément ESUS d'office ?" names what "il" is (a noun
+# phrase of three words or more before the comma). On folded text.
+_DISLOCATED = re.compile(
+    r"^(?:un|une|le|la|les|l'|notre|nos|cette|cet|ce|mon|ma|mes)\s*[^\s,?]+(?:\s+[^\s,?]+){2,}"
+    r"\s*,\s*(?:il|elle|ils|elles|ca|cela)\b"
+)
 # A question this short that points back with a pronoun leans on the previous turn.
 _SHORT_WITH_PRONOUN = 12
 
@@ -125,6 +132,8 @@ def is_followup(question: str) -> bool:
     if _FOLLOWUP_PREFIX.match(folded) or len(words) <= 3:
         return True
     long_words = [w for w in words if len(w) > 1]  # not the "s" and "l" of "s'il l'est"
+    if _DISLOCATED.match(folded):
+        return False  # "Un atelier chantier d'insertion qu'on finance, il a l'agrément ?"
     return len(long_words) <= _SHORT_WITH_PRONOUN and bool(_ANAPHORA.search(folded))
 
 

@@ -1212,3 +1212,15 @@ def test_a_lists_last_line_is_not_read_with_the_paragraph_after_it() -> None:
     units = answer_units(passage)
     assert "Un chantier d'insertion soutenu par la commune est agréé de plein droit." in units
     assert not any(u.startswith("- certains établissements") and "chantier" in u for u in units)
+
+
+def test_a_subject_set_first_and_taken_up_by_a_pronoun_is_a_new_question() -> None:
+    """Spoken French: "Une régie de quartier qu'on soutient, elle a l'agrément d'office ?"
+    names what "elle" is, after a question on something else: it is asked alone, not "à propos
+    de" the earlier question; "Elle doit le publier ?" still leans on it."""
+    from assistant.followup import standalone
+
+    earlier = [Turn(question="La loi nous oblige-t-elle à créer une instance de concertation ?")]
+    new = "Une régie de quartier qu'on soutient, elle a l'agrément ESUS d'office ?"
+    assert standalone(new, earlier) == new
+    assert standalone("Elle doit le publier ?", earlier) != "Elle doit le publier ?"

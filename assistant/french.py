@@ -5,6 +5,7 @@ Pure functions: accent folding, tokenising, stemming, sentence splitting.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -33,6 +34,12 @@ def verb_lists() -> dict[str, Any]:
 
 # Function words, and the words of a question that carry no topic ("quel", "comment", "peut").
 STOPWORDS = _word_list("stopwords.txt") | _word_list("asking_words.txt")
+# What `terms` does, as a stamp saved with each passage's analysed terms: a saved index made
+# by another analysis (a word added to the lists above) is analysed again, not mixed with this
+# one. Raise the number when `terms` changes in code.
+ANALYSER = hashlib.sha256(
+    "\n".join(["1", "snowball-french", *sorted(STOPWORDS)]).encode()
+).hexdigest()[:16]
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-][a-z0-9]+)*")
 _stemmer = Stemmer.Stemmer("french")

@@ -19,7 +19,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from assistant.french import terms
+from assistant.french import ANALYSER, terms
 from assistant.postings import K1, B, Postings
 from assistant.store import ChunkStore
 
@@ -31,6 +31,9 @@ STATS_FILE = "stats.json"
 # Each passage's analysed terms (`Postings`), read by the next ingest only (never by workers):
 # adding one document then analyses that document, not the whole corpus again.
 TERMS_FILE = "terms.npz"
+# The analysis the saved terms were made with (french.ANALYSER); without it, or with another,
+# the saved index is not used: its terms would not meet the questions' terms.
+ANALYSER_FILE = "analyser.txt"
 
 
 class LexicalIndex:
@@ -96,6 +99,7 @@ class LexicalIndex:
         if self.postings is not None:
             self.postings.save(tmp, TERMS_FILE)
         (tmp / STATS_FILE).write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
+        (tmp / ANALYSER_FILE).write_text(ANALYSER, encoding="utf-8")
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if folder.exists():
@@ -104,8 +108,22 @@ class LexicalIndex:
         shutil.rmtree(old, ignore_errors=True)
 
     @staticmethod
+    def stale(folder: Path) -> bool:
+        """Whether `folder` holds an index made by another analysis of the text (an older
+        version's word lists): to be built again, not read."""
+        if not (folder / IDS_FILE).is_file():
+            return False
+        try:
+            return (folder / ANALYSER_FILE).read_text(encoding="utf-8").strip() != ANALYSER
+        except OSError:
+            return True
+
+    @staticmethod
     def saved_ids(folder: Path) -> list[str] | None:
-        """The passage ids of the index saved in `folder`, in order; None when there is none."""
+        """The passage ids of the index saved in `folder`, in order; None when there is none
+        (or it is stale)."""
+        if LexicalIndex.stale(folder):
+            return None
         try:
             return list(json.loads((folder / IDS_FILE).read_text(encoding="utf-8")))
         except (OSError, ValueError):
@@ -113,12 +131,15 @@ class LexicalIndex:
 
     @staticmethod
     def saved_postings(folder: Path) -> Postings | None:
-        """Each passage's analysed terms as the last ingest saved them (None when absent)."""
+        """Each passage's analysed terms as the last ingest saved them (None when absent or
+        stale)."""
+        if LexicalIndex.stale(folder):
+            return None
         return Postings.load(folder / TERMS_FILE)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
-        if not (folder / IDS_FILE).is_file():
+        if not (folder / IDS_FILE).is_file() or LexicalIndex.stale(folder):
             return None
         ids = json.loads((folder / IDS_FILE).read_text(encoding="utf-8"))
         df = json.loads((folder / STATS_FILE).read_text(encoding="utf-8"))

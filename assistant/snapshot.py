@@ -105,7 +105,9 @@ def build(
     else:
         lexical = LexicalIndex.load(settings.lexical_dir)
         reason = ""
-        if lexical is None:
+        if lexical is None and LexicalIndex.stale(settings.lexical_dir):
+            reason = "index lexical fait par une autre version de l'analyse du texte"
+        elif lexical is None:
             reason = "index lexical (dossier lexical/) absent"
         elif manifest.docs is not None and not manifest.ids <= set(lexical.ids):
             reason = "index lexical en retard sur le manifeste (ingestion interrompue)"

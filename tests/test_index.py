@@ -233,6 +233,35 @@ def test_lexical_index_follows_chroma_and_analyses_only_what_changed(
     assert LexicalIndex.saved_ids(settings.lexical_dir) == stored(store)
 
 
+def test_an_index_saved_by_another_analysis_is_analysed_again(
+    tmp_path: Path, folder: Path, embedder: Embedder
+) -> None:
+    """An index saved by an older version (other word lists: its terms would not meet the
+    questions') is not read: the service rebuilds it in memory and says so, and the next
+    ingest analyses every passage again, even with no document changed."""
+    from assistant.lexical import ANALYSER_FILE, TERMS_FILE, LexicalIndex
+
+    settings = make_settings(tmp_path, folder)
+    run(settings, embedder)
+    saved = LexicalIndex.saved_postings(settings.lexical_dir)
+    assert saved is not None
+    marker = saved.ids[0]  # the older analysis gave it a term today's never makes
+    saved.select(saved.ids[1:]).extended([(marker, ["motdetest"])]).save(
+        settings.lexical_dir, TERMS_FILE
+    )
+    (settings.lexical_dir / ANALYSER_FILE).write_text("ancienne-analyse", encoding="utf-8")
+
+    snapshot = Assistant.open(settings, embedder).snapshot()
+    assert any("autre version de l'analyse" in p for p in snapshot.problems)
+    assert snapshot.retriever.search("capital d'une SCIC", 3)  # served all the same
+
+    summary, _ = run(settings, embedder)
+    assert summary.chunks_added == 0  # nothing new to embed: only the terms are redone
+    lexical = LexicalIndex.load(settings.lexical_dir)
+    assert lexical is not None and not lexical.search("motdetest", 3)
+    assert not Assistant.open(settings, embedder).snapshot().problems
+
+
 def test_reingest_reads_only_changed_files_and_catalog_changes_count(
     tmp_path: Path, folder: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -124,12 +124,13 @@ _ASKER = frozenset(
 
 
 def _asking_sentence(text: str) -> str:
-    """The sentence that asks (the last one with a question mark, else the last one)."""
+    """The sentences that ask (from the first with a question mark to the last), else the last
+    one. A statement after the question ("Un collègue soutient que non.", "Merci !") is part of
+    the scene, as one before it is."""
     pieces = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]
-    asking = [p for p in pieces if p.endswith("?")]
+    asking = [i for i, p in enumerate(pieces) if p.endswith("?")]
     if asking:
-        start = pieces.index(asking[0])
-        return " ".join(pieces[start:])
+        return " ".join(pieces[asking[0] : asking[-1] + 1])
     return pieces[-1] if pieces else text
 
 
@@ -177,13 +178,15 @@ def _counted(folded: str) -> tuple[str, ...]:
 # "je mets quoi en place ?": how something is asked for, not what about ("mettre en place une
 # politique ESS" keeps its words: the passages that answer say "mettre en place").
 _PUT_IN_PLACE = re.compile(r"\bmet\w*\s+(?:quoi|qu'est-ce)\s+en\s+(?:place|[oœ]euvre)\b", re.I)
+# "Deux questions :", "3 questions" announce how many things are asked, not what about.
+_ANNOUNCED = re.compile(r"\b(?:deux|trois|quatre|[2-4])\s+questions?\b", re.I)
 
 
 def _expansions(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     known = acronyms()
     out: list[tuple[str, frozenset[str]]] = []
     seen: set[str] = set()
-    for word in content_words(_PUT_IN_PLACE.sub(" ", text)):
+    for word in content_words(_ANNOUNCED.sub(" ", _PUT_IN_PLACE.sub(" ", text))):
         term = stem(word)
         if term in seen:
             continue

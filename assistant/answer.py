@@ -46,6 +46,7 @@ from assistant.refusals import (
 )
 from assistant.scoring import Candidate, Scorer
 from assistant.sentence_vectors import SentenceVectors
+from assistant.thresholds import settles, stated
 from assistant.types import Answer, Hit
 
 # A sentence of the law quoted as the basis of a note's answer: its clause around the point.
@@ -172,7 +173,7 @@ class AnswerBuilder:
                 first.more = [
                     c for c in [first.lead, *first.more] if c is not older and not same(c, newer)
                 ][:2]
-                first.lead, first.verdict = newer, None
+                first.lead, first.verdict = newer, _verdict_of(first.part, newer, older)
             if conflict is not None and superseded_figure_asked(question, *conflict):
                 # "Un guide dit 20 %. C'est toujours vrai ?": the older text's figure, asked
                 # whether it still holds, against a newer text's other figure.
@@ -202,7 +203,7 @@ class AnswerBuilder:
         out = Writeup(hits)
         for opening in openings:
             yesno = opening.part.kind is Kind.YESNO
-            # A note's own "Dans la rédaction de 2014, oui." answers its heading's question,
+            # A note's own "Oui, dans la rédaction de 2014." answers its heading's question,
             # which a follow-up on a new case ("et s'il le vend à son fils ?") is not.
             own = yesno and ABOUT not in opening.part.text
             out.lead(opening.lead, opening.verdict, opening.part.kind is Kind.STEPS, own)
@@ -277,3 +278,18 @@ def superseded_figure_asked(
         for a in asked
         for o in old
     )
+
+
+def _verdict_of(part: Question, lead: Candidate, older: Candidate) -> str | None:
+    """The verdict the current text's sentence gives when it takes the opening for a yes/no
+    question: the figure the asker states against its bound ("30 %" / "jusqu'à 50 %"), else
+    none (its modal verb may bear on another act). Not the older text's own figure, quoted by
+    the asker ("et les 20 % du guide, c'est plus valable ?"): that is no share of theirs."""
+    if part.kind is not Kind.YESNO:
+        return None
+    if {value for value, _ in stated(part.text)} & {value for value, _ in stated(older.text)}:
+        return None
+    within = settles(part.text, lead.text)
+    if within is None:
+        return None
+    return verdicts.YES_IF if within else verdicts.NO

@@ -24,7 +24,7 @@ from assistant.scope import binds_only_some
 from assistant.scoring import Candidate, Scorer
 from assistant.sentences import lists_steps
 from assistant.superseded import BASIS_OVERLAP, current_instead, overlap
-from assistant.thresholds import settles
+from assistant.thresholds import settles, undecided
 from assistant.types import Hit
 
 # The opening takes up to two more sentences that score at least this share of the first and
@@ -163,6 +163,8 @@ class Openings:
             if verdicts.restricted(part.text, best.text):
                 judged = [(best, None)]  # allowed for a class the question does not name
             lead, verdict = next(((c, v) for c, v in judged if v), (best, None))
+            if verdict is not None and undecided(part.text, lead.text):
+                verdict = None  # the figures asked about decide, and they do not
             if verdict != verdicts.NO and binds_only_some(part.text, lead.text):
                 verdict = verdicts.NO  # "obligatoire pour toutes les communes ?": only some
             bounding = self.bounding(part, best, usable, hits)

@@ -24,8 +24,12 @@ _EVERY = re.compile(
 # montant est supérieur à", "dépassant un seuil"). Not "au moins trois catégories": a quantity.
 _NARROWING = re.compile(
     r"(?:^|[.;:,(]\s*|\b(?:et|mais)\s+)(?<!ou, )(?:[ivx]+\.\s*-\s*)?(?:lorsqu|si\b|des lors qu)|"
-    r"\b(?:superieure?s? a|depassant|au-dela d|(?:comptant|employant|de) (?:plus|moins) de)\b"
+    r"\b(?:superieure?s? a|depassant|au-dela d(?:e|u|es|')|au-dessus d(?:e|u|es|')|(?:comptant|employant|de) (?:plus|moins) "
+    r"de)\b"
 )
+# A sentence about the duty itself that says whom it binds: "L'obligation ne joue qu'au-dessus
+# du seuil", "cette obligation ne s'applique qu'aux acheteurs…". On folded text.
+_DUTY_ONLY = re.compile(r"\b(?:l'|cette |cet )obligation (?:\w+ ){0,3}?ne (?:s')?\w+ qu")
 _PRESENT = re.compile(r"[a-z]{3,}(?:e|ent)$")
 
 
@@ -41,6 +45,8 @@ def binds_only_some(question: str, sentence: str) -> bool:
         return False
     if not _NARROWING.search(said):
         return False
+    if _DUTY_ONLY.search(said):
+        return True
     wanted = {stem(w) for w in words(question) if len(w) > 4 and w.endswith(("er", "ir", "re"))}
     plain = any(
         stem(w) in wanted or stem(_infinitive(w)) in wanted

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.asked import asking
 from assistant.figures import NUMBER_WORDS, quantities
 from assistant.french import fold
 
@@ -87,6 +88,32 @@ _STATED_TOGETHER = re.compile(
 )
 
 
+# A limit the asker quotes after its figure ("c'était 20 % maxi"), not their situation.
+_BOUNDED_AFTER = re.compile(r"^\s*(?:maxi|max|maximum|minimum|mini|au plus|au moins|plafond)\b")
+# What the asker asks to go beyond ("détenir plus de la moitié", "dépasser 50 %"): every value
+# above the figure.
+_ABOVE = re.compile(r"(?:(?<!pas )plus de|au-dela de|depasser|exceder|davantage que) $")
+# Shares said in words, read as the percentages the texts give ("la moitié du capital").
+_FRACTIONS = [
+    (re.compile(r"\bde la moitie\b"), "de 50 %"),
+    (re.compile(r"\b(?:la|une) moitie\b"), "50 %"),
+    (re.compile(r"\bdes deux tiers\b"), "de 66,7 %"),
+    (re.compile(r"\bdeux tiers\b"), "66,7 %"),
+    (re.compile(r"\bdu tiers\b"), "de 33,3 %"),
+    (re.compile(r"\b(?:le|un) tiers\b"), "33,3 %"),
+    (re.compile(r"\btrois quarts\b"), "75 %"),
+    (re.compile(r"\bdu quart\b"), "de 25 %"),
+    (re.compile(r"\b(?:le|un) quart\b"), "25 %"),
+]
+
+
+def _folded(text: str) -> str:
+    folded = fold(text)
+    for pattern, share in _FRACTIONS:
+        folded = pattern.sub(share, folded)
+    return folded
+
+
 @dataclass(frozen=True)
 class Bound:
     """An upper or lower limit on a quantity ("neuf salariés au plus": 9, salaries, upper)."""
@@ -131,21 +158,37 @@ def stated(question: str) -> list[tuple[float, str]]:
     """The figures a question states with what they count ("a 12 salariés" -> (12, salaries));
     a figure under a bound of its own ("plus de 50 salariés", "limitées à 20 %") is not one
     value of the asker's situation."""
-    folded = fold(question)
-    out = []
+    folded = _folded(question)
+    out: list[tuple[float, str]] = []
     for match in _figures(folded, _FIGURE):
         before = folded[max(0, match.start() - 60) : match.start()]
-        if _BOUNDED_BEFORE.search(before[-24:]):
+        if _BOUNDED_BEFORE.search(before[-24:]) or _BOUNDED_AFTER.match(folded[match.end() :]):
             continue
         if match.group(2) == "%" and _OTHER_HOLDER.search(before):
             continue
-        out.append((_number(match.group(1)), _unit(folded, match.group(2), match.end())))
+        figure = (_number(match.group(1)), _unit(folded, match.group(2), match.end()))
+        if figure not in out:  # "environ 30 % … on peut monter à 30 % ?": one figure
+            out.append(figure)
+    return out
+
+
+def asked_above(question: str) -> list[tuple[float, str]]:
+    """The figures the asker asks to go beyond ("peut-on détenir plus de la moitié du capital
+    ?" -> (50, "% capital")), each once."""
+    folded = _folded(asking(question))  # not a rule quoted before ("on ne peut pas dépasser")
+    out: list[tuple[float, str]] = []
+    for match in _figures(folded, _FIGURE):
+        before = folded[max(0, match.start() - 24) : match.start()]
+        if _ABOVE.search(before) and not _NEGATED.search(before):
+            figure = (_number(match.group(1)), _unit(folded, match.group(2), match.end()))
+            if figure not in out:
+                out.append(figure)
     return out
 
 
 def bounds(sentence: str) -> list[Bound]:
     """The limits a sentence sets on counted quantities."""
-    folded = fold(sentence)
+    folded = _folded(sentence)
     out = []
     for words, upper, strict in _BEFORE:
         for match in _figures(folded, rf"\b(?:{words})\s+(?:a\s+)?{_FIGURE}"):
@@ -168,6 +211,15 @@ def settles(question: str, sentence: str) -> bool | None:
     """Whether the situation the question states is within every bound the sentence sets on the
     same quantity (True), beyond one (False), or None when the sentence bounds nothing stated
     (or bounds a share several hold together, which the asker is within)."""
+    within = _within(question, sentence)
+    return within if within is not None else _beyond(question, sentence)
+
+
+# "Chacun peut aller jusqu'à 50 % ?": each of several, not one asker's share.
+_EACH = re.compile(r"\bchacune?\b")
+
+
+def _within(question: str, sentence: str) -> bool | None:
     figures = stated(question)
     if not figures:
         return None
@@ -187,5 +239,49 @@ def settles(question: str, sentence: str) -> bool | None:
         if not all(b.admits(value) for b in limits):
             return False
         together = _STATED_TOGETHER.search(fold(question))
-        return None if _COLLECTIVE.search(fold(sentence)) and not together else True
+        if _COLLECTIVE.search(fold(sentence)) and not together:
+            # Below a cap several share, one holder is within it if the others leave room:
+            # "Oui, à certaines conditions"; at the cap itself, or for each of several, no.
+            below = all(value < b.value for b in limits if b.upper)
+            return True if below and not _EACH.search(fold(question)) else None
+        return True
     return None
+
+
+def undecided(question: str, sentence: str) -> bool:
+    """Whether `sentence` bounds a quantity the question states or asks to go beyond, yet the
+    figures settle nothing ("Chacun de nous peut monter à 50 % ?" against a cap of 50 % held
+    together): its "peuvent" then answers nothing either."""
+    units = {u for _, u in stated(question)} | {u for _, u in asked_above(question)}
+    if not units or settles(question, sentence) is not None:
+        return False
+    # A share stated alone ("monter à 50 %") may be the share a sentence bounds.
+    return any(
+        b.unit in units or ("%" in units and b.unit.startswith("% ")) for b in bounds(sentence)
+    )
+
+
+def _beyond(question: str, sentence: str) -> bool | None:
+    """For a question asking to go beyond a figure ("plus de la moitié du capital ?"), against
+    the caps a sentence sets on the same quantity: False when no value beyond it is within
+    them, True when some are (unless the cap is on what several hold together and the asker
+    speaks of one), None when the sentence caps nothing asked."""
+    asked = asked_above(question)
+    if len(asked) != 1:
+        return None
+    value, unit = asked[0]
+    caps = [
+        b
+        for b in bounds(sentence)
+        if b.upper
+        and (
+            b.unit == unit
+            or (unit == "%" and b.unit.startswith("% ") and b.unit[2:] in fold(question))
+        )
+    ]
+    if not caps:
+        return None
+    if any(b.value <= value for b in caps):
+        return False
+    together = _STATED_TOGETHER.search(fold(question))
+    return None if _COLLECTIVE.search(fold(sentence)) and not together else True

@@ -141,8 +141,48 @@ def test_a_share_held_together_against_a_limit_on_what_they_hold_together() -> N
     assert stated(asked) == [(40.0, "%")]
     assert settles(asked, rule) is True
     assert settles(asked.replace("40 %", "70 %"), rule) is False
-    # Alone, the commune's share is within a limit on what several hold together only if the
-    # others' shares allow it: no verdict.
-    assert settles("La commune veut 40 % du capital, elle peut ?", rule) is None
+    # Alone, below a limit on what several hold together, the commune is within it if the
+    # others' shares allow it ("Oui, à certaines conditions"); at the limit, or each of
+    # several, no verdict.
+    assert settles("La commune veut 40 % du capital, elle peut ?", rule) is True
+    assert settles("La commune veut 50 % du capital, elle peut ?", rule) is None
+    assert settles("Chacune pourrait prendre 40 % du capital ?", rule) is None
+    # Asked to go beyond a figure: beyond the limit whatever the others hold.
+    assert settles("À nous deux, peut-on détenir plus de la moitié du capital ?", rule) is False
+    assert settles("La commune peut-elle dépasser 20 % du capital ?", rule) is None
+    assert settles("À nous deux, peut-on dépasser 20 % du capital ?", rule) is True
+    # A limit quoted after its figure ("20 % maxi") is not the asker's share.
+    assert stated("Un guide disait 20 % maxi : on peut monter à 30 % ?") == [(30.0, "%")]
     assert not spares_or_forbids("Leur part cumulée ne peut dépasser la moitié du capital.")
     assert spares_or_forbids("Elles ne peuvent pas détenir de parts.")
+
+
+def test_going_beyond_half_of_the_capital_together_gets_a_no(assistant: Assistant) -> None:
+    """ "Plus de la moitié" is more than 50 %: beyond the cap the public bodies share."""
+    answer = assistant.ask(
+        "On voudrait entrer dans la SCIC de l'épicerie avec la communauté de communes. À nous "
+        "deux, est-ce qu'on peut détenir plus de la moitié du capital ?"
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("Non."), answer.answer
+    assert "50 %" in lead, answer.answer
+
+
+def test_one_share_below_the_shared_cap_is_a_yes_under_conditions(assistant: Assistant) -> None:
+    """30 % for one commune is within a 50 % cap several share, if the others leave room; the
+    "20 % maxi" of an old guide the asker quotes is not their share."""
+    answer = assistant.ask(
+        "On voudrait entrer au capital de la SCIC de la supérette. Un vieux guide disait 20 % "
+        "maxi pour une collectivité : on peut vraiment monter à 30 % du capital ?"
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("Oui, à certaines conditions."), answer.answer
+    assert "50 %" in lead, answer.answer
+
+
+def test_each_of_several_at_the_shared_cap_gets_no_yes(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Avec la communauté de communes et le syndicat des eaux, on voudrait tous entrer dans "
+        "la même SCIC. Chacun de nous peut monter à 50 % ?"
+    )
+    assert not opening(answer.answer).startswith("Oui"), answer.answer

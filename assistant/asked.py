@@ -58,7 +58,8 @@ def asking(question: str) -> str:
 # about is what the asker wants to do, the question is whether that is allowed. On folded text.
 _IS_IT_ALLOWED = re.compile(
     r"\b(?:c'?est|c est|ce serait|est-ce|serait-ce)\s+(?:\w+\s+)?(?:possible|jouable|legal|"
-    r"autorise|permis|envisageable|faisable)\b"
+    r"autorise|permis|envisageable|faisable)\b|\b(?:ca|cela) tient (?:la route|juridiquement)\b|"
+    r"\b(?:a|ont|avons|avez|aurait|auraient)(?:-t-(?:il|elle|on))? le droit\b(?! de\b| d')"
 )
 _WANTED_VERB = re.compile(
     r"\b(?:voudrai\w*|veu[tx]|veulent|voulons|souhait\w*|aimer\w*|envisag\w* de|compt\w*|"
@@ -90,6 +91,11 @@ def asked_act(question: str) -> tuple[str, str | None] | None:
     match = _ASKED_VERB.search(asked)
     if match is None and _IS_IT_ALLOWED.search(asked):
         match = _WANTED_VERB.search(asked)
+        if match is None:
+            # "Le maire voudrait réserver le marché aux entreprises de l'ESS. C'est jouable ?":
+            # what is wanted is said in the sentence before the one that asks.
+            asked = before_asking(question)
+            match = _WANTED_VERB.search(asked)
     if match is None:
         return None
     verb = stem(match.group("verb"))
@@ -101,6 +107,15 @@ def asked_act(question: str) -> tuple[str, str | None] | None:
         return verb, None
     thing = _OBJECT.match(asked, match.end())
     return verb, thing.group("object") if thing else None
+
+
+def before_asking(question: str, asked: str | None = None) -> str:
+    """The sentence before the one that asks, folded ("" when there is none)."""
+    asked = asking(question) if asked is None else asked
+    text = question.split(ABOUT)[0]
+    end = text.rfind(asked)
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text[:end].strip()) if s.strip()]
+    return fold(sentences[-1]) if end > 0 and sentences else ""
 
 
 def asked_verb(question: str) -> str | None:

@@ -24,13 +24,17 @@ _STATUS_WORDS = frozenset(
 )
 
 
-def by_right(asked: str, said: str) -> re.Match[str] | None:
+def by_right(asked: str, said: str, before: str = "") -> re.Match[str] | None:
     """Where `said` grants "de plein droit" an agrément asked to come "d'office" (the verdict is
     then "Oui, de plein droit"): in a clause that does not deny it, and in a sentence that names,
     before it, the holder the question opens on ("Un atelier chantier d'insertion … : il est
     agréé de plein droit s'il respecte…"). "Certaines structures sont agréées de plein droit"
     names no one; "Une SCOP soutenue par la commune" is not named by a sentence on a chantier
     "soutenu par la commune"; a chamber's "capacité juridique … de plein droit" is no agrément."""
+    # "L'ACI qu'on subventionne veut l'agrément ESUS. Est-ce qu'il l'a d'office ?": a pronoun
+    # takes up the holder, and the status, the sentence before names.
+    if _PRONOUN.match(asked) and before:
+        asked = f"{before} {_PRONOUN.sub('', asked, count=1)}"
     if not _ASKS_BY_RIGHT.search(asked) or not _AGREMENT.search(asked):
         return None
     found = _BY_RIGHT.search(said)
@@ -54,6 +58,7 @@ def by_right(asked: str, said: str) -> re.Match[str] | None:
     return found
 
 
+_PRONOUN = re.compile(r"^\s*(?:est-ce qu'|est ce qu')?(?:il|elle|ils|elles)\b\s*")
 _AGREMENT = re.compile(r"\bagre(?:e|ee|es|ees|ment)?s?\b")
 # The holder a question opens on: "Un atelier chantier d'insertion (qu'on finance), il a…",
 # "l'ESAT du secteur a-t-il…": the words before its verb, a relative or a comma. Folded text.

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from assistant.asked import ASKS_OBLIGATION, ASKS_PERMISSION, LIGHT, PURPOSE, asked_act, asking
+from assistant.asked import (
+    ASKS_OBLIGATION,
+    ASKS_PERMISSION,
+    LIGHT,
+    PURPOSE,
+    asked_act,
+    asking,
+    before_asking,
+)
 from assistant.by_right import by_right
 from assistant.french import fold, stem, terms, verb_lists
 from assistant.parties import DENIAL_OVERLAP, not_applied
@@ -115,7 +123,7 @@ def verdict(question: str, sentence: str) -> str | None:
     asked, said = fold(asking(question)), _IDIOM.sub("se prevaloir", fold(sentence))
     if ASKS_OBLIGATION.search(asked) and not_applied(question, asked, said):
         return NO
-    if (granted := by_right(asked, said)) is not None:
+    if (granted := by_right(asked, said, before_asking(question))) is not None:
         return BY_RIGHT_IF if _CONDITIONS.search(said[granted.end() :]) else BY_RIGHT
     found = asked_act(question)
     if found is None:
@@ -184,9 +192,11 @@ _DENIAL = re.compile(
 
 def _denied(asked: str, said: str) -> str | None:
     """ "Non." when a question asked with a plain verb ("la convention s'applique-t-elle à…",
-    "ça compte comme…") is answered by a sentence denying that verb about what was asked."""
+    "ça compte comme…") is answered by a sentence denying that verb, or a verb naming the same
+    act ("confie-t-elle une mission" / "n'attribue pas de mission"), about what was asked."""
     asked_terms = set(terms(asked))
-    asked_stems = {stem(_word(w)) for w in asked.split()}
+    asked_stems = {stem(_word(w)) for w in re.split(r"[\s-]+", asked)}  # "confie-t-elle"
+    asked_stems |= {s for a in asked_stems for s in _same_act().get(a, frozenset())}
     for match in _DENIAL.finditer(said):
         if stem(match.group("verb")) not in asked_stems:
             continue

@@ -365,3 +365,42 @@ def test_a_duty_asked_for_a_purpose_is_the_purpose() -> None:
     asked = "La régie doit-elle monter un dossier pour prouver qu'elle remplit les conditions ?"
     assert verdict(asked, said) == "Non."
     assert verdict("La régie doit-elle monter un dossier pour obtenir une aide ?", said) is None
+
+
+def test_the_act_wanted_is_read_in_the_sentence_before_a_bare_is_it_allowed() -> None:
+    """ "Le maire voudrait réserver… . C'est jouable ?", "… veut se présenter comme… . Il a le
+    droit ?": the sentence that asks names no act; the one before says what is wanted."""
+    asked = (
+        "Le maire voudrait réserver le marché de travaux de l'école aux seules entreprises de "
+        "l'ESS. C'est jouable juridiquement ?"
+    )
+    assert asked_verb(asked) == "reserv"
+    said = "Un marché de fournitures ou de travaux ne peut pas être réservé sur ce fondement."
+    assert verdict(asked, said) == "Non."
+    claimed = "Un commerçant a une SAS et veut se présenter comme entreprise de l'ESS. Il a le droit ?"
+    allowed = (
+        "Peuvent faire publiquement état de leur qualité d'entreprise de l'ESS les sociétés "
+        "commerciales qui remplissent les conditions suivantes."
+    )
+    assert verdict(claimed, allowed) == "Oui, à certaines conditions."
+    # Nothing wanted before it: no act, no verdict read off a modal.
+    assert asked_verb("Bonjour. C'est jouable ?") is None
+
+
+def test_a_plain_verb_is_denied_by_a_verb_naming_the_same_act() -> None:
+    asked = "La loi ESS confie-t-elle une mission propre au département ?"
+    said = "La loi ESS n'attribue pas de mission propre au département."
+    assert verdict(asked, said) == "Non."
+    assert verdict(asked, "La loi n'attribue pas de subvention aux associations.") is None
+
+
+def test_a_status_by_right_asked_with_a_pronoun_reads_the_holder_before() -> None:
+    """ "L'ACI qu'on subventionne veut l'agrément ESUS. Est-ce qu'il l'a d'office ?": "il" is
+    the chantier the sentence before names; a SCOP is not named by a sentence on chantiers."""
+    said = (
+        "Un atelier chantier d'insertion soutenu par la commune n'a donc pas à démontrer les "
+        "conditions du I : il est agréé de plein droit s'il respecte l'article 1er."
+    )
+    asked = "L'ACI qu'on subventionne veut l'agrément ESUS. Est-ce qu'il l'a d'office ?"
+    assert verdict(asked, said) == "Oui, de plein droit, à certaines conditions."
+    assert verdict("Une SCOP veut l'agrément ESUS. Est-ce qu'elle l'a d'office ?", said) is None

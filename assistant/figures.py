@@ -105,6 +105,7 @@ _CAPITAL_AMOUNT = re.compile(
     r"\bcapital (?:social )?(?:minimum|minimal|de depart|a prevoir)\b|\bminimum de capital\b|"
     r"\bmontant du capital\b"
 )
+_LEAVES = re.compile(r"\b(?:on|je|il|elle) part\b")
 _ASKS_WHEN = re.compile(r"\bquand\b|\bdate\b|\bfrequence\b|\bperiodicite\b|tous les combien")
 
 
@@ -124,6 +125,7 @@ def figure_in(text: str, asked: str = "", counted: tuple[str, ...] = ()) -> str 
     rate = _RATE.sub(" ", asked)  # "combien par mois ?" asks an amount, not a duration
     # "le capital social minimum", "quel capital minimum": an amount of money, not a share
     rate = _CAPITAL_AMOUNT.sub(" montant ", rate)
+    rate = _LEAVES.sub(" ", rate)  # "si on part sur une SA": the verb, not a share
     units = [
         next(
             (unit for words, unit in _ASKED_UNITS if re.fullmatch(words, w)),

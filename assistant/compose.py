@@ -25,7 +25,7 @@ from assistant.types import Answer, Citation, Hit
 
 # "Oui. Quand une subvention…": a practice note answering its own heading's question.
 # A note's own answer to its heading's question: "Oui.", "Non.", "Oui, au-delà d'un seuil.".
-# Also after a short frame: "Dans la rédaction de 2014, oui.".
+# Also after a short frame: "Dans sa rédaction de 2014, oui.".
 _STATED_VERDICT = re.compile(
     r"^(?P<verdict>(?:(?:Dans|Selon|D'après|En) [^.;:,]{1,40}, (?:oui|non)|(?:Oui|Non)"
     r"(?:, [^.;:]{1,60})?)\.)\s+(?=[A-ZÀ-Ý])"

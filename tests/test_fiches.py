@@ -10,6 +10,7 @@ import frontmatter
 
 from assistant.pipeline import Assistant
 from assistant.types import SECONDARY_KINDS
+from evals.metrics import opening
 from tests.fixtures import ROOT
 
 CORPUS = ROOT / "corpus"
@@ -73,3 +74,26 @@ def test_the_section_of_a_note_that_answers_is_found_beside_its_introduction(
     opening = answer.answer.split("\n\n")[0]
     assert "travailleurs handicapés ou défavorisés" in opening
     assert "écologique" in opening
+
+
+def test_the_steps_to_grant_a_subsidy_are_the_laws_in_order(assistant: Assistant) -> None:
+    """ "Les grandes étapes pour verser une subvention à une asso dans les règles" are a
+    numbered list, each step with its article: from what makes it a subsidy (art. 9-1) to the
+    convention and the financial report (art. 10)."""
+    answer = assistant.ask(
+        "Quelles sont les étapes pour verser une subvention à une association dans les règles, "
+        "jusqu'au contrôle après le versement ?"
+    )
+    lead = opening(answer.answer)
+    assert lead.startswith("1. "), answer.answer
+    for fact in ("convention", "compte rendu financier", "art. 9-1", "art. 10"):
+        assert fact in lead, answer.answer
+
+
+def test_a_scic_may_be_an_sas_and_an_sas_claiming_ess_is_not_told_about_scic(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Une SCIC en SAS, c'est possible ?")
+    assert opening(answer.answer).startswith("Oui."), answer.answer
+    other = assistant.ask("Une SAS classique peut-elle se revendiquer entreprise de l'ESS ?")
+    assert "SCIC" not in opening(other.answer).split("\n")[0], other.answer

@@ -31,7 +31,7 @@ from assistant.figures import DELEGATED, figure_in, quantities
 from assistant.followup import ABOUT
 from assistant.french import fold
 from assistant.lexical import LexicalIndex
-from assistant.openings import Opening, Openings
+from assistant.openings import Opening, Openings, own_answer_fits
 from assistant.points import POINT_WORDS, further_points, same
 from assistant.question import Kind, Question, quotes_in
 from assistant.refusals import (
@@ -205,7 +205,11 @@ class AnswerBuilder:
             yesno = opening.part.kind is Kind.YESNO
             # A note's own "Oui, dans la rédaction de 2014." answers its heading's question,
             # which a follow-up on a new case ("et s'il le vend à son fils ?") is not.
-            own = yesno and ABOUT not in opening.part.text
+            own = (
+                yesno
+                and ABOUT not in opening.part.text
+                and own_answer_fits(opening.part, hits[opening.lead.hit_index])
+            )
             out.lead(opening.lead, opening.verdict, opening.part.kind is Kind.STEPS, own)
             for extra in opening.more:
                 out.lead(extra, None, own_verdict=yesno and opening.verdict is None)

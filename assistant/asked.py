@@ -106,7 +106,9 @@ def asked_act(question: str) -> tuple[str, str | None] | None:
     if verb not in LIGHT:
         return verb, None
     thing = _OBJECT.match(asked, match.end())
-    return verb, thing.group("object") if thing else None
+    if thing is None:
+        return None  # "prendre 60 % de la SCIC": a light verb says nothing without its object
+    return verb, thing.group("object")
 
 
 def before_asking(question: str, asked: str | None = None) -> str:

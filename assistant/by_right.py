@@ -34,6 +34,8 @@ def by_right(asked: str, said: str, before: str = "") -> re.Match[str] | None:
     # "L'ACI qu'on subventionne veut l'agrément ESUS. Est-ce qu'il l'a d'office ?": a pronoun
     # takes up the holder, and the status, the sentence before names.
     if _PRONOUN.match(asked) and before:
+        if _CHANGED.search(before):
+            return None  # "transformé en SCOP", "devenu une SARL": the pronoun is the new body
         asked = f"{before} {_PRONOUN.sub('', asked, count=1)}"
     if not _ASKS_BY_RIGHT.search(asked) or not _AGREMENT.search(asked):
         return None
@@ -58,6 +60,9 @@ def by_right(asked: str, said: str, before: str = "") -> re.Match[str] | None:
     return found
 
 
+_CHANGED = re.compile(
+    r"\b(?:transforme\w*|devenue?s?|deviendra\w*|perdu|n'est plus|ne sont plus|change\w* de)\b"
+)
 _PRONOUN = re.compile(r"^\s*(?:est-ce qu'|est ce qu')?(?:il|elle|ils|elles)\b\s*")
 _AGREMENT = re.compile(r"\bagre(?:e|ee|es|ees|ment)?s?\b")
 # The holder a question opens on: "Un atelier chantier d'insertion (qu'on finance), il a…",

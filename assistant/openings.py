@@ -17,6 +17,7 @@ from assistant.exemptions import exempts, spares_asker
 from assistant.figures import BEFORE_AFTER, after_figure
 from assistant.french import fold, sentences, stem, terms, words
 from assistant.lists import list_carried_on
+from assistant.parties import PARTIES, other_body
 from assistant.points import same
 from assistant.question import Kind, Question, quotes_in
 from assistant.refusals import FOCUS_COVERAGE
@@ -151,7 +152,12 @@ class Openings:
             # ("Non." written before a note's sentence answers the note's own question, which
             # may not be this one: only the best sentence is read with it.)
             judged = [
-                (c, _verdict_of(part, c) if c is best else verdicts.verdict(part.text, c.text))
+                (
+                    c,
+                    _verdict_of(part, c, hits)
+                    if c is best
+                    else verdicts.verdict(part.text, c.text),
+                )
                 for c in [best, *usable[:_MORE_AMONG]]
                 if c is best
                 or (
@@ -163,8 +169,12 @@ class Openings:
             if verdicts.restricted(part.text, best.text):
                 judged = [(best, None)]  # allowed for a class the question does not name
             lead, verdict = next(((c, v) for c, v in judged if v), (best, None))
-            if verdict is not None and undecided(part.text, lead.text):
-                verdict = None  # the figures asked about decide, and they do not
+            if verdict is not None and (
+                undecided(part.text, lead.text) or other_body(part.text, lead.text)
+            ):
+                # The figures asked about decide, and they do not; or the sentence is about
+                # another kind of body ("entrer au capital d'une SCOP" / a SCIC sentence).
+                verdict = None
             if verdict != verdicts.NO and binds_only_some(part.text, lead.text):
                 verdict = verdicts.NO  # "obligatoire pour toutes les communes ?": only some
             bounding = self.bounding(part, best, usable, hits)
@@ -391,8 +401,32 @@ def _who_does(folded: str) -> str | None:
     return stem(found.group("verb"))
 
 
-def _verdict_of(part: Question, c: Candidate) -> str | None:
-    return verdicts.stated(c.previous) or verdicts.verdict(part.text, c.text)
+def _verdict_of(part: Question, c: Candidate, hits: list[Hit]) -> str | None:
+    own = verdicts.stated(c.previous) if own_answer_fits(part, hits[c.hit_index]) else None
+    return own or verdicts.verdict(part.text, c.text)
+
+
+def own_answer_fits(part: Question, hit: Hit) -> bool:
+    """Whether a note's own "Oui." / "Non." (its answer to its heading's question) may answer
+    `part`: every body, member, figure and acronym the sentence that asks names is in that
+    section ("Une SCIC peut-elle être une SAS ? Oui." does not answer "…prendre la forme d'une
+    association ?", nor "…avoir 150 associés ?"); other words may differ ("obligé" / "doit")."""
+    present = set(terms(f"{hit.meta.context} {hit.text}"))
+    missing = [
+        (t, long)
+        for t, long in part.expansions
+        if t not in part.setting and t not in present and not long & present and t not in _ANY
+    ]
+    return not any(
+        t in PARTIES or t in _MEMBERS or any(ch.isdigit() for ch in t) or long
+        for t, long in missing
+    )
+
+
+# Words every note is about, named or not: the ESS, the collectivité asking.
+_ANY = frozenset(terms("ESS collectivité collectivités"))
+# Who makes up a body, named as a body is: "150 associés" asks about members.
+_MEMBERS = frozenset(terms("associé associés membre membres salarié salariés adhérent adhérents"))
 
 
 def _named_in(text: str) -> set[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from assistant.french import fold, terms
+from assistant.glossary import acronyms
 
 # Of what follows a denial, this many of the question's terms must be there ("aux aides au
 # logement locatif social" for "pour des logements locatifs sociaux"): the sentence then denies
@@ -68,3 +69,41 @@ def not_applied(question: str, asked: str, said: str) -> bool:
         if own & rest and len(whole & rest) >= DENIAL_OVERLAP and spared <= named:
             return True
     return False
+
+
+# Kinds of body the texts name by their acronym: a sentence on one does not answer a question
+# on another ("entrer au capital d'une SCOP" / "La SCIC permet à une commune…").
+_BODIES = (
+    "scic",
+    "scop",
+    "cae",
+    "sapo",
+    "cuma",
+    "siae",
+    "ei",
+    "etti",
+    "aci",
+    "ea",
+    "esat",
+    "geiq",
+    "ptce",
+    "cress",
+    "epci",
+)
+
+
+def other_body(question: str, sentence: str) -> bool:
+    """Whether the question names kinds of body (by acronym or long form) none of which the
+    sentence names, while the sentence names another."""
+
+    def named(text: str) -> set[str]:
+        folded = fold(text)
+        known = acronyms()
+        return {
+            b
+            for b in _BODIES
+            if re.search(rf"\b{b}\b", folded) or (b in known and fold(known[b]) in folded)
+        }
+
+    asked, said = named(question), named(sentence)
+    return bool(asked and said and not asked & said)

@@ -30,6 +30,7 @@ _NARROWING = re.compile(
 # A sentence about the duty itself that says whom it binds: "L'obligation ne joue qu'au-dessus
 # du seuil", "cette obligation ne s'applique qu'aux acheteurs…". On folded text.
 _DUTY_ONLY = re.compile(r"\b(?:l'|cette |cet )obligation (?:\w+ ){0,3}?ne (?:s')?\w+ qu")
+_ASKED_ABOVE = re.compile(r"\b(?:depass\w*|au-dessus|au-dela|franchiss\w*)\b")
 _PRESENT = re.compile(r"[a-z]{3,}(?:e|ent)$")
 
 
@@ -43,6 +44,8 @@ def binds_only_some(question: str, sentence: str) -> bool:
     asked, said = fold(asking(question)), fold(sentence)
     if not (ASKS_OBLIGATION.search(asked) and _EVERY.search(asked)):
         return False
+    if _NARROWING.search(asked) or _ASKED_ABOVE.search(asked):
+        return False  # "toutes celles qui dépassent le seuil" already names only some
     if not _NARROWING.search(said):
         return False
     if _DUTY_ONLY.search(said):

@@ -166,9 +166,8 @@ def stated(question: str) -> list[tuple[float, str]]:
             continue
         if match.group(2) == "%" and _OTHER_HOLDER.search(before):
             continue
-        figure = (_number(match.group(1)), _unit(folded, match.group(2), match.end()))
-        if figure not in out:  # "environ 30 % … on peut monter à 30 % ?": one figure
-            out.append(figure)
+        # Every figure, the same value twice too: "la commune 30 % et la région 30 %" are two.
+        out.append((_number(match.group(1)), _unit(folded, match.group(2), match.end())))
     return out
 
 
@@ -225,7 +224,7 @@ def _within(question: str, sentence: str) -> bool | None:
         return None
     every_limit = bounds(sentence)
     for value, unit in figures:
-        if sum(u == unit for _, u in figures) > 1:
+        if sum(u == unit or (u[0] == unit[0] == "%") for _, u in figures) > 1:
             continue  # "un budget de 500 000 € et 20 000 € de subvention": which one?
         # "35 %" stated alone, in a question about the capital, is a share of the capital.
         limits = [
@@ -248,13 +247,23 @@ def _within(question: str, sentence: str) -> bool | None:
     return None
 
 
+# What a share asked about is a share of ("45 % dans la SCIC"; not "un projet 100 %
+# environnemental").
+_SHARE_OF = re.compile(r"\b(?:capital|parts?|scic|societe|actions|participation)\b")
+
+
 def undecided(question: str, sentence: str) -> bool:
-    """Whether `sentence` bounds a quantity the question states or asks to go beyond, yet the
-    figures settle nothing ("Chacun de nous peut monter à 50 % ?" against a cap of 50 % held
-    together): its "peuvent" then answers nothing either."""
+    """Whether the question states (or asks to go beyond) a figure that `sentence` does not
+    settle: a share whatever the sentence says ("Chacun de nous peut monter à 50 % ?" against
+    a cap of 50 % held together, or a sentence with no cap), another quantity when the sentence
+    bounds it. Its "peuvent" then answers nothing either."""
     units = {u for _, u in stated(question)} | {u for _, u in asked_above(question)}
     if not units or settles(question, sentence) is not None:
         return False
+    if any(u.startswith("%") for u in units) and _SHARE_OF.search(fold(question)):
+        # A share asked about ("monter à 45 %, la commune y est déjà à 10 %") is answered by
+        # the figures only: a sentence that bounds none settles nothing.
+        return True
     # A share stated alone ("monter à 50 %") may be the share a sentence bounds.
     return any(
         b.unit in units or ("%" in units and b.unit.startswith("% ")) for b in bounds(sentence)

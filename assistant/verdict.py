@@ -21,7 +21,7 @@ from assistant.asked import (
 )
 from assistant.by_right import by_right
 from assistant.french import fold, stem, terms, verb_lists
-from assistant.parties import DENIAL_OVERLAP, not_applied
+from assistant.parties import DENIAL_OVERLAP, PARTIES, not_applied
 from assistant.thresholds import settles
 
 YES = "Oui."
@@ -200,7 +200,10 @@ def _denied(asked: str, said: str) -> str | None:
     for match in _DENIAL.finditer(said):
         if stem(match.group("verb")) not in asked_stems:
             continue
-        if len(set(terms(match.group("rest"))) & asked_terms) >= DENIAL_OVERLAP:
+        rest = set(terms(match.group("rest")))
+        if rest & set(PARTIES) - asked_terms and asked_terms & set(PARTIES):
+            continue  # denied of the département, asked of the intercommunalité
+        if len(rest & asked_terms) >= DENIAL_OVERLAP:
             return NO
     return None
 

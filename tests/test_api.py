@@ -184,7 +184,7 @@ def test_after_a_restart_the_first_answers_find_everything_loaded(
         opened = state.generations.current()
         before = counting.texts
         questions = [
-            f"{q} (question {n})"
+            f"Question {n} : {q}"  # in the sentence that asks, so that it is embedded once
             for n, q in enumerate(
                 [
                     "Qu'est-ce qu'une SCIC ?",

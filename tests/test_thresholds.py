@@ -186,3 +186,20 @@ def test_each_of_several_at_the_shared_cap_gets_no_yes(assistant: Assistant) -> 
         "la même SCIC. Chacun de nous peut monter à 50 % ?"
     )
     assert not opening(answer.answer).startswith("Oui"), answer.answer
+
+
+def test_two_holders_with_the_same_share_are_two_figures() -> None:
+    rule = "Les personnes publiques peuvent détenir ensemble jusqu'à 50 % du capital de la société."
+    asked = "Notre commune aurait 30 % du capital et la région 30 % aussi. C'est jouable ?"
+    assert settles(asked, rule) is None
+
+
+def test_a_notes_own_yes_answers_only_its_own_question(assistant: Assistant) -> None:
+    """ "Une SCIC peut-elle être une SAS ? Oui." does not answer whether a SCIC may be an
+    association, or have 150 members."""
+    for question in (
+        "Une SCIC peut-elle prendre la forme d'une association ?",
+        "Une SCIC en SAS peut-elle avoir 150 associés ?",
+    ):
+        answer = assistant.ask(question)
+        assert not opening(answer.answer).startswith("Oui"), answer.answer

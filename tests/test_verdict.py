@@ -377,14 +377,17 @@ def test_the_act_wanted_is_read_in_the_sentence_before_a_bare_is_it_allowed() ->
     assert asked_verb(asked) == "reserv"
     said = "Un marché de fournitures ou de travaux ne peut pas être réservé sur ce fondement."
     assert verdict(asked, said) == "Non."
-    claimed = "Un commerçant a une SAS et veut se présenter comme entreprise de l'ESS. Il a le droit ?"
+    claimed = (
+        "Un commerçant a une SAS et veut afficher la qualité d'entreprise de l'ESS. Il a le droit ?"
+    )
     allowed = (
         "Peuvent faire publiquement état de leur qualité d'entreprise de l'ESS les sociétés "
         "commerciales qui remplissent les conditions suivantes."
     )
     assert verdict(claimed, allowed) == "Oui, à certaines conditions."
-    # Nothing wanted before it: no act, no verdict read off a modal.
+    # Nothing wanted before it, or a light verb without its object ("prendre 60 %"): no act.
     assert asked_verb("Bonjour. C'est jouable ?") is None
+    assert asked_verb("La commune voudrait prendre 60 % de la SCIC. C'est jouable ?") is None
 
 
 def test_a_plain_verb_is_denied_by_a_verb_naming_the_same_act() -> None:
@@ -404,3 +407,36 @@ def test_a_status_by_right_asked_with_a_pronoun_reads_the_holder_before() -> Non
     asked = "L'ACI qu'on subventionne veut l'agrément ESUS. Est-ce qu'il l'a d'office ?"
     assert verdict(asked, said) == "Oui, de plein droit, à certaines conditions."
     assert verdict("Une SCOP veut l'agrément ESUS. Est-ce qu'elle l'a d'office ?", said) is None
+
+
+def test_review_cases_give_no_verdict_rather_than_a_wrong_one() -> None:
+    """Cases a reviewer found answered wrongly: a denial about the département is no answer
+    for the intercommunalité; a chantier that became a SCOP is no longer the chantier the law
+    lists; a duty asked of those above the threshold is not narrowed by "only above it"; a
+    sentence on a SCIC does not answer for a SCOP."""
+    from assistant.parties import other_body
+    from assistant.scope import binds_only_some
+
+    denial = "La loi ESS n'attribue pas de mission propre au département."
+    assert verdict("La loi confie-t-elle à l'intercommunalité une mission propre ?", denial) is None
+    chantier = (
+        "Un atelier chantier d'insertion soutenu par la commune est agréé de plein droit s'il "
+        "respecte l'article 1er."
+    )
+    changed = (
+        "L'atelier chantier d'insertion a été transformé en SCOP. Est-ce qu'elle a l'agrément "
+        "ESUS d'office ?"
+    )
+    assert verdict(changed, chantier) is None
+    only_above = "L'obligation ne joue qu'au-dessus du seuil."
+    assert not binds_only_some(
+        "Toutes les collectivités qui dépassent le seuil sont obligées d'adopter un SPASER ?",
+        only_above,
+    )
+    assert binds_only_some(
+        "Toutes les collectivités sont obligées d'adopter un SPASER, même les petites ?",
+        only_above,
+    )
+    scic = "La société coopérative d'intérêt collectif (SCIC) permet à une commune d'être associée."
+    assert other_body("Le département peut-il entrer au capital d'une SCOP ?", scic)
+    assert not other_body("Une commune peut-elle entrer dans une SCIC ?", scic)

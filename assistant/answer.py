@@ -31,7 +31,8 @@ from assistant.figures import DELEGATED, figure_in, quantities
 from assistant.followup import ABOUT
 from assistant.french import fold
 from assistant.lexical import LexicalIndex
-from assistant.openings import Opening, Openings, own_answer_fits
+from assistant.openings import Opening, Openings
+from assistant.own_verdict import own_answer_fits
 from assistant.points import POINT_WORDS, further_points, same
 from assistant.question import Kind, Question, quotes_in
 from assistant.refusals import (
@@ -203,7 +204,7 @@ class AnswerBuilder:
         out = Writeup(hits)
         for opening in openings:
             yesno = opening.part.kind is Kind.YESNO
-            # A note's own "Oui, dans la rédaction de 2014." answers its heading's question,
+            # A note's own "Oui, sauf exceptions, dans la rédaction de 2014." answers its heading's question,
             # which a follow-up on a new case ("et s'il le vend à son fils ?") is not.
             own = (
                 yesno

@@ -61,7 +61,8 @@ def by_right(asked: str, said: str, before: str = "") -> re.Match[str] | None:
 
 
 _CHANGED = re.compile(
-    r"\b(?:transforme\w*|devenue?s?|deviendra\w*|perdu|n'est plus|ne sont plus|change\w* de)\b"
+    r"\b(?:transforme\w*|devenue?s?|deviendra\w*|perdu|n'est plus|ne sont plus|change\w* de|"
+    r"repris\w* par|rachete\w*|absorbe\w*|cede\w*|fusionne\w*)\b"
 )
 _PRONOUN = re.compile(r"^\s*(?:est-ce qu'|est ce qu')?(?:il|elle|ils|elles)\b\s*")
 _AGREMENT = re.compile(r"\bagre(?:e|ee|es|ees|ment)?s?\b")

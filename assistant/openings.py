@@ -17,7 +17,8 @@ from assistant.exemptions import exempts, spares_asker
 from assistant.figures import BEFORE_AFTER, after_figure
 from assistant.french import fold, sentences, stem, terms, words
 from assistant.lists import list_carried_on
-from assistant.parties import PARTIES, other_body
+from assistant.own_verdict import own_answer_fits
+from assistant.parties import other_body
 from assistant.points import same
 from assistant.question import Kind, Question, quotes_in
 from assistant.refusals import FOCUS_COVERAGE
@@ -404,29 +405,6 @@ def _who_does(folded: str) -> str | None:
 def _verdict_of(part: Question, c: Candidate, hits: list[Hit]) -> str | None:
     own = verdicts.stated(c.previous) if own_answer_fits(part, hits[c.hit_index]) else None
     return own or verdicts.verdict(part.text, c.text)
-
-
-def own_answer_fits(part: Question, hit: Hit) -> bool:
-    """Whether a note's own "Oui." / "Non." (its answer to its heading's question) may answer
-    `part`: every body, member, figure and acronym the sentence that asks names is in that
-    section ("Une SCIC peut-elle être une SAS ? Oui." does not answer "…prendre la forme d'une
-    association ?", nor "…avoir 150 associés ?"); other words may differ ("obligé" / "doit")."""
-    present = set(terms(f"{hit.meta.context} {hit.text}"))
-    missing = [
-        (t, long)
-        for t, long in part.expansions
-        if t not in part.setting and t not in present and not long & present and t not in _ANY
-    ]
-    return not any(
-        t in PARTIES or t in _MEMBERS or any(ch.isdigit() for ch in t) or long
-        for t, long in missing
-    )
-
-
-# Words every note is about, named or not: the ESS, the collectivité asking.
-_ANY = frozenset(terms("ESS collectivité collectivités"))
-# Who makes up a body, named as a body is: "150 associés" asks about members.
-_MEMBERS = frozenset(terms("associé associés membre membres salarié salariés adhérent adhérents"))
 
 
 def _named_in(text: str) -> set[str]:

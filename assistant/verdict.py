@@ -106,12 +106,36 @@ def governs(said: str, modal: re.Pattern[str], verb: str, thing: str | None = No
         window = [w for w in clause.split() if any(ch.isalpha() for ch in w)][:_WINDOW]
         if any(stem(_word(w)) in verbs or _word(w) in objects for w in window):
             return True
-        before = said[max(0, match.start() - 40) : match.start()].split()[-3:]
-        if any(stem(_word(w)) in verbs for w in before):  # "réservés … peuvent être"
+        before = said[max(0, match.start() - 40) : match.start()].split()[-4:]
+        # "réservés … peuvent être", not a noun with its article ("l'aide ne peut pas payer")
+        if any(
+            stem(_word(w)) in verbs and "'" not in w and (i == 0 or before[i - 1] not in _ARTICLES)
+            for i, w in enumerate(before)
+            if i > 0 or len(before) < 4
+        ):
             return True
     return False
 
 
+_ARTICLES = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "du",
+        "cette",
+        "ce",
+        "ces",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "leurs",
+    ]
+)
 # "faire publiquement état de leur qualité": to claim it, as "se dire", "se prévaloir".
 _IDIOM = re.compile(r"\bfaire (?:publiquement )?etat\b")
 

@@ -97,3 +97,14 @@ def test_a_scic_may_be_an_sas_and_an_sas_claiming_ess_is_not_told_about_scic(
     assert opening(answer.answer).startswith("Oui."), answer.answer
     other = assistant.ask("Une SAS classique peut-elle se revendiquer entreprise de l'ESS ?")
     assert "SCIC" not in opening(other.answer).split("\n")[0], other.answer
+
+
+def test_a_sale_in_liquidation_is_not_told_a_flat_yes(assistant: Assistant) -> None:
+    """The note's own answer on informing employees before a sale keeps its exceptions in the
+    verdict (liquidation judiciaire is one): never a flat "Oui"."""
+    answer = assistant.ask(
+        "Une SARL de 20 salariés en liquidation judiciaire, le gérant doit-il prévenir les "
+        "salariés avant de vendre ?"
+    )
+    lead = opening(answer.answer)
+    assert not lead.startswith(("Oui.", "Oui, dans")), answer.answer

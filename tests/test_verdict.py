@@ -440,3 +440,23 @@ def test_review_cases_give_no_verdict_rather_than_a_wrong_one() -> None:
     scic = "La société coopérative d'intérêt collectif (SCIC) permet à une commune d'être associée."
     assert other_body("Le département peut-il entrer au capital d'une SCOP ?", scic)
     assert not other_body("Une commune peut-elle entrer dans une SCIC ?", scic)
+
+
+def test_a_noun_before_a_prohibition_is_not_the_act_asked() -> None:
+    """ "l'aide ne peut pas payer une prestation" forbids paying for a service, not subsidising:
+    the noun "aide" before the modal is no verb; "réservés … peuvent être" still is."""
+    said = (
+        "Si la collectivité verse une aide à la SCIC, les règles de la subvention s'appliquent : "
+        "l'aide ne peut pas payer une prestation répondant aux besoins de la collectivité."
+    )
+    assert verdict("Peut-on subventionner la SCIC dont la commune est associée ?", said) is None
+    assert verdict("Ce lot peut-il être réservé ?", "Des lots réservés peuvent être passés.") == (
+        "Oui."
+    )
+    chantier = (
+        "Un atelier chantier d'insertion est agréé de plein droit s'il respecte l'article 1er."
+    )
+    taken = (
+        "Le chantier d'insertion a été repris par une SARL. Est-ce qu'elle est agréée d'office ?"
+    )
+    assert verdict(taken, chantier) is None

@@ -24,7 +24,7 @@ _STATUS_WORDS = frozenset(
 )
 
 
-def by_right(asked: str, said: str, before: str = "") -> re.Match[str] | None:
+def by_right(asked: str, said: str, context: str = "") -> re.Match[str] | None:
     """Where `said` grants "de plein droit" an agrément asked to come "d'office" (the verdict is
     then "Oui, de plein droit"): in a clause that does not deny it, and in a sentence that names,
     before it, the holder the question opens on ("Un atelier chantier d'insertion … : il est
@@ -33,10 +33,10 @@ def by_right(asked: str, said: str, before: str = "") -> re.Match[str] | None:
     "soutenu par la commune"; a chamber's "capacité juridique … de plein droit" is no agrément."""
     # "L'ACI qu'on subventionne veut l'agrément ESUS. Est-ce qu'il l'a d'office ?": a pronoun
     # takes up the holder, and the status, the sentence before names.
-    if _PRONOUN.match(asked) and before:
-        if _CHANGED.search(before):
+    if _PRONOUN.match(asked) and context:
+        if _CHANGED.search(context):
             return None  # "transformé en SCOP", "devenu une SARL": the pronoun is the new body
-        asked = f"{before} {_PRONOUN.sub('', asked, count=1)}"
+        asked = f"{context} {_PRONOUN.sub('', asked, count=1)}"
     if not _ASKS_BY_RIGHT.search(asked) or not _AGREMENT.search(asked):
         return None
     found = _BY_RIGHT.search(said)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from assistant import verdict as verdicts
+from assistant.basis import basis as find_basis
 from assistant.by_article import (
     by_reference,
     citing_absent,
@@ -185,7 +186,7 @@ class AnswerBuilder:
                 first.lead, first.verdict = planted[0], None
             first.more = [c for c in first.more if c is not planted[1] and c is not first.lead]
         for opening in openings:
-            basis = self.openings.basis(opening, ranked_by_part[parts.index(opening.part)], hits)
+            basis = find_basis(opening, ranked_by_part[parts.index(opening.part)], hits)
             # The law already quoted whole in the opening is not quoted again as its basis.
             if basis is not None and not any(same(basis, c) for c in opening.more):
                 opening.basis = basis

@@ -49,9 +49,13 @@ def asking(question: str) -> str:
     the earlier question a follow-up is about ("S'il le vend à son fils, c'est pareil ? — à
     propos de : … doit-il informer ses salariés ?" asks about the son, not the rule)."""
     question = question.split(ABOUT)[0]
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.strip()]
+    sentences = _sentences(question)
     asked = [s for s in sentences if "?" in s]
     return (asked or sentences or [question])[-1]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
 
 
 # "On voudrait réserver le marché aux entreprises de l'ESS, c'est possible ?": the verb asked
@@ -116,7 +120,7 @@ def before_asking(question: str, asked: str | None = None) -> str:
     asked = asking(question) if asked is None else asked
     text = question.split(ABOUT)[0]
     end = text.rfind(asked)
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text[:end].strip()) if s.strip()]
+    sentences = _sentences(text[:end])
     return fold(sentences[-1]) if end > 0 and sentences else ""
 
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 from assistant import verdict as verdicts
 from assistant.asked import obligation_asked
-from assistant.citations import HISTORIC, LEGAL_KINDS
+from assistant.citations import HISTORIC
 from assistant.compose import is_meta
 from assistant.definitions import definition_strength
 from assistant.exemptions import exempts, spares_asker
 from assistant.figures import BEFORE_AFTER, after_figure
-from assistant.french import fold, sentences, stem, terms, words
+from assistant.french import fold, sentences, terms
 from assistant.lists import list_carried_on
 from assistant.own_verdict import own_answer_fits
 from assistant.parties import other_body
@@ -25,9 +25,10 @@ from assistant.refusals import FOCUS_COVERAGE
 from assistant.scope import binds_only_some
 from assistant.scoring import Candidate, Scorer
 from assistant.sentences import lists_steps
-from assistant.superseded import BASIS_OVERLAP, current_instead, overlap
+from assistant.superseded import current_instead
 from assistant.thresholds import settles, undecided
 from assistant.types import Hit
+from assistant.who import saying_who
 
 # The opening takes up to two more sentences that score at least this share of the first and
 # add this much of the question's terms, within about this many words.
@@ -131,21 +132,8 @@ class Openings:
                 ),
                 best,
             )
-        elif part.kind is Kind.WHO and (did := _who_does(part.folded)):
-            # "Qui organise la conférence ?": of sentences that answer about as well, the one
-            # saying who does that ("… et le président du conseil régional organisent …"); the
-            # verb itself (a verb of the same act let "versées" stand for "qui accorde").
-            best = next(
-                (
-                    c
-                    for c in usable[:_MORE_AMONG]
-                    if c.score >= best.score * _WHO_SHARE
-                    and any(
-                        _FORMS.fullmatch(w[len(did) :]) for w in words(c.text) if w.startswith(did)
-                    )
-                ),
-                best,
-            )
+        elif part.kind is Kind.WHO:
+            best = saying_who(part, best, usable[:_MORE_AMONG])
         if hits[best.hit_index].meta.status == HISTORIC:
             best = current_instead(self.scorer, part, best, usable, hits) or best
         if part.kind is Kind.YESNO:
@@ -345,69 +333,7 @@ class Openings:
         scale = 2.0 if strict else 1.0
         return coverage >= FOCUS_COVERAGE * scale or lead.similarity >= _FOCUS_SIMILARITY * scale
 
-    def basis(self, opening: Opening, ranked: list[Candidate], hits: list[Hit]) -> Candidate | None:
-        """When a practice note or a guide opens, the sentence of the law it rests on: the
-        article the note names when it is among the passages, else the best sentence of a
-        current legal text that says the same thing."""
-        lead = opening.lead
-        meta = hits[lead.hit_index].meta
-        if meta.kind in LEGAL_KINDS:
-            return None
-        legal = [
-            c
-            for c in ranked
-            if hits[c.hit_index].meta.kind in LEGAL_KINDS
-            and hits[c.hit_index].meta.status != HISTORIC
-            and not is_meta(c.text)
-            and len(c.text) < 900
-        ]
-        if not legal:
-            return None
-
-        def fit(c: Candidate) -> float:
-            return overlap(c.terms, lead.terms) + c.score / (lead.score or 1.0)
-
-        named = _named_in(lead.text)
-        cited = [c for c in legal if str(hits[c.hit_index].meta.article_key) in named]
-        if cited:
-            return max(cited, key=fit)
-        shared = [
-            c
-            for c in legal
-            if overlap(c.terms, lead.terms) >= BASIS_OVERLAP
-            and c.score >= lead.score * 0.4
-            and c.own >= lead.own * 0.5
-        ]
-        return max(shared, key=fit, default=None)
-
-
-# "qui organise", "qui est-ce qui délivre", "qui peut signer": the verb of a who-question. On
-# folded text.
-_WHO_DOES = re.compile(
-    r"\bqui\s+(?:est-ce qui\s+)?(?:(?:le|la|les|l'|leur|lui|nous|vous|en|y|se|s')\s*)*"
-    r"(?:(?:peut|peuvent|doit|doivent|va|vont)\s+(?:(?:le|la|les|l'|leur|lui|en|y|se|s')\s*)*)?"
-    r"(?P<verb>[a-z]{4,})"
-)
-_WHO_SHARE = 0.9
-# The asked verb's forms after its stem ("organis-ent", "délivr-é"), not a noun ("organis-ations").
-_FORMS = re.compile(r"(?:e|es|ent|ee?s?|er|ant|ait|aient|era|eront)?")
-_NOT_ACTS = frozenset({"etre", "sont", "etait", "fait", "font", "avoir"})
-
-
-def _who_does(folded: str) -> str | None:
-    """The stem of the act a who-question asks the doer of, None for "qui est…", "qui a…"."""
-    found = _WHO_DOES.search(folded)
-    if found is None or found.group("verb") in _NOT_ACTS:
-        return None
-    return stem(found.group("verb"))
-
 
 def _verdict_of(part: Question, c: Candidate, hits: list[Hit]) -> str | None:
     own = verdicts.stated(c.previous) if own_answer_fits(part, hits[c.hit_index]) else None
     return own or verdicts.verdict(part.text, c.text)
-
-
-def _named_in(text: str) -> set[str]:
-    from assistant.articles import named_articles
-
-    return {ref.number for ref in named_articles(text)}

@@ -73,37 +73,19 @@ def not_applied(question: str, asked: str, said: str) -> bool:
 
 # Kinds of body the texts name by their acronym: a sentence on one does not answer a question
 # on another ("entrer au capital d'une SCOP" / "La SCIC permet à une commune…").
-_BODIES = (
-    "scic",
-    "scop",
-    "cae",
-    "sapo",
-    "cuma",
-    "siae",
-    "ei",
-    "etti",
-    "aci",
-    "ea",
-    "esat",
-    "geiq",
-    "ptce",
-    "cress",
-    "epci",
-)
+_BODIES = "scic scop cae sapo cuma siae ei etti aci ea esat geiq ptce cress epci".split()  # noqa: SIM905
+_BODY_NAME = re.compile(rf"\b(?:{'|'.join(_BODIES)})\b")
 
 
 def other_body(question: str, sentence: str) -> bool:
     """Whether the question names kinds of body (by acronym or long form) none of which the
     sentence names, while the sentence names another."""
-
-    def named(text: str) -> set[str]:
-        folded = fold(text)
-        known = acronyms()
-        return {
-            b
-            for b in _BODIES
-            if re.search(rf"\b{b}\b", folded) or (b in known and fold(known[b]) in folded)
-        }
-
-    asked, said = named(question), named(sentence)
+    asked, said = _bodies_named(question), _bodies_named(sentence)
     return bool(asked and said and not asked & said)
+
+
+def _bodies_named(text: str) -> set[str]:
+    folded = fold(text)
+    long_forms = acronyms()
+    named = set(_BODY_NAME.findall(folded))
+    return named | {b for b in _BODIES if b in long_forms and fold(long_forms[b]) in folded}

@@ -226,25 +226,31 @@ def _within(question: str, sentence: str) -> bool | None:
     for value, unit in figures:
         if sum(u == unit or (u[0] == unit[0] == "%") for _, u in figures) > 1:
             continue  # "un budget de 500 000 € et 20 000 € de subvention": which one?
-        # "35 %" stated alone, in a question about the capital, is a share of the capital.
-        limits = [
-            b
-            for b in every_limit
-            if b.unit == unit
-            or (unit == "%" and b.unit.startswith("% ") and b.unit[2:] in fold(question))
-        ]
+        limits = [b for b in every_limit if _same_quantity(b, unit, question)]
         if not limits:
             continue
         if not all(b.admits(value) for b in limits):
             return False
-        together = _STATED_TOGETHER.search(fold(question))
-        if _COLLECTIVE.search(fold(sentence)) and not together:
+        if _one_of_several(question, sentence):
             # Below a cap several share, one holder is within it if the others leave room:
             # "Oui, à certaines conditions"; at the cap itself, or for each of several, no.
             below = all(value < b.value for b in limits if b.upper)
             return True if below and not _EACH.search(fold(question)) else None
         return True
     return None
+
+
+def _same_quantity(bound: Bound, unit: str, question: str) -> bool:
+    """Whether `bound` is on the quantity `unit` names; "35 %" stated alone, in a question about
+    the capital, is a share of the capital."""
+    return bound.unit == unit or (
+        unit == "%" and bound.unit.startswith("% ") and bound.unit[2:] in fold(question)
+    )
+
+
+def _one_of_several(question: str, sentence: str) -> bool:
+    """Whether the sentence caps what several hold together while the asker speaks of one."""
+    return bool(_COLLECTIVE.search(fold(sentence))) and not _STATED_TOGETHER.search(fold(question))
 
 
 # What a share asked about is a share of ("45 % dans la SCIC"; not "un projet 100 %
@@ -279,18 +285,9 @@ def _beyond(question: str, sentence: str) -> bool | None:
     if len(asked) != 1:
         return None
     value, unit = asked[0]
-    caps = [
-        b
-        for b in bounds(sentence)
-        if b.upper
-        and (
-            b.unit == unit
-            or (unit == "%" and b.unit.startswith("% ") and b.unit[2:] in fold(question))
-        )
-    ]
+    caps = [b for b in bounds(sentence) if b.upper and _same_quantity(b, unit, question)]
     if not caps:
         return None
     if any(b.value <= value for b in caps):
         return False
-    together = _STATED_TOGETHER.search(fold(question))
-    return None if _COLLECTIVE.search(fold(sentence)) and not together else True
+    return None if _one_of_several(question, sentence) else True
